@@ -1,0 +1,14 @@
+DROP TABLE counters;
+DROP TABLE recall_items;
+DROP TABLE recalls;
+DROP TABLE decontaminations;
+DROP TABLE safety_checks;
+DROP TABLE events;
+DROP TABLE item_checks_due;
+DROP TABLE items;
+DROP TABLE clients;
+DROP TABLE locations;
+DROP TABLE check_rules;
+DROP TABLE equipment_types;
+DROP TABLE api_tokens;
+DROP TABLE staff;

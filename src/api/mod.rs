@@ -1,0 +1,41 @@
+//! HTTP handlers by resource. Each parses the request, calls one service function, answers.
+
+pub mod catalogue;
+pub mod clients;
+pub mod extract;
+pub mod health;
+pub mod items;
+pub mod openapi;
+pub mod staff;
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::AppError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(|err, _| {
+        AppError::invalid("query", err.to_string()).into()
+    }))
+    .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
+    .route("/healthz", web::get().to(health::healthz))
+    .service(
+        web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(openapi::document))
+            .configure(catalogue::routes)
+            .configure(clients::routes)
+            .configure(staff::routes)
+            .configure(items::routes),
+    )
+    .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound("there is nothing at this address".into()))
+}
+
+/// A path id that is not a number names nothing: 404, not 400.
+pub fn parse_id(raw: &str, what: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("no {what} has the id {raw:?}")))
+}

@@ -1,0 +1,38 @@
+//! The OpenAPI document, generated from the handlers' own annotations.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{catalogue, clients, health, items, staff};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "equiptrack", description = "Equipment and telecare register of a community equipment service"),
+    paths(
+        health::healthz,
+        catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
+        clients::list, clients::create, clients::get, clients::patch, clients::erase,
+        staff::list, staff::create, staff::patch,
+        items::list, items::create, items::get, items::patch, items::events, items::import_csv,
+    ),
+    components(schemas(crate::error::FieldError)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,43 @@
+//! `/staff`: accounts, for admins (stores may list them to pick a worker).
+
+use actix_web::{HttpResponse, web};
+
+use super::extract::{Auth, JsonBody};
+use super::parse_id;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::service::pages::{PageQuery, Paged};
+use crate::service::staff::{self, CreateStaff, PatchStaff, StaffView};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/staff", web::get().to(list))
+        .route("/staff", web::post().to(create))
+        .route("/staff/{id}", web::patch().to(patch));
+}
+
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(PageQuery),
+    responses((status = 200, body = Paged<StaffView>), (status = 403, description = "Not admin or stores")),
+    security(("bearer" = [])))]
+pub async fn list(state: web::Data<AppState>, Auth(actor): Auth, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+    let page = q.validate()?;
+    let body = state.read(move |c| staff::list(c, &actor, page)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff", tag = "staff", request_body = CreateStaff,
+    responses((status = 201, body = StaffView, description = "The account, with its API token shown once"),
+              (status = 409, description = "The email is taken"), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub async fn create(state: web::Data<AppState>, Auth(actor): Auth, JsonBody(req): JsonBody<CreateStaff>) -> Result<HttpResponse, AppError> {
+    let body = state.write(move |c| staff::create(c, &actor, &req)).await?;
+    Ok(HttpResponse::Created().json(body))
+}
+
+#[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = i64, Path)), request_body = PatchStaff,
+    responses((status = 200, body = StaffView), (status = 404, description = "No such staff member"),
+              (status = 409, description = "Would leave no active admin")), security(("bearer" = [])))]
+pub async fn patch(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>, JsonBody(req): JsonBody<PatchStaff>) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id, "staff member")?;
+    let body = state.write(move |c| staff::patch(c, &actor, id, &req)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}

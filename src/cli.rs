@@ -1,0 +1,189 @@
+//! The command line: serve, migrate, user add, import items, backup.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{self, AppState};
+use crate::config::Settings;
+use crate::db::{Db, DatabaseTarget};
+use crate::service::{import, staff};
+
+#[derive(Debug, Parser)]
+#[command(name = "equiptrack", version, about = "Equipment and telecare register")]
+pub struct Cli {
+    /// A local settings file layered over config/default.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service (the default).
+    Serve,
+    /// Bring the database schema up to date and stop.
+    Migrate,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Bulk operations on items.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Copy the SQLite database to FILE while the service runs.
+    Backup { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account; prints its API token alone on the last line.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, stores, worker or viewer.
+        #[arg(long)]
+        role: String,
+        /// Read a password for the web pages from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import items from a CSV file: asset_tag,type,serial_number,batch,location.
+    Items { file: PathBuf },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,actix_server=warn")).init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("equiptrack: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    let db = app::open_database(&settings)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings, db),
+        Command::Migrate => {
+            println!("the database schema is up to date");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, name, role, password_stdin } } => {
+            let password = if password_stdin { Some(read_password()?) } else { None };
+            let created = db
+                .write(|c| staff::create_account(c, &email, &name, &role, password.as_deref()))
+                .map_err(|e| describe(&e))?;
+            println!("created {} <{}> with the role {}", created.name, created.email, created.role);
+            println!("{}", created.token.unwrap_or_default());
+            Ok(())
+        }
+        Command::Import { command: ImportCommand::Items { file } } => import_file(&settings, &db, &file),
+        Command::Backup { file } => backup(&db, &file),
+    }
+}
+
+fn serve(settings: Settings, db: Db) -> Result<(), String> {
+    bootstrap_admin(&settings, &db)?;
+    let listener = TcpListener::bind(&settings.server.bind)
+        .map_err(|e| format!("cannot listen on {} (server.bind): {e}", settings.server.bind))?;
+    log::info!("listening on http://{}", settings.server.bind);
+    let state = AppState { db, settings: Arc::new(settings) };
+    let runtime = actix_web::rt::System::new();
+    runtime.block_on(async move {
+        let server = app::http_server(state, listener).map_err(|e| e.to_string())?;
+        server.await.map_err(|e| e.to_string())
+    })
+}
+
+/// On the first start with no staff, the configured admin is created and its token shown once.
+fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
+    let email = settings.service.admin_email.clone();
+    let created = db
+        .write(|c| {
+            if crate::db::staff::count(c)? > 0 {
+                return Ok(None);
+            }
+            staff::create_account(c, &email, "Administrator", "admin", None).map(Some)
+        })
+        .map_err(|e| describe(&e))?;
+    if let Some(admin) = created {
+        println!("created the first admin, {}. Their API token, shown only this once:", admin.email);
+        println!("{}", admin.token.unwrap_or_default());
+    }
+    Ok(())
+}
+
+fn read_password() -> Result<String, String> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read the password: {e}"))?;
+    let password = text.lines().next().unwrap_or("").to_string();
+    if password.is_empty() {
+        return Err("no password on standard input".into());
+    }
+    Ok(password)
+}
+
+fn import_file(settings: &Settings, db: &Db, file: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let source = format!("{} (command line)", file.display());
+    let prefix = settings.service.asset_tag_prefix.clone();
+    let started = std::time::Instant::now();
+    let summary = db
+        .write(|c| import::import_items(c, &bytes, None, &source, &prefix))
+        .map_err(|e| describe(&e))?;
+    println!(
+        "imported {} items ({} with generated tags) in {:.1} s",
+        summary.imported,
+        summary.generated_tags,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn backup(db: &Db, file: &Path) -> Result<(), String> {
+    if !matches!(db.target(), DatabaseTarget::Sqlite(_)) {
+        return Err("backup copies the SQLite file; for PostgreSQL use pg_dump".into());
+    }
+    if file.exists() {
+        return Err(format!("{} already exists; choose a new file", file.display()));
+    }
+    let path = file.to_string_lossy().replace('\'', "''");
+    db.read(|c| {
+        use diesel::connection::SimpleConnection;
+        c.batch_execute(&format!("VACUUM INTO '{path}'")).map_err(Into::into)
+    })
+    .map_err(|e| describe(&e))?;
+    println!("backed up to {}", file.display());
+    Ok(())
+}
+
+/// The error as a person at a terminal should read it, every invalid field on its own line.
+fn describe(e: &crate::error::AppError) -> String {
+    match e {
+        crate::error::AppError::Validation(errors) => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,347 @@
+//! Settings: the embedded `config/default.toml`, then an optional file, then environment
+//! variables, validated before anything starts.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
+use toml::{Table, Value};
+
+use crate::db::DatabaseTarget;
+
+/// Every key with its working default, compiled in so the binary runs from any folder.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+const ENV_PREFIX: &str = "EQUIPTRACK__";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub mail: MailSettings,
+    pub reminders: ReminderSettings,
+    pub service: ServiceSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// What QR codes and emails link to.
+    pub public_url: String,
+    /// SQLite file, outbox `.eml` files, backups.
+    pub data_dir: PathBuf,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub url: String,
+    /// Most connections the pool keeps open.
+    pub pool_size: u32,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &crate::db::redact(&self.url))
+            .field("pool_size", &self.pool_size)
+            .finish()
+    }
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// `file` or `smtp`.
+    pub transport: String,
+    /// Sender of every email.
+    pub from: String,
+    /// Escalations, unassigned items, recalls.
+    pub stores_address: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `starttls`, `tls` or `none`.
+    pub smtp_security: String,
+    pub smtp_username: String,
+    pub smtp_password: String,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("transport", &self.transport)
+            .field("from", &self.from)
+            .field("stores_address", &self.stores_address)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &"***")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderSettings {
+    /// Cron, seconds first.
+    pub schedule: String,
+    /// Time zone the schedule is read in.
+    pub timezone: String,
+    /// Days ahead that count as "due soon".
+    pub lead_days: u32,
+    /// Days overdue after which stores are told too.
+    pub escalate_after_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSettings {
+    /// Printed on labels and in emails.
+    pub name: String,
+    /// Printed on labels; empty leaves it off.
+    pub phone: String,
+    /// Generated asset tags are this prefix and six digits.
+    pub asset_tag_prefix: String,
+    /// The first admin, created on the first start with no staff.
+    pub admin_email: String,
+}
+
+/// A setting that stops start-up, naming the key at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {key}: {message}")]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then `file`, then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(file, &env)
+    }
+
+    pub fn load_from(file: Option<&Path>, env: &[(String, String)]) -> Result<Self, ConfigError> {
+        let mut table: Table = DEFAULT_TOML
+            .parse()
+            .map_err(|e| ConfigError::new("config/default.toml", format!("{e}")))?;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::new(path.display().to_string(), format!("cannot read: {e}")))?;
+            let local: Table = text
+                .parse()
+                .map_err(|e| ConfigError::new(path.display().to_string(), format!("{e}")))?;
+            merge(&mut table, local, "")?;
+        }
+        apply_env(&mut table, env)?;
+        let settings: Settings = serde_path_to_error::deserialize(Value::Table(table)).map_err(|e| {
+            ConfigError::new(e.path().to_string(), e.inner().to_string())
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn database_target(&self) -> DatabaseTarget {
+        // validate() has already accepted the URL.
+        DatabaseTarget::parse(&self.database.url).unwrap_or_else(|_| {
+            DatabaseTarget::Sqlite(self.server.data_dir.join("equiptrack.db"))
+        })
+    }
+
+    pub fn public_url(&self) -> &str {
+        self.server.public_url.trim_end_matches('/')
+    }
+
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        chrono_tz::Tz::from_str(&self.reminders.timezone).unwrap_or(chrono_tz::Europe::London)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        SocketAddr::from_str(&self.server.bind).map_err(|e| {
+            ConfigError::new("server.bind", format!("{:?} is not an address:port ({e})", self.server.bind))
+        })?;
+        let url = &self.server.public_url;
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+            return Err(ConfigError::new(
+                "server.public_url",
+                format!("{url:?} must be an http:// or https:// address"),
+            ));
+        }
+        DatabaseTarget::parse(&self.database.url).map_err(|m| ConfigError::new("database.url", m))?;
+        if self.database.pool_size == 0 {
+            return Err(ConfigError::new("database.pool_size", "must be at least 1"));
+        }
+        one_of("mail.transport", &self.mail.transport, &["file", "smtp"])?;
+        one_of("mail.smtp_security", &self.mail.smtp_security, &["starttls", "tls", "none"])?;
+        self.mail
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError::new("mail.from", format!("{:?} is not a mailbox: {e}", self.mail.from)))?;
+        self.mail
+            .stores_address
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError::new("mail.stores_address", format!("not an address: {e}")))?;
+        if self.mail.transport == "smtp" && self.mail.smtp_host.trim().is_empty() {
+            return Err(ConfigError::new("mail.smtp_host", "is required with the smtp transport"));
+        }
+        chrono_tz::Tz::from_str(&self.reminders.timezone).map_err(|_| {
+            ConfigError::new(
+                "reminders.timezone",
+                format!("{:?} is not an IANA time zone such as Europe/London", self.reminders.timezone),
+            )
+        })?;
+        crate::jobs::validate_cron(&self.reminders.schedule, self.timezone())
+            .map_err(|m| ConfigError::new("reminders.schedule", m))?;
+        crate::domain::asset_tag::validate_prefix(&self.service.asset_tag_prefix)
+            .map_err(|m| ConfigError::new("service.asset_tag_prefix", m))?;
+        crate::domain::validate::email(&self.service.admin_email)
+            .map_err(|m| ConfigError::new("service.admin_email", m))?;
+        if self.service.name.trim().is_empty() {
+            return Err(ConfigError::new("service.name", "must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<(), ConfigError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError::new(key, format!("{value:?} is not one of {}", allowed.join(", "))))
+    }
+}
+
+/// Overlays `local` on `base`; a key the defaults do not have is an error, so a typo in a
+/// local file is reported rather than ignored.
+fn merge(base: &mut Table, local: Table, prefix: &str) -> Result<(), ConfigError> {
+    for (key, value) in local {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match (base.get_mut(&key), value) {
+            (Some(Value::Table(b)), Value::Table(l)) => merge(b, l, &path)?,
+            (Some(Value::Table(_)), _) => {
+                return Err(ConfigError::new(path, "must be a section"));
+            }
+            (Some(slot), value) => *slot = value,
+            (None, _) => return Err(ConfigError::new(path, "is not a known setting")),
+        }
+    }
+    Ok(())
+}
+
+/// `EQUIPTRACK__SECTION__KEY=value`, typed like the default it replaces; then `DATABASE_URL`.
+fn apply_env(table: &mut Table, env: &[(String, String)]) -> Result<(), ConfigError> {
+    for (name, raw) in env {
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+        let Some((section, key)) = rest.split_once("__") else {
+            return Err(ConfigError::new(name.clone(), "expected EQUIPTRACK__SECTION__KEY"));
+        };
+        let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
+        let slot = table
+            .get_mut(&section)
+            .and_then(Value::as_table_mut)
+            .and_then(|t| t.get_mut(&key))
+            .ok_or_else(|| ConfigError::new(name.clone(), format!("{section}.{key} is not a known setting")))?;
+        *slot = typed_like(slot, raw).map_err(|m| ConfigError::new(format!("{section}.{key} ({name})"), m))?;
+    }
+    if let Some((_, url)) = env.iter().find(|(k, _)| k == "DATABASE_URL") {
+        if let Some(db) = table.get_mut("database").and_then(Value::as_table_mut) {
+            db.insert("url".into(), Value::String(url.clone()));
+        }
+    }
+    Ok(())
+}
+
+fn typed_like(default: &Value, raw: &str) -> Result<Value, String> {
+    match default {
+        Value::Integer(_) => raw
+            .trim()
+            .parse::<i64>()
+            .map(Value::Integer)
+            .map_err(|_| format!("{raw:?} is not a whole number")),
+        Value::Boolean(_) => match raw.trim() {
+            "true" | "1" | "yes" => Ok(Value::Boolean(true)),
+            "false" | "0" | "no" => Ok(Value::Boolean(false)),
+            _ => Err(format!("{raw:?} is not true or false")),
+        },
+        _ => Ok(Value::String(raw.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_load_and_validate() {
+        let s = Settings::load_from(None, &[]).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:8080");
+        assert_eq!(s.reminders.lead_days, 14);
+        assert!(s.database_target().is_sqlite());
+    }
+
+    #[test]
+    fn environment_overrides_defaults_and_database_url_wins() {
+        let s = Settings::load_from(
+            None,
+            &env(&[
+                ("EQUIPTRACK__SERVER__BIND", "127.0.0.1:9999"),
+                ("EQUIPTRACK__REMINDERS__LEAD_DAYS", "3"),
+                ("DATABASE_URL", "postgres://u:p@127.0.0.1/db"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:9999");
+        assert_eq!(s.reminders.lead_days, 3);
+        assert!(!s.database_target().is_sqlite());
+    }
+
+    #[test]
+    fn a_wrong_value_names_its_key() {
+        let cases = [
+            ("EQUIPTRACK__SERVER__BIND", "nonsense", "server.bind"),
+            ("EQUIPTRACK__REMINDERS__LEAD_DAYS", "soon", "reminders.lead_days"),
+            ("EQUIPTRACK__REMINDERS__SCHEDULE", "every day", "reminders.schedule"),
+            ("EQUIPTRACK__REMINDERS__TIMEZONE", "Mars/Olympus", "reminders.timezone"),
+            ("EQUIPTRACK__MAIL__TRANSPORT", "pigeon", "mail.transport"),
+            ("DATABASE_URL", "postgress://typo", "database.url"),
+            ("EQUIPTRACK__SERVER__COLOUR", "red", "server.colour"),
+        ];
+        for (name, value, key) in cases {
+            let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_local_file_overrides_defaults_and_rejects_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("local.toml");
+        std::fs::write(&path, "[service]\nname = \"Northshire Equipment\"\n").unwrap();
+        let s = Settings::load_from(Some(&path), &[]).unwrap();
+        assert_eq!(s.service.name, "Northshire Equipment");
+        std::fs::write(&path, "[service]\nnmae = \"typo\"\n").unwrap();
+        let err = Settings::load_from(Some(&path), &[]).unwrap_err();
+        assert!(err.to_string().contains("service.nmae"), "{err}");
+    }
+}

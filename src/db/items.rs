@@ -1,0 +1,251 @@
+//! Items, their per-rule due dates, and the filtered list.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::clients::lower;
+use super::schema::{clients, equipment_types, item_checks_due, items, recall_items};
+use crate::on_backend;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = items)]
+pub struct Item {
+    pub id: i64,
+    pub asset_tag: String,
+    pub type_id: i64,
+    pub serial_number: Option<String>,
+    pub batch: Option<String>,
+    pub status: String,
+    pub location_id: Option<i64>,
+    pub client_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub fitted_at: Option<NaiveDate>,
+    pub last_checked_at: Option<NaiveDate>,
+    pub next_check_due: Option<NaiveDate>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = items)]
+pub struct NewItem {
+    pub asset_tag: String,
+    pub type_id: i64,
+    pub serial_number: Option<String>,
+    pub batch: Option<String>,
+    pub status: String,
+    pub location_id: Option<i64>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns a move or an edit may change. `None` leaves a column as it is;
+/// `Some(None)` clears it.
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = items)]
+pub struct ItemChanges {
+    pub serial_number: Option<Option<String>>,
+    pub batch: Option<Option<String>>,
+    pub status: Option<String>,
+    pub location_id: Option<Option<i64>>,
+    pub client_id: Option<Option<i64>>,
+    pub worker_id: Option<Option<i64>>,
+    pub fitted_at: Option<Option<NaiveDate>>,
+    pub last_checked_at: Option<Option<NaiveDate>>,
+    pub next_check_due: Option<Option<NaiveDate>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = item_checks_due)]
+pub struct CheckDue {
+    pub item_id: i64,
+    pub rule_id: i64,
+    pub last_checked_at: Option<NaiveDate>,
+    pub next_due: Option<NaiveDate>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewItem) -> QueryResult<Item> {
+    on_backend!(conn, |c| diesel::insert_into(items::table)
+        .values(new)
+        .returning(Item::as_returning())
+        .get_result(c))
+}
+
+pub fn insert_many(conn: &mut DbConn, batch: &[NewItem]) -> QueryResult<()> {
+    for chunk in batch.chunks(2000) {
+        on_backend!(&mut *conn, |c| diesel::insert_into(items::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn ids_by_tags(conn: &mut DbConn, tags: &[String]) -> QueryResult<Vec<(i64, String)>> {
+    let mut out = Vec::with_capacity(tags.len());
+    for chunk in tags.chunks(5000) {
+        out.extend(
+            items::table
+                .filter(items::asset_tag.eq_any(chunk))
+                .select((items::id, items::asset_tag))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+pub fn by_tag(conn: &mut DbConn, tag: &str) -> QueryResult<Option<Item>> {
+    items::table
+        .filter(items::asset_tag.eq(tag))
+        .select(Item::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn get_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Item>> {
+    items::table.filter(items::id.eq_any(ids)).select(Item::as_select()).load(conn)
+}
+
+pub fn tag_exists(conn: &mut DbConn, tag: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(items::table.filter(items::asset_tag.eq(tag)))).get_result(conn)
+}
+
+/// Every tag that begins with `prefix`, so a bulk import can skip the taken ones.
+pub fn tags_with_prefix(conn: &mut DbConn, prefix: &str) -> QueryResult<Vec<String>> {
+    items::table
+        .filter(items::asset_tag.like(format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"))).escape('\\'))
+        .select(items::asset_tag)
+        .load(conn)
+}
+
+/// Applies `changes` only if nobody else has changed the item since `version` was read:
+/// answers false when the race was lost.
+pub fn update_versioned(conn: &mut DbConn, id: i64, version: i64, changes: &ItemChanges, now: NaiveDateTime) -> QueryResult<bool> {
+    let target = items::table.filter(items::id.eq(id)).filter(items::version.eq(version));
+    let touched = diesel::update(target)
+        .set((changes, items::version.eq(version + 1), items::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(touched == 1)
+}
+
+pub fn dues_for(conn: &mut DbConn, item_ids: &[i64]) -> QueryResult<Vec<CheckDue>> {
+    item_checks_due::table
+        .filter(item_checks_due::item_id.eq_any(item_ids))
+        .select(CheckDue::as_select())
+        .load(conn)
+}
+
+/// Sets one rule's dates, creating the row the first time.
+pub fn set_due(conn: &mut DbConn, due: &CheckDue) -> QueryResult<()> {
+    let updated = diesel::update(item_checks_due::table.find((due.item_id, due.rule_id)))
+        .set((
+            item_checks_due::last_checked_at.eq(due.last_checked_at),
+            item_checks_due::next_due.eq(due.next_due),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(item_checks_due::table)
+            .values((
+                item_checks_due::item_id.eq(due.item_id),
+                item_checks_due::rule_id.eq(due.rule_id),
+                item_checks_due::last_checked_at.eq(due.last_checked_at),
+                item_checks_due::next_due.eq(due.next_due),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Clears every rule's next due date: the item has left the home.
+pub fn clear_dues(conn: &mut DbConn, item_id: i64) -> QueryResult<()> {
+    diesel::update(item_checks_due::table.filter(item_checks_due::item_id.eq(item_id)))
+        .set(item_checks_due::next_due.eq(None::<NaiveDate>))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Items with an open recall against them, among `item_ids`.
+pub fn under_open_recall(conn: &mut DbConn, item_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    recall_items::table
+        .filter(recall_items::item_id.eq_any(item_ids))
+        .filter(recall_items::state.eq("open"))
+        .select(recall_items::item_id)
+        .distinct()
+        .load(conn)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ItemFilter {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub type_code: Option<String>,
+    pub client_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub due_before: Option<NaiveDate>,
+    pub q: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+type Backend = super::MultiBackend;
+
+fn filtered(f: &ItemFilter) -> items::BoxedQuery<'static, Backend> {
+    let mut query = items::table.into_boxed::<Backend>();
+    if let Some(status) = &f.status {
+        query = query.filter(items::status.eq(status.clone()));
+    }
+    if let Some(category) = &f.category {
+        query = query.filter(
+            items::type_id.eq_any(
+                equipment_types::table
+                    .filter(equipment_types::category.eq(category.clone()))
+                    .select(equipment_types::id),
+            ),
+        );
+    }
+    if let Some(code) = &f.type_code {
+        query = query.filter(
+            items::type_id.eq_any(
+                equipment_types::table
+                    .filter(equipment_types::code.eq(code.clone()))
+                    .select(equipment_types::id),
+            ),
+        );
+    }
+    if let Some(client) = f.client_id {
+        query = query.filter(items::client_id.eq(client));
+    }
+    if let Some(worker) = f.worker_id {
+        query = query.filter(items::worker_id.eq(worker));
+    }
+    if let Some(due) = f.due_before {
+        query = query.filter(items::next_check_due.lt(due));
+    }
+    if let Some(tags) = &f.tags {
+        query = query.filter(items::asset_tag.eq_any(tags.clone()));
+    }
+    if let Some(q) = &f.q {
+        let pattern = format!("%{}%", q.to_lowercase());
+        query = query.filter(
+            lower(items::asset_tag)
+                .like(pattern.clone())
+                .or(lower(items::serial_number.assume_not_null()).like(pattern.clone()))
+                .or(lower(items::batch.assume_not_null()).like(pattern.clone()))
+                .or(items::client_id.assume_not_null().eq_any(
+                    clients::table.filter(lower(clients::name).like(pattern)).select(clients::id),
+                )),
+        );
+    }
+    query
+}
+
+/// One page of items matching `filter`, in tag order, and how many match in all.
+pub fn list(conn: &mut DbConn, filter: &ItemFilter, offset: i64, limit: i64) -> QueryResult<(Vec<Item>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .order(items::asset_tag)
+        .offset(offset)
+        .limit(limit)
+        .select(Item::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,272 @@
+//! Connections, the pool, migrations, and the queries for each table.
+
+pub mod clients;
+pub mod counters;
+pub mod events;
+pub mod items;
+pub mod locations;
+pub mod schema;
+pub mod staff;
+pub mod types;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Arbitrary but fixed: every instance takes the same advisory lock before migrating.
+const MIGRATION_LOCK_KEY: i64 = 0x6571_7569_7074;
+
+/// One connection type over both backends, so every query is written once.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Runs the same expression against whichever backend a connection holds, for the few
+/// queries `MultiConnection` cannot express (`RETURNING`).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgres($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+/// Where the database lives, decided from the URL's scheme alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseTarget {
+    /// `sqlite://relative/path.db`, `sqlite:///absolute/path.db`, or `postgres://…`.
+    /// Anything else is refused, so a typo never becomes a stray SQLite file.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("a sqlite:// URL needs a file path, e.g. sqlite://data/equiptrack.db".into());
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_string()));
+        }
+        Err(format!(
+            "unsupported database URL scheme in {:?}: use sqlite://PATH or postgres://USER:PASS@HOST:PORT/DB",
+            redact(url)
+        ))
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+}
+
+/// Hides a password in a URL so it can be shown in an error message.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens connections for the pool. `MultiConnection` would guess the backend by trying
+/// each in turn; this opens exactly the one the URL's scheme named.
+#[derive(Debug)]
+pub struct Manager(DatabaseTarget);
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        match &self.0 {
+            DatabaseTarget::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // WAL lets readers run beside the writer; the busy timeout covers other
+                // processes (the command line) writing at the same moment.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            DatabaseTarget::Postgres(url) => Ok(DbConn::Postgres(PgConnection::establish(url)?)),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type PooledConn = PooledConnection<Manager>;
+
+/// The pool, and on SQLite the lock that lets one writer in at a time: SQLite allows one
+/// writer anyway, and queueing them here means none ever fails with "database is locked".
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    write_lock: Option<Arc<Mutex<()>>>,
+    target: Arc<DatabaseTarget>,
+}
+
+impl Db {
+    pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Self, String> {
+        if let DatabaseTarget::Sqlite(path) = target {
+            ensure_parent_dir(path)?;
+        }
+        let pool = Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager(target.clone()))
+            .map_err(|e| format!("cannot open the database {}: {e}", describe(target)))?;
+        Ok(Self {
+            pool,
+            write_lock: target.is_sqlite().then(|| Arc::new(Mutex::new(()))),
+            target: Arc::new(target.clone()),
+        })
+    }
+
+    pub fn target(&self) -> &DatabaseTarget {
+        &self.target
+    }
+
+    pub fn get(&self) -> Result<PooledConn, AppError> {
+        self.pool
+            .get()
+            .map_err(|e| AppError::Unavailable(format!("no database connection available: {e}")))
+    }
+
+    /// Runs `f` in one transaction, for every change and the history entry that records it.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let _guard = self.lock_writer();
+        let mut pooled = self.get()?;
+        let conn: &mut DbConn = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// Reads on one connection; a transaction keeps the snapshot consistent.
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
+        let mut conn = self.get()?;
+        f(&mut conn)
+    }
+
+    fn lock_writer(&self) -> Option<MutexGuard<'_, ()>> {
+        // A panic in another writer leaves nothing half-written (its transaction rolled
+        // back), so a poisoned lock is still safe to take.
+        self.write_lock
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    /// Brings the schema up to date. On PostgreSQL under an advisory lock, so instances
+    /// starting together take turns.
+    pub fn migrate(&self) -> Result<usize, String> {
+        let mut conn = self.get().map_err(|e| e.to_string())?;
+        let applied = match &mut *conn {
+            DbConn::Sqlite(c) => c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| format!("migration failed: {e}"))?,
+            DbConn::Postgres(c) => {
+                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                    .execute(c)
+                    .map_err(|e| format!("cannot take the migration lock: {e}"))?;
+                let result = c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len())
+                    .map_err(|e| format!("migration failed: {e}"));
+                let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                    .execute(c);
+                result?
+            }
+        };
+        Ok(applied)
+    }
+
+    /// Answers when the database does.
+    pub fn ping(&self) -> Result<(), AppError> {
+        let mut conn = self.get()?;
+        conn.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}
+
+fn ensure_parent_dir(path: &Path) -> Result<(), String> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create the folder {}: {e}", dir.display())),
+        _ => Ok(()),
+    }
+}
+
+fn describe(target: &DatabaseTarget) -> String {
+    match target {
+        DatabaseTarget::Sqlite(path) => format!("sqlite file {}", path.display()),
+        DatabaseTarget::Postgres(url) => redact(url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_scheme_and_others_are_refused() {
+        assert_eq!(
+            DatabaseTarget::parse("sqlite://data/x.db").unwrap(),
+            DatabaseTarget::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            DatabaseTarget::parse("sqlite:///abs/x.db").unwrap(),
+            DatabaseTarget::Sqlite("/abs/x.db".into())
+        );
+        assert!(matches!(
+            DatabaseTarget::parse("postgresql://u:p@127.0.0.1/db").unwrap(),
+            DatabaseTarget::Postgres(_)
+        ));
+        assert!(DatabaseTarget::parse("postgress://u@h/db").is_err());
+        assert!(DatabaseTarget::parse("data/x.db").is_err());
+        assert!(DatabaseTarget::parse("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+    }
+}

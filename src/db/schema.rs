@@ -1,0 +1,203 @@
+//! One schema for both backends, written by hand in portable types only.
+
+diesel::table! {
+    staff (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        active -> Bool,
+        password_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        staff_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    equipment_types (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        category -> Text,
+        manufacturer -> Nullable<Text>,
+        model -> Nullable<Text>,
+        requires_decontamination -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    check_rules (id) {
+        id -> BigInt,
+        type_id -> BigInt,
+        name -> Text,
+        interval_days -> Integer,
+    }
+}
+
+diesel::table! {
+    locations (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        address -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> BigInt,
+        reference -> Text,
+        name -> Text,
+        address -> Text,
+        postcode -> Text,
+        phone -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> BigInt,
+        asset_tag -> Text,
+        type_id -> BigInt,
+        serial_number -> Nullable<Text>,
+        batch -> Nullable<Text>,
+        status -> Text,
+        location_id -> Nullable<BigInt>,
+        client_id -> Nullable<BigInt>,
+        worker_id -> Nullable<BigInt>,
+        fitted_at -> Nullable<Date>,
+        last_checked_at -> Nullable<Date>,
+        next_check_due -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_checks_due (item_id, rule_id) {
+        item_id -> BigInt,
+        rule_id -> BigInt,
+        last_checked_at -> Nullable<Date>,
+        next_due -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        occurred_at -> Timestamp,
+        staff_id -> Nullable<BigInt>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        client_id -> Nullable<BigInt>,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    safety_checks (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        rule_id -> BigInt,
+        outcome -> Text,
+        performed_at -> Date,
+        performed_by -> BigInt,
+        notes -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decontaminations (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        method -> Text,
+        notes -> Nullable<Text>,
+        performed_by -> BigInt,
+        performed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recalls (id) {
+        id -> BigInt,
+        reference -> Text,
+        title -> Text,
+        type_id -> BigInt,
+        serial_from -> Nullable<Text>,
+        serial_to -> Nullable<Text>,
+        batch -> Nullable<Text>,
+        status -> Text,
+        opened_by -> BigInt,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recall_items (id) {
+        id -> BigInt,
+        recall_id -> BigInt,
+        item_id -> BigInt,
+        status_at_open -> Text,
+        client_id -> Nullable<BigInt>,
+        worker_id -> Nullable<BigInt>,
+        state -> Text,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::joinable!(api_tokens -> staff (staff_id));
+diesel::joinable!(check_rules -> equipment_types (type_id));
+diesel::joinable!(items -> equipment_types (type_id));
+diesel::joinable!(items -> locations (location_id));
+diesel::joinable!(items -> clients (client_id));
+diesel::joinable!(items -> staff (worker_id));
+diesel::joinable!(item_checks_due -> check_rules (rule_id));
+diesel::joinable!(item_checks_due -> items (item_id));
+diesel::joinable!(events -> items (item_id));
+diesel::joinable!(recall_items -> items (item_id));
+diesel::joinable!(recall_items -> recalls (recall_id));
+diesel::joinable!(recalls -> equipment_types (type_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    staff,
+    api_tokens,
+    equipment_types,
+    check_rules,
+    locations,
+    clients,
+    items,
+    item_checks_due,
+    events,
+    safety_checks,
+    decontaminations,
+    recalls,
+    recall_items,
+    counters,
+);

@@ -1,0 +1,118 @@
+//! Staff accounts and their API tokens.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::DbConn;
+use super::schema::{api_tokens, staff};
+use crate::on_backend;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = staff)]
+pub struct Staff {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+    pub password_hash: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = staff)]
+pub struct NewStaff<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub active: bool,
+    pub password_hash: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = staff)]
+pub struct StaffChanges {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub active: Option<bool>,
+    pub password_hash: Option<Option<String>>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewStaff) -> QueryResult<Staff> {
+    on_backend!(conn, |c| diesel::insert_into(staff::table)
+        .values(new)
+        .returning(Staff::as_returning())
+        .get_result(c))
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    staff::table.count().get_result(conn)
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> QueryResult<Option<Staff>> {
+    staff::table.find(id).select(Staff::as_select()).first(conn).optional()
+}
+
+pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Staff>> {
+    staff::table
+        .filter(staff::email.eq(email))
+        .select(Staff::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Staff>, i64)> {
+    let total = staff::table.count().get_result(conn)?;
+    let rows = staff::table
+        .order(staff::id)
+        .offset(offset)
+        .limit(limit)
+        .select(Staff::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn update(conn: &mut DbConn, id: i64, changes: &StaffChanges) -> QueryResult<usize> {
+    diesel::update(staff::table.find(id)).set(changes).execute(conn)
+}
+
+pub fn count_active_admins(conn: &mut DbConn) -> QueryResult<i64> {
+    staff::table
+        .filter(staff::role.eq("admin"))
+        .filter(staff::active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
+/// Tokens are 32 random bytes shown once; only their SHA-256 is kept, so a copy of the
+/// database does not hand out access.
+pub fn issue_token(conn: &mut DbConn, staff_id: i64, now: NaiveDateTime) -> QueryResult<String> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = format!("et_{}", hex::encode(bytes));
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::staff_id.eq(staff_id),
+            api_tokens::token_hash.eq(hash_token(&token)),
+            api_tokens::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+pub fn by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<Staff>> {
+    api_tokens::table
+        .inner_join(staff::table)
+        .filter(api_tokens::token_hash.eq(hash_token(token)))
+        .filter(staff::active.eq(true))
+        .select(Staff::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,96 @@
+//! The equipment catalogue and each type's check rules.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{check_rules, equipment_types};
+use crate::on_backend;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = equipment_types)]
+pub struct EquipmentType {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub requires_decontamination: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = equipment_types)]
+pub struct NewType<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub category: &'a str,
+    pub manufacturer: Option<&'a str>,
+    pub model: Option<&'a str>,
+    pub requires_decontamination: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = check_rules)]
+pub struct CheckRule {
+    pub id: i64,
+    pub type_id: i64,
+    pub name: String,
+    pub interval_days: i32,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewType, rules: &[(String, i32)]) -> QueryResult<EquipmentType> {
+    let created = on_backend!(conn, |c| diesel::insert_into(equipment_types::table)
+        .values(new)
+        .returning(EquipmentType::as_returning())
+        .get_result(c))?;
+    let rows: Vec<_> = rules
+        .iter()
+        .map(|(name, days)| {
+            (
+                check_rules::type_id.eq(created.id),
+                check_rules::name.eq(name),
+                check_rules::interval_days.eq(*days),
+            )
+        })
+        .collect();
+    on_backend!(conn, |c| diesel::insert_into(check_rules::table).values(&rows).execute(c))?;
+    Ok(created)
+}
+
+pub fn by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<EquipmentType>> {
+    equipment_types::table
+        .filter(equipment_types::code.eq(code))
+        .select(EquipmentType::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> QueryResult<EquipmentType> {
+    equipment_types::table.find(id).select(EquipmentType::as_select()).first(conn)
+}
+
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<EquipmentType>> {
+    equipment_types::table.select(EquipmentType::as_select()).load(conn)
+}
+
+pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<EquipmentType>, i64)> {
+    let total = equipment_types::table.count().get_result(conn)?;
+    let rows = equipment_types::table
+        .order(equipment_types::code)
+        .offset(offset)
+        .limit(limit)
+        .select(EquipmentType::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn rules_for(conn: &mut DbConn, type_ids: &[i64]) -> QueryResult<Vec<CheckRule>> {
+    check_rules::table
+        .filter(check_rules::type_id.eq_any(type_ids))
+        .order((check_rules::type_id, check_rules::interval_days, check_rules::id))
+        .select(CheckRule::as_select())
+        .load(conn)
+}

@@ -1,0 +1,214 @@
+//! The item lifecycle: which move each status allows and where it leads.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    InStore,
+    Issued,
+    InUse,
+    AwaitingDecontamination,
+    Quarantined,
+    Condemned,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::InStore,
+        Status::Issued,
+        Status::InUse,
+        Status::AwaitingDecontamination,
+        Status::Quarantined,
+        Status::Condemned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InStore => "in_store",
+            Self::Issued => "issued",
+            Self::InUse => "in_use",
+            Self::AwaitingDecontamination => "awaiting_decontamination",
+            Self::Quarantined => "quarantined",
+            Self::Condemned => "condemned",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Move {
+    Issue,
+    Fit,
+    /// Record a safety check (`POST …/checks`).
+    Check,
+    Return,
+    Decontaminate,
+    Quarantine,
+    Release,
+    Condemn,
+}
+
+impl Move {
+    pub const ALL: [Move; 8] = [
+        Move::Issue,
+        Move::Fit,
+        Move::Check,
+        Move::Return,
+        Move::Decontaminate,
+        Move::Quarantine,
+        Move::Release,
+        Move::Condemn,
+    ];
+
+    /// The last segment of the move's path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Issue => "issue",
+            Self::Fit => "fit",
+            Self::Check => "checks",
+            Self::Return => "return",
+            Self::Decontaminate => "decontaminate",
+            Self::Quarantine => "quarantine",
+            Self::Release => "release",
+            Self::Condemn => "condemn",
+        }
+    }
+}
+
+/// What the lifecycle needs to know of an item beyond its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemState {
+    pub status: Status,
+    /// The item is with a client (issued for them, fitted, or failed in their home).
+    pub at_client: bool,
+    pub fitted: bool,
+    pub under_open_recall: bool,
+    pub requires_decontamination: bool,
+}
+
+/// The outcome a check records, which decides where a `checks` move leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+impl ItemState {
+    /// Where `mv` leads from here, or `None` when this state does not allow it.
+    /// A check's outcome is needed only for `Check`; others ignore it.
+    pub fn after(&self, mv: Move, outcome: Outcome) -> Option<Status> {
+        use Status::*;
+        let back_in_store = if self.requires_decontamination { AwaitingDecontamination } else { InStore };
+        match (mv, self.status) {
+            (Move::Issue, InStore) if !self.under_open_recall => Some(Issued),
+            (Move::Fit, Issued) if !self.under_open_recall => Some(InUse),
+            (Move::Check, InUse) => Some(if outcome == Outcome::Pass { InUse } else { Quarantined }),
+            (Move::Return, Issued | InUse) => Some(back_in_store),
+            // Collecting a failed item from a home: it stays quarantined until released.
+            (Move::Return, Quarantined) if self.at_client => Some(Quarantined),
+            (Move::Decontaminate, AwaitingDecontamination) => Some(InStore),
+            (Move::Quarantine, s) if s != Quarantined && s != Condemned => Some(Quarantined),
+            // Repaired where it stands in a home, or inspected back at the store.
+            (Move::Release, Quarantined) if !self.under_open_recall => Some(match (self.at_client, self.fitted) {
+                (true, true) => InUse,
+                (true, false) => Issued,
+                (false, _) => back_in_store,
+            }),
+            (Move::Condemn, s) if s != InUse && s != Condemned => Some(Condemned),
+            _ => None,
+        }
+    }
+
+    pub fn allowed(&self) -> Vec<Move> {
+        Move::ALL
+            .into_iter()
+            .filter(|mv| self.after(*mv, Outcome::Pass).is_some())
+            .collect()
+    }
+
+    /// The status `mv` leads to, or the 409 that names the current status and what it allows.
+    pub fn require(&self, mv: Move, outcome: Outcome) -> Result<Status, AppError> {
+        self.after(mv, outcome).ok_or_else(|| {
+            let allowed: Vec<&str> = self.allowed().into_iter().map(Move::path).collect();
+            let why = if self.under_open_recall && matches!(mv, Move::Issue | Move::Fit | Move::Release) {
+                " (the item is under an open recall)"
+            } else {
+                ""
+            };
+            AppError::Conflict {
+                detail: format!(
+                    "cannot {} an item that is {}{why}; allowed now: {}",
+                    mv.path(),
+                    self.status.as_str(),
+                    if allowed.is_empty() { "nothing".to_string() } else { allowed.join(", ") }
+                ),
+                extra: Some(json!({ "current_status": self.status, "allowed_moves": allowed })),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(status: Status) -> ItemState {
+        ItemState {
+            status,
+            at_client: matches!(status, Status::Issued | Status::InUse),
+            fitted: status == Status::InUse,
+            under_open_recall: false,
+            requires_decontamination: true,
+        }
+    }
+
+    #[test]
+    fn the_diagram_holds() {
+        let s = state(Status::InStore);
+        assert_eq!(s.allowed(), vec![Move::Issue, Move::Quarantine, Move::Condemn]);
+        assert_eq!(state(Status::Issued).after(Move::Fit, Outcome::Pass), Some(Status::InUse));
+        assert_eq!(state(Status::InUse).after(Move::Check, Outcome::Fail), Some(Status::Quarantined));
+        assert_eq!(
+            state(Status::InUse).after(Move::Return, Outcome::Pass),
+            Some(Status::AwaitingDecontamination)
+        );
+        let no_decon = ItemState { requires_decontamination: false, ..state(Status::InUse) };
+        assert_eq!(no_decon.after(Move::Return, Outcome::Pass), Some(Status::InStore));
+        assert_eq!(state(Status::InUse).after(Move::Condemn, Outcome::Pass), None);
+        assert!(state(Status::Condemned).allowed().is_empty());
+    }
+
+    #[test]
+    fn an_open_recall_stops_issue_fit_and_release() {
+        let s = ItemState { under_open_recall: true, ..state(Status::InStore) };
+        assert_eq!(s.after(Move::Issue, Outcome::Pass), None);
+        let err = s.require(Move::Issue, Outcome::Pass).unwrap_err();
+        assert!(err.to_string().contains("recall"));
+    }
+
+    #[test]
+    fn release_returns_a_repaired_item_to_use_in_the_home() {
+        let s = ItemState { status: Status::Quarantined, ..state(Status::InUse) };
+        assert_eq!(s.after(Move::Release, Outcome::Pass), Some(Status::InUse));
+        let at_store = ItemState { at_client: false, fitted: false, ..s };
+        assert_eq!(at_store.after(Move::Release, Outcome::Pass), Some(Status::AwaitingDecontamination));
+    }
+}

@@ -1,0 +1,8 @@
+//! Plain types and rules, free of HTTP and SQL so tests can call them directly.
+
+pub mod asset_tag;
+pub mod checks;
+pub mod lifecycle;
+pub mod roles;
+pub mod serial;
+pub mod validate;

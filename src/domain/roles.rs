@@ -1,0 +1,90 @@
+//! Who may do what. The one place the permission matrix lives; README shows it as a table.
+
+use serde::{Deserialize, Serialize};
+
+use super::lifecycle::Move;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Stores,
+    Worker,
+    Viewer,
+}
+
+/// Everything that is not a plain read by signed-in staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ListStaff,
+    ManageStaff,
+    ManageTypes,
+    ManageLocations,
+    ManageClients,
+    EraseClients,
+    ManageItems,
+    ManageRecalls,
+    ViewNotifications,
+    Move(Move),
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Stores, Role::Worker, Role::Viewer];
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "admin" => Ok(Self::Admin),
+            "stores" => Ok(Self::Stores),
+            "worker" => Ok(Self::Worker),
+            "viewer" => Ok(Self::Viewer),
+            other => Err(format!("{other:?} is not a role: use admin, stores, worker or viewer")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Stores => "stores",
+            Self::Worker => "worker",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    pub fn may(self, action: Action) -> bool {
+        use Action::*;
+        use super::lifecycle::Move as M;
+        match self {
+            Role::Admin => true,
+            Role::Viewer => false,
+            Role::Stores => matches!(
+                action,
+                ListStaff
+                    | ManageLocations
+                    | ManageClients
+                    | ManageItems
+                    | ManageRecalls
+                    | ViewNotifications
+                    | Move(M::Issue | M::Return | M::Decontaminate | M::Quarantine | M::Release | M::Condemn)
+            ),
+            Role::Worker => matches!(action, Move(M::Fit | M::Check | M::Return | M::Quarantine)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_matrix_holds() {
+        assert!(Role::Admin.may(Action::ManageStaff));
+        assert!(!Role::Stores.may(Action::ManageStaff));
+        assert!(Role::Stores.may(Action::Move(Move::Issue)));
+        assert!(!Role::Stores.may(Action::Move(Move::Fit)));
+        assert!(Role::Worker.may(Action::Move(Move::Fit)));
+        assert!(!Role::Worker.may(Action::Move(Move::Issue)));
+        assert!(Role::Worker.may(Action::Move(Move::Quarantine)));
+        assert!(Role::ALL.iter().all(|r| r.may(Action::Move(Move::Return)) != (*r == Role::Viewer)));
+        assert!(!Role::Viewer.may(Action::ManageItems));
+    }
+}

@@ -1,0 +1,103 @@
+//! Field checks shared by every request, collecting every problem rather than the first.
+
+use crate::error::{AppError, FieldError};
+
+/// Gathers field errors so a client learns about all of them at once.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// A required text: present, not blank, at most `max` characters; trimmed.
+    pub fn required(&mut self, field: &str, value: Option<&str>, max: usize) -> String {
+        match value.map(str::trim) {
+            None | Some("") => {
+                self.add(field, "is required");
+                String::new()
+            }
+            Some(v) => {
+                self.check_len(field, v, max);
+                v.to_string()
+            }
+        }
+    }
+
+    /// An optional text: blank becomes absent; at most `max` characters; trimmed.
+    pub fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.check_len(field, v, max);
+        Some(v.to_string())
+    }
+
+    fn check_len(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().count() > max {
+            self.add(field, format!("must be at most {max} characters"));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+/// A plain check of an email address: one @, something either side, a dot in the domain.
+pub fn email(raw: &str) -> Result<String, String> {
+    let email = raw.trim().to_ascii_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
+    if valid {
+        Ok(email)
+    } else {
+        Err(format!("{:?} is not an email address", raw.trim()))
+    }
+}
+
+/// UK postcodes are checked loosely (services also hold addresses across the border); the
+/// canonical form is upper case with one space.
+pub fn postcode(raw: &str) -> Result<String, String> {
+    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    if compact.len() < 5 || compact.len() > 8 || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(format!("{:?} is not a postcode", raw.trim()));
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    Ok(format!("{outward} {inward}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_and_postcodes() {
+        assert_eq!(email(" Ann@Example.org ").unwrap(), "ann@example.org");
+        assert!(email("nope").is_err());
+        assert!(email("a@b@c").is_err());
+        assert_eq!(postcode("sw1a1aa").unwrap(), "SW1A 1AA");
+        assert_eq!(postcode("LS1  4AP").unwrap(), "LS1 4AP");
+        assert!(postcode("12").is_err());
+    }
+
+    #[test]
+    fn every_problem_is_collected() {
+        let mut e = Errors::default();
+        e.required("name", None, 10);
+        e.required("code", Some("x".repeat(11).as_str()), 10);
+        assert_eq!(e.optional("model", Some("  "), 10), None);
+        let AppError::Validation(list) = e.finish().unwrap_err() else { panic!() };
+        assert_eq!(list.len(), 2);
+    }
+}

@@ -1,0 +1,168 @@
+//! The one error type, and how each kind maps to a status code and an RFC 9457 body.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One invalid field of a request: its name and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("a valid bearer token is required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// A disallowed move or a lost race; `extra` carries machine-readable detail such as
+    /// the current status and the moves it allows.
+    #[error("{detail}")]
+    Conflict { detail: String, extra: Option<Value> },
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("some fields are invalid")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            detail: detail.into(),
+            extra: None,
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "Bad request",
+            Self::Unauthorized => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "Not found",
+            Self::Conflict { .. } => "Conflict",
+            Self::PayloadTooLarge(_) => "Payload too large",
+            Self::UnsupportedMediaType(_) => "Unsupported media type",
+            Self::Validation(_) => "Invalid request",
+            Self::Unavailable(_) => "Service unavailable",
+            Self::Internal(_) => "Internal server error",
+        }
+    }
+}
+
+impl From<DieselError> for AppError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound("not found".into()),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Self::conflict(format!("already exists: {}", info.message()))
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                Self::conflict("the record was changed by someone else at the same moment; try again")
+            }
+            other => Self::Internal(format!("database error: {other}")),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Self::Internal(format!("background task failed: {e}"))
+    }
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FieldError]>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    extra: Option<&'a Value>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let detail = match self {
+            Self::Internal(cause) => {
+                log::error!("internal error: {cause}");
+                "something went wrong on our side; it has been logged".to_string()
+            }
+            Self::Unavailable(cause) => {
+                log::warn!("unavailable: {cause}");
+                cause.clone()
+            }
+            other => other.to_string(),
+        };
+        let (errors, extra) = match self {
+            Self::Validation(errors) => (Some(errors.as_slice()), None),
+            Self::Conflict { extra, .. } => (None, extra.as_ref()),
+            _ => (None, None),
+        };
+        let body = Problem {
+            kind: "about:blank",
+            title: self.title(),
+            status: status.as_u16(),
+            detail: &detail,
+            errors,
+            extra,
+        };
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response
+            .insert_header((CONTENT_TYPE, "application/problem+json"))
+            .body(serde_json::to_string(&body).unwrap_or_default())
+    }
+}

@@ -1,0 +1,11 @@
+//! equiptrack: the equipment and telecare register of a community equipment service.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod jobs;
+pub mod service;

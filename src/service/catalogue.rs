@@ -1,0 +1,223 @@
+//! Equipment types with their check rules, and locations.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::pages::{Page, Paged};
+use super::{Actor, now};
+use crate::db::locations::{self, Location, NewLocation};
+use crate::db::types::{self, EquipmentType, NewType};
+use crate::db::DbConn;
+use crate::domain::checks::MAX_INTERVAL_DAYS;
+use crate::domain::roles::Action;
+use crate::domain::validate::Errors;
+use crate::error::AppError;
+
+pub const CATEGORIES: [&str; 5] = ["walking_aid", "stairlift", "shower_adaptation", "telecare", "other"];
+pub const LOCATION_KINDS: [&str; 2] = ["store", "depot"];
+const DEFAULT_RULE: &str = "safety check";
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleInput {
+    pub name: Option<String>,
+    pub interval_days: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateType {
+    /// Upper case letters, digits, - and _, e.g. `STAIRLIFT-STRAIGHT`.
+    pub code: Option<String>,
+    pub name: Option<String>,
+    /// `walking_aid`, `stairlift`, `shower_adaptation`, `telecare` or `other`.
+    pub category: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    /// Default true.
+    pub requires_decontamination: Option<bool>,
+    pub check_rules: Option<Vec<RuleInput>>,
+    /// Shorthand for one rule named `safety check`.
+    pub check_interval_days: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RuleView {
+    pub name: String,
+    pub interval_days: i32,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TypeView {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub requires_decontamination: bool,
+    pub check_rules: Vec<RuleView>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLocation {
+    pub name: Option<String>,
+    /// `store` (default) or `depot`.
+    pub kind: Option<String>,
+    pub address: Option<String>,
+}
+
+pub fn create_type(conn: &mut DbConn, actor: &Actor, req: &CreateType) -> Result<TypeView, AppError> {
+    actor.require(Action::ManageTypes)?;
+    let mut errors = Errors::default();
+    let code = errors.required("code", req.code.as_deref(), 64).to_ascii_uppercase();
+    if !code.is_empty() && !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        errors.add("code", "may hold only letters, digits, - and _");
+    }
+    let name = errors.required("name", req.name.as_deref(), 200);
+    let category = errors.required("category", req.category.as_deref(), 64);
+    if !category.is_empty() && !CATEGORIES.contains(&category.as_str()) {
+        errors.add("category", format!("must be one of {}", CATEGORIES.join(", ")));
+    }
+    let manufacturer = errors.optional("manufacturer", req.manufacturer.as_deref(), 200);
+    let model = errors.optional("model", req.model.as_deref(), 200);
+    let rules = rules_of(req, &mut errors);
+    errors.finish()?;
+    if types::by_code(conn, &code)?.is_some() {
+        return Err(AppError::conflict(format!("an equipment type with the code {code} already exists")));
+    }
+    let created = types::insert(
+        conn,
+        &NewType {
+            code: &code,
+            name: &name,
+            category: &category,
+            manufacturer: manufacturer.as_deref(),
+            model: model.as_deref(),
+            requires_decontamination: req.requires_decontamination.unwrap_or(true),
+            created_at: now(),
+        },
+        &rules,
+    )?;
+    Ok(type_view(created, &rules))
+}
+
+fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<(String, i32)> {
+    fn interval(errors: &mut Errors, field: &str, days: Option<i64>) -> i32 {
+        match days {
+            Some(d) if (1..=MAX_INTERVAL_DAYS as i64).contains(&d) => d as i32,
+            Some(_) => {
+                errors.add(field, format!("must be from 1 to {MAX_INTERVAL_DAYS} days"));
+                0
+            }
+            None => {
+                errors.add(field, "is required");
+                0
+            }
+        }
+    }
+    match (&req.check_rules, req.check_interval_days) {
+        (Some(_), Some(_)) => {
+            errors.add("check_interval_days", "give check_rules or check_interval_days, not both");
+            Vec::new()
+        }
+        (None, None) => {
+            errors.add("check_rules", "at least one check rule is required (or check_interval_days)");
+            Vec::new()
+        }
+        (None, Some(days)) => vec![(DEFAULT_RULE.to_string(), interval(errors, "check_interval_days", Some(days)))],
+        (Some(list), None) => {
+            if list.is_empty() {
+                errors.add("check_rules", "at least one check rule is required");
+            }
+            let rules: Vec<(String, i32)> = list
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let days = interval(errors, &format!("check_rules[{i}].interval_days"), r.interval_days);
+                    let name = r.name.as_deref().map(str::trim).unwrap_or("").to_string();
+                    (name, days)
+                })
+                .collect();
+            let mut seen = HashMap::new();
+            for (i, (name, _)) in rules.iter().enumerate() {
+                let field = format!("check_rules[{i}].name");
+                if name.is_empty() {
+                    errors.add(&field, "is required");
+                } else if name.chars().count() > 100 {
+                    errors.add(&field, "must be at most 100 characters");
+                } else if seen.insert(name.to_lowercase(), i).is_some() {
+                    errors.add(&field, format!("{name:?} is named twice"));
+                }
+            }
+            rules
+        }
+    }
+}
+
+fn type_view(t: EquipmentType, rules: &[(String, i32)]) -> TypeView {
+    TypeView {
+        id: t.id,
+        code: t.code,
+        name: t.name,
+        category: t.category,
+        manufacturer: t.manufacturer,
+        model: t.model,
+        requires_decontamination: t.requires_decontamination,
+        check_rules: rules
+            .iter()
+            .map(|(name, days)| RuleView { name: name.clone(), interval_days: *days })
+            .collect(),
+        created_at: t.created_at,
+    }
+}
+
+pub fn list_types(conn: &mut DbConn, page: Page) -> Result<Paged<TypeView>, AppError> {
+    let (rows, total) = types::list(conn, page.offset(), page.per_page)?;
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let mut rules: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
+    for r in types::rules_for(conn, &ids)? {
+        rules.entry(r.type_id).or_default().push((r.name, r.interval_days));
+    }
+    let views = rows
+        .into_iter()
+        .map(|t| {
+            let r = rules.remove(&t.id).unwrap_or_default();
+            type_view(t, &r)
+        })
+        .collect();
+    Ok(page.wrap(views, total))
+}
+
+pub fn create_location(conn: &mut DbConn, actor: &Actor, req: &CreateLocation) -> Result<Location, AppError> {
+    actor.require(Action::ManageLocations)?;
+    let mut errors = Errors::default();
+    let name = errors.required("name", req.name.as_deref(), 200);
+    let kind = req.kind.as_deref().map(str::trim).unwrap_or("store").to_ascii_lowercase();
+    if !LOCATION_KINDS.contains(&kind.as_str()) {
+        errors.add("kind", format!("must be one of {}", LOCATION_KINDS.join(", ")));
+    }
+    let address = errors.optional("address", req.address.as_deref(), 500);
+    errors.finish()?;
+    if locations::all(conn)?.iter().any(|l| l.name.eq_ignore_ascii_case(&name)) {
+        return Err(AppError::conflict(format!("a location named {name:?} already exists")));
+    }
+    Ok(locations::insert(
+        conn,
+        &NewLocation {
+            name: &name,
+            kind: &kind,
+            address: address.as_deref(),
+            created_at: now(),
+        },
+    )?)
+}
+
+pub fn list_locations(conn: &mut DbConn, page: Page) -> Result<Paged<Location>, AppError> {
+    let (rows, total) = locations::list(conn, page.offset(), page.per_page)?;
+    Ok(page.wrap(rows, total))
+}

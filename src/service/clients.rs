@@ -1,0 +1,189 @@
+//! Clients: create, find, correct, and erase once they hold nothing.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::items::{double_option, MAX_TEXT};
+use super::pages::{Page, Paged};
+use super::views::{self, ItemView};
+use super::{Actor, now};
+use crate::db::clients::{self, Client, ClientChanges, NewClient};
+use crate::db::items::{self as item_rows, ItemFilter};
+use crate::db::DbConn;
+use crate::domain::roles::Action;
+use crate::domain::validate::{self, Errors};
+use crate::error::AppError;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    /// The service's own reference for the person (unique).
+    pub reference: Option<String>,
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchClient {
+    pub reference: Option<String>,
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClientView {
+    pub id: i64,
+    pub reference: String,
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub phone: Option<String>,
+    pub erased: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// The equipment the client holds (on a single client's page only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equipment: Option<Vec<ItemView>>,
+}
+
+impl From<Client> for ClientView {
+    fn from(c: Client) -> Self {
+        Self {
+            id: c.id,
+            reference: c.reference,
+            name: c.name,
+            address: c.address,
+            postcode: c.postcode,
+            phone: c.phone,
+            erased: c.erased_at.is_some(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            equipment: None,
+        }
+    }
+}
+
+fn postcode(errors: &mut Errors, raw: Option<&str>) -> String {
+    let value = errors.required("postcode", raw, 16);
+    if value.is_empty() {
+        return value;
+    }
+    validate::postcode(&value).unwrap_or_else(|m| {
+        errors.add("postcode", m);
+        value
+    })
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateClient) -> Result<ClientView, AppError> {
+    actor.require(Action::ManageClients)?;
+    let mut errors = Errors::default();
+    let reference = errors.required("reference", req.reference.as_deref(), 64);
+    let name = errors.required("name", req.name.as_deref(), MAX_TEXT);
+    let address = errors.required("address", req.address.as_deref(), 500);
+    let postcode = postcode(&mut errors, req.postcode.as_deref());
+    let phone = errors.optional("phone", req.phone.as_deref(), 40);
+    errors.finish()?;
+    let now = now();
+    let client = clients::insert(
+        conn,
+        &NewClient {
+            reference: &reference,
+            name: &name,
+            address: &address,
+            postcode: &postcode,
+            phone: phone.as_deref(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict { .. } => AppError::conflict(format!("a client with the reference {reference:?} already exists")),
+        other => other,
+    })?;
+    Ok(client.into())
+}
+
+pub fn list(conn: &mut DbConn, q: Option<&str>, page: Page) -> Result<Paged<ClientView>, AppError> {
+    let q = q.map(str::trim).filter(|q| !q.is_empty());
+    let (rows, total) = clients::list(conn, q, page.offset(), page.per_page)?;
+    Ok(page.wrap(rows.into_iter().map(ClientView::from).collect(), total))
+}
+
+fn find(conn: &mut DbConn, id: i64) -> Result<Client, AppError> {
+    clients::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no client has the id {id}")))
+}
+
+pub fn get(conn: &mut DbConn, id: i64, public_url: &str) -> Result<ClientView, AppError> {
+    let client = find(conn, id)?;
+    let filter = ItemFilter { client_id: Some(id), ..Default::default() };
+    let (held, _) = item_rows::list(conn, &filter, 0, 10_000)?;
+    let ids: Vec<i64> = held.iter().map(|i| i.id).collect();
+    let mut view = ClientView::from(client);
+    view.equipment = Some(views::load(conn, &ids, public_url)?);
+    Ok(view)
+}
+
+pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchClient) -> Result<ClientView, AppError> {
+    actor.require(Action::ManageClients)?;
+    let client = find(conn, id)?;
+    if client.erased_at.is_some() {
+        return Err(AppError::conflict("this client has been erased"));
+    }
+    let mut errors = Errors::default();
+    let mut changes = ClientChanges::default();
+    if req.reference.is_some() {
+        changes.reference = Some(errors.required("reference", req.reference.as_deref(), 64));
+    }
+    if req.name.is_some() {
+        changes.name = Some(errors.required("name", req.name.as_deref(), MAX_TEXT));
+    }
+    if req.address.is_some() {
+        changes.address = Some(errors.required("address", req.address.as_deref(), 500));
+    }
+    if req.postcode.is_some() {
+        changes.postcode = Some(postcode(&mut errors, req.postcode.as_deref()));
+    }
+    if let Some(phone) = &req.phone {
+        changes.phone = Some(errors.optional("phone", phone.as_deref(), 40));
+    }
+    errors.finish()?;
+    changes.updated_at = Some(now());
+    clients::update(conn, id, &changes)?;
+    Ok(find(conn, id)?.into())
+}
+
+/// Erasure keeps the row (the history points at it) but removes everything personal.
+pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<ClientView, AppError> {
+    actor.require(Action::EraseClients)?;
+    let client = find(conn, id)?;
+    if client.erased_at.is_some() {
+        return Ok(client.into());
+    }
+    if clients::holds_items(conn, id)? {
+        return Err(AppError::conflict(
+            "this client still holds equipment: collect or reassign it before erasing them",
+        ));
+    }
+    let now = now();
+    clients::update(
+        conn,
+        id,
+        &ClientChanges {
+            reference: Some(format!("ERASED-{id}")),
+            name: Some("Erased client".into()),
+            address: Some(String::new()),
+            postcode: Some(String::new()),
+            phone: Some(None),
+            erased_at: Some(Some(now)),
+            updated_at: Some(now),
+        },
+    )?;
+    Ok(find(conn, id)?.into())
+}

@@ -1,0 +1,336 @@
+//! Receiving, finding, listing and editing items.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::pages::{Page, Paged};
+use super::views::{self, ItemView};
+use super::{Actor, now};
+use crate::db::events::{self, NewEvent};
+use crate::db::items::{self, Item, ItemChanges, ItemFilter, NewItem};
+use crate::db::{DbConn, counters, locations, staff, types};
+use crate::domain::asset_tag::AssetTag;
+use crate::domain::lifecycle::Status;
+use crate::domain::roles::{Action, Role};
+use crate::domain::validate::Errors;
+use crate::error::AppError;
+
+pub const MAX_TEXT: usize = 200;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateItem {
+    /// The type's code.
+    #[serde(rename = "type")]
+    pub type_code: Option<String>,
+    /// Generated (`{prefix}{6 digits}`) when absent.
+    pub asset_tag: Option<String>,
+    pub serial_number: Option<String>,
+    pub batch: Option<String>,
+    pub location_id: Option<i64>,
+}
+
+/// Fields that may be edited; absent ones are left alone, `null` clears an optional one.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchItem {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub serial_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub batch: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub location_id: Option<Option<i64>>,
+    /// Hand the item's checks to another worker.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub worker_id: Option<Option<i64>>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+/// Tells a field sent as `null` (clear it) from one left out (keep it).
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+pub struct ItemQuery {
+    /// One of the lifecycle statuses.
+    pub status: Option<String>,
+    /// One of the type categories.
+    pub category: Option<String>,
+    /// A type code.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub type_code: Option<String>,
+    pub client_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    /// Items whose next check falls before this date (YYYY-MM-DD).
+    pub due_before: Option<String>,
+    /// Text matched against tag, serial, batch and client name.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl ItemQuery {
+    pub fn filter(&self) -> Result<ItemFilter, AppError> {
+        let mut errors = Errors::default();
+        if let Some(s) = &self.status {
+            if Status::parse(s).is_none() {
+                errors.add("status", format!("{s:?} is not a status"));
+            }
+        }
+        if let Some(c) = &self.category {
+            if !crate::service::catalogue::CATEGORIES.contains(&c.as_str()) {
+                errors.add("category", format!("{c:?} is not a category"));
+            }
+        }
+        let due_before = match &self.due_before {
+            Some(d) => match NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    errors.add("due_before", "must be a date, YYYY-MM-DD");
+                    None
+                }
+            },
+            None => None,
+        };
+        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_string);
+        if q.as_ref().is_some_and(|q| q.chars().count() > MAX_TEXT) {
+            errors.add("q", format!("must be at most {MAX_TEXT} characters"));
+        }
+        errors.finish()?;
+        Ok(ItemFilter {
+            status: self.status.clone(),
+            category: self.category.clone(),
+            type_code: self.type_code.as_ref().map(|c| c.trim().to_ascii_uppercase()),
+            client_id: self.client_id,
+            worker_id: self.worker_id,
+            due_before,
+            q,
+            tags: None,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub staff_id: Option<i64>,
+    pub staff_name: Option<String>,
+    pub client_id: Option<i64>,
+    pub notes: Option<String>,
+}
+
+pub fn find(conn: &mut DbConn, raw_tag: &str) -> Result<Item, AppError> {
+    let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
+    items::by_tag(conn, tag.as_str())?.ok_or_else(|| not_found(tag.as_str()))
+}
+
+pub fn not_found(tag: &str) -> AppError {
+    AppError::NotFound(format!("no item has the tag {:?}", tag.trim()))
+}
+
+/// A tag nobody has: the next number of the counter, skipping tags imported by hand.
+pub fn next_tag(conn: &mut DbConn, prefix: &str) -> Result<AssetTag, AppError> {
+    loop {
+        let n = counters::take(conn, "asset_tag", 1)?;
+        let tag = AssetTag::generated(prefix, n);
+        if !items::tag_exists(conn, tag.as_str())? {
+            return Ok(tag);
+        }
+    }
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateItem, prefix: &str, public_url: &str) -> Result<ItemView, AppError> {
+    actor.require(Action::ManageItems)?;
+    let mut errors = Errors::default();
+    let code = errors.required("type", req.type_code.as_deref(), 64).to_ascii_uppercase();
+    let tag = match req.asset_tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(raw) => AssetTag::parse(raw).map_err(|m| errors.add("asset_tag", m)).ok(),
+        None => None,
+    };
+    let serial_number = errors.optional("serial_number", req.serial_number.as_deref(), MAX_TEXT);
+    let batch = errors.optional("batch", req.batch.as_deref(), MAX_TEXT);
+    let kind = if code.is_empty() { None } else { types::by_code(conn, &code)? };
+    if !code.is_empty() && kind.is_none() {
+        errors.add("type", format!("no equipment type has the code {code:?}"));
+    }
+    if let Some(id) = req.location_id {
+        if locations::get(conn, id)?.is_none() {
+            errors.add("location_id", format!("no location has the id {id}"));
+        }
+    }
+    errors.finish()?;
+    let kind = kind.ok_or_else(|| AppError::invalid("type", "is required"))?;
+    let tag = match tag {
+        Some(tag) => {
+            if items::tag_exists(conn, tag.as_str())? {
+                return Err(AppError::conflict(format!("an item with the tag {tag} already exists")));
+            }
+            tag
+        }
+        None => next_tag(conn, prefix)?,
+    };
+    let now = now();
+    let item = items::insert(
+        conn,
+        &NewItem {
+            asset_tag: tag.into_string(),
+            type_id: kind.id,
+            serial_number,
+            batch,
+            status: Status::InStore.as_str().into(),
+            location_id: req.location_id,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    events::insert(
+        conn,
+        &NewEvent {
+            item_id: item.id,
+            occurred_at: now,
+            staff_id: Some(actor.id),
+            action: "received".into(),
+            from_status: None,
+            to_status: Some(Status::InStore.as_str().into()),
+            client_id: None,
+            notes: None,
+        },
+    )?;
+    views::load_one(conn, item.id, public_url)
+}
+
+pub fn list(conn: &mut DbConn, filter: &ItemFilter, page: Page, public_url: &str) -> Result<Paged<ItemView>, AppError> {
+    let (rows, total) = items::list(conn, filter, page.offset(), page.per_page)?;
+    let ids: Vec<i64> = rows.iter().map(|i| i.id).collect();
+    Ok(page.wrap(views::load(conn, &ids, public_url)?, total))
+}
+
+pub fn get(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<ItemView, AppError> {
+    let item = find(conn, tag)?;
+    views::load_one(conn, item.id, public_url)
+}
+
+pub fn patch(conn: &mut DbConn, actor: &Actor, tag: &str, req: &PatchItem, public_url: &str) -> Result<ItemView, AppError> {
+    actor.require(Action::ManageItems)?;
+    let item = find(conn, tag)?;
+    check_version(&item, req.expected_version)?;
+    let mut errors = Errors::default();
+    let mut changes = ItemChanges::default();
+    let mut said = Vec::new();
+    if let Some(serial) = &req.serial_number {
+        changes.serial_number = Some(errors.optional("serial_number", serial.as_deref(), MAX_TEXT));
+        said.push("serial number");
+    }
+    if let Some(batch) = &req.batch {
+        changes.batch = Some(errors.optional("batch", batch.as_deref(), MAX_TEXT));
+        said.push("batch");
+    }
+    if let Some(location) = req.location_id {
+        if let Some(id) = location {
+            if locations::get(conn, id)?.is_none() {
+                errors.add("location_id", format!("no location has the id {id}"));
+            }
+        }
+        changes.location_id = Some(location);
+        said.push("location");
+    }
+    if let Some(worker) = req.worker_id {
+        if let Some(id) = worker {
+            check_worker(conn, id, "worker_id", &mut errors)?;
+        }
+        changes.worker_id = Some(worker);
+        said.push("responsible worker");
+    }
+    let notes = errors.optional("notes", req.notes.as_deref(), 2000);
+    if said.is_empty() {
+        errors.add("body", "names nothing to change");
+    }
+    errors.finish()?;
+    let now = now();
+    if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
+        return Err(stale());
+    }
+    events::insert(
+        conn,
+        &NewEvent {
+            item_id: item.id,
+            occurred_at: now,
+            staff_id: Some(actor.id),
+            action: "updated".into(),
+            from_status: None,
+            to_status: None,
+            client_id: None,
+            notes: Some(match notes {
+                Some(n) => format!("changed {}: {n}", said.join(", ")),
+                None => format!("changed {}", said.join(", ")),
+            }),
+        },
+    )?;
+    views::load_one(conn, item.id, public_url)
+}
+
+/// A worker who can be made responsible: active staff with the worker, stores or admin role.
+pub fn check_worker(conn: &mut DbConn, id: i64, field: &str, errors: &mut Errors) -> Result<(), AppError> {
+    match staff::get(conn, id)? {
+        None => errors.add(field, format!("no staff member has the id {id}")),
+        Some(s) if !s.active => errors.add(field, "that staff member is not active"),
+        Some(s) if Role::parse(&s.role) == Ok(Role::Viewer) => {
+            errors.add(field, "a viewer cannot be responsible for items")
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+pub fn check_version(item: &Item, expected: Option<i64>) -> Result<(), AppError> {
+    match expected {
+        Some(v) if v != item.version => Err(AppError::Conflict {
+            detail: format!(
+                "the item has changed since you read it (version {v}; it is now {})",
+                item.version
+            ),
+            extra: Some(serde_json::json!({ "current_version": item.version })),
+        }),
+        _ => Ok(()),
+    }
+}
+
+pub fn stale() -> AppError {
+    AppError::conflict("someone else changed the item at the same moment; read it again and retry")
+}
+
+pub fn history(conn: &mut DbConn, tag: &str, page: Page) -> Result<Paged<EventView>, AppError> {
+    let item = find(conn, tag)?;
+    let (rows, total) = events::for_item(conn, item.id, page.offset(), page.per_page)?;
+    let views = rows
+        .into_iter()
+        .map(|(e, staff_name)| EventView {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            staff_id: e.staff_id,
+            staff_name,
+            client_id: e.client_id,
+            notes: e.notes,
+        })
+        .collect();
+    Ok(page.wrap(views, total))
+}

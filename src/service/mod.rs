@@ -1,0 +1,43 @@
+//! One function per request: validate, do the work in one transaction, answer a view.
+
+pub mod catalogue;
+pub mod clients;
+pub mod import;
+pub mod items;
+pub mod pages;
+pub mod staff;
+pub mod views;
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+
+use crate::domain::roles::{Action, Role};
+use crate::error::AppError;
+
+/// Who is acting: every change records it.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn require(&self, action: Action) -> Result<(), AppError> {
+        if self.role.may(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "the {} role may not do this",
+                self.role.as_str()
+            )))
+        }
+    }
+}
+
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
