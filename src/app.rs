@@ -44,7 +44,10 @@ impl AppState {
 /// Opens the database and brings its schema up to date: every command starts here.
 pub fn open_database(settings: &Settings) -> Result<Db, String> {
     std::fs::create_dir_all(&settings.server.data_dir).map_err(|e| {
-        format!("cannot create the data folder {}: {e}", settings.server.data_dir.display())
+        format!(
+            "cannot create the data folder {}: {e}",
+            settings.server.data_dir.display()
+        )
     })?;
     let db = Db::connect(&settings.database_target(), settings.database.pool_size)?;
     let applied = db.migrate()?;

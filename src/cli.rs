@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::app::{self, AppState};
 use crate::config::Settings;
-use crate::db::{Db, DatabaseTarget};
+use crate::db::{DatabaseTarget, Db};
 use crate::service::{import, staff};
 
 #[derive(Debug, Parser)]
@@ -68,7 +68,8 @@ pub enum ImportCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,actix_server=warn")).init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,actix_server=warn"))
+        .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -87,16 +88,33 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("the database schema is up to date");
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, name, role, password_stdin } } => {
-            let password = if password_stdin { Some(read_password()?) } else { None };
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    password_stdin,
+                },
+        } => {
+            let password = if password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
             let created = db
                 .write(|c| staff::create_account(c, &email, &name, &role, password.as_deref()))
                 .map_err(|e| describe(&e))?;
-            println!("created {} <{}> with the role {}", created.name, created.email, created.role);
+            println!(
+                "created {} <{}> with the role {}",
+                created.name, created.email, created.role
+            );
             println!("{}", created.token.unwrap_or_default());
             Ok(())
         }
-        Command::Import { command: ImportCommand::Items { file } } => import_file(&settings, &db, &file),
+        Command::Import {
+            command: ImportCommand::Items { file },
+        } => import_file(&settings, &db, &file),
         Command::Backup { file } => backup(&db, &file),
     }
 }
@@ -106,7 +124,10 @@ fn serve(settings: Settings, db: Db) -> Result<(), String> {
     let listener = TcpListener::bind(&settings.server.bind)
         .map_err(|e| format!("cannot listen on {} (server.bind): {e}", settings.server.bind))?;
     log::info!("listening on http://{}", settings.server.bind);
-    let state = AppState { db, settings: Arc::new(settings) };
+    let state = AppState {
+        db,
+        settings: Arc::new(settings),
+    };
     let runtime = actix_web::rt::System::new();
     runtime.block_on(async move {
         let server = app::http_server(state, listener).map_err(|e| e.to_string())?;
@@ -126,7 +147,10 @@ fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
         })
         .map_err(|e| describe(&e))?;
     if let Some(admin) = created {
-        println!("created the first admin, {}. Their API token, shown only this once:", admin.email);
+        println!(
+            "created the first admin, {}. Their API token, shown only this once:",
+            admin.email
+        );
         println!("{}", admin.token.unwrap_or_default());
     }
     Ok(())
@@ -134,7 +158,9 @@ fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
 
 fn read_password() -> Result<String, String> {
     let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read the password: {e}"))?;
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
     let password = text.lines().next().unwrap_or("").to_string();
     if password.is_empty() {
         return Err("no password on standard input".into());
@@ -169,7 +195,8 @@ fn backup(db: &Db, file: &Path) -> Result<(), String> {
     let path = file.to_string_lossy().replace('\'', "''");
     db.read(|c| {
         use diesel::connection::SimpleConnection;
-        c.batch_execute(&format!("VACUUM INTO '{path}'")).map_err(Into::into)
+        c.batch_execute(&format!("VACUUM INTO '{path}'"))
+            .map_err(Into::into)
     })
     .map_err(|e| describe(&e))?;
     println!("backed up to {}", file.display());

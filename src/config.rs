@@ -151,18 +151,16 @@ impl Settings {
             merge(&mut table, local, "")?;
         }
         apply_env(&mut table, env)?;
-        let settings: Settings = serde_path_to_error::deserialize(Value::Table(table)).map_err(|e| {
-            ConfigError::new(e.path().to_string(), e.inner().to_string())
-        })?;
+        let settings: Settings = serde_path_to_error::deserialize(Value::Table(table))
+            .map_err(|e| ConfigError::new(e.path().to_string(), e.inner().to_string()))?;
         settings.validate()?;
         Ok(settings)
     }
 
     pub fn database_target(&self) -> DatabaseTarget {
         // validate() has already accepted the URL.
-        DatabaseTarget::parse(&self.database.url).unwrap_or_else(|_| {
-            DatabaseTarget::Sqlite(self.server.data_dir.join("equiptrack.db"))
-        })
+        DatabaseTarget::parse(&self.database.url)
+            .unwrap_or_else(|_| DatabaseTarget::Sqlite(self.server.data_dir.join("equiptrack.db")))
     }
 
     pub fn public_url(&self) -> &str {
@@ -175,7 +173,10 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         SocketAddr::from_str(&self.server.bind).map_err(|e| {
-            ConfigError::new("server.bind", format!("{:?} is not an address:port ({e})", self.server.bind))
+            ConfigError::new(
+                "server.bind",
+                format!("{:?} is not an address:port ({e})", self.server.bind),
+            )
         })?;
         let url = &self.server.public_url;
         if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
@@ -189,22 +190,31 @@ impl Settings {
             return Err(ConfigError::new("database.pool_size", "must be at least 1"));
         }
         one_of("mail.transport", &self.mail.transport, &["file", "smtp"])?;
-        one_of("mail.smtp_security", &self.mail.smtp_security, &["starttls", "tls", "none"])?;
-        self.mail
-            .from
-            .parse::<lettre::message::Mailbox>()
-            .map_err(|e| ConfigError::new("mail.from", format!("{:?} is not a mailbox: {e}", self.mail.from)))?;
+        one_of(
+            "mail.smtp_security",
+            &self.mail.smtp_security,
+            &["starttls", "tls", "none"],
+        )?;
+        self.mail.from.parse::<lettre::message::Mailbox>().map_err(|e| {
+            ConfigError::new("mail.from", format!("{:?} is not a mailbox: {e}", self.mail.from))
+        })?;
         self.mail
             .stores_address
             .parse::<lettre::message::Mailbox>()
             .map_err(|e| ConfigError::new("mail.stores_address", format!("not an address: {e}")))?;
         if self.mail.transport == "smtp" && self.mail.smtp_host.trim().is_empty() {
-            return Err(ConfigError::new("mail.smtp_host", "is required with the smtp transport"));
+            return Err(ConfigError::new(
+                "mail.smtp_host",
+                "is required with the smtp transport",
+            ));
         }
         chrono_tz::Tz::from_str(&self.reminders.timezone).map_err(|_| {
             ConfigError::new(
                 "reminders.timezone",
-                format!("{:?} is not an IANA time zone such as Europe/London", self.reminders.timezone),
+                format!(
+                    "{:?} is not an IANA time zone such as Europe/London",
+                    self.reminders.timezone
+                ),
             )
         })?;
         crate::jobs::validate_cron(&self.reminders.schedule, self.timezone())
@@ -224,7 +234,10 @@ fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<(), ConfigError> {
     if allowed.contains(&value) {
         Ok(())
     } else {
-        Err(ConfigError::new(key, format!("{value:?} is not one of {}", allowed.join(", "))))
+        Err(ConfigError::new(
+            key,
+            format!("{value:?} is not one of {}", allowed.join(", ")),
+        ))
     }
 }
 
@@ -232,7 +245,11 @@ fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<(), ConfigError> {
 /// local file is reported rather than ignored.
 fn merge(base: &mut Table, local: Table, prefix: &str) -> Result<(), ConfigError> {
     for (key, value) in local {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match (base.get_mut(&key), value) {
             (Some(Value::Table(b)), Value::Table(l)) => merge(b, l, &path)?,
             (Some(Value::Table(_)), _) => {
@@ -248,17 +265,25 @@ fn merge(base: &mut Table, local: Table, prefix: &str) -> Result<(), ConfigError
 /// `EQUIPTRACK__SECTION__KEY=value`, typed like the default it replaces; then `DATABASE_URL`.
 fn apply_env(table: &mut Table, env: &[(String, String)]) -> Result<(), ConfigError> {
     for (name, raw) in env {
-        let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
         let Some((section, key)) = rest.split_once("__") else {
-            return Err(ConfigError::new(name.clone(), "expected EQUIPTRACK__SECTION__KEY"));
+            return Err(ConfigError::new(
+                name.clone(),
+                "expected EQUIPTRACK__SECTION__KEY",
+            ));
         };
         let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
         let slot = table
             .get_mut(&section)
             .and_then(Value::as_table_mut)
             .and_then(|t| t.get_mut(&key))
-            .ok_or_else(|| ConfigError::new(name.clone(), format!("{section}.{key} is not a known setting")))?;
-        *slot = typed_like(slot, raw).map_err(|m| ConfigError::new(format!("{section}.{key} ({name})"), m))?;
+            .ok_or_else(|| {
+                ConfigError::new(name.clone(), format!("{section}.{key} is not a known setting"))
+            })?;
+        *slot =
+            typed_like(slot, raw).map_err(|m| ConfigError::new(format!("{section}.{key} ({name})"), m))?;
     }
     if let Some((_, url)) = env.iter().find(|(k, _)| k == "DATABASE_URL") {
         if let Some(db) = table.get_mut("database").and_then(Value::as_table_mut) {
@@ -289,7 +314,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -321,8 +349,16 @@ mod tests {
         let cases = [
             ("EQUIPTRACK__SERVER__BIND", "nonsense", "server.bind"),
             ("EQUIPTRACK__REMINDERS__LEAD_DAYS", "soon", "reminders.lead_days"),
-            ("EQUIPTRACK__REMINDERS__SCHEDULE", "every day", "reminders.schedule"),
-            ("EQUIPTRACK__REMINDERS__TIMEZONE", "Mars/Olympus", "reminders.timezone"),
+            (
+                "EQUIPTRACK__REMINDERS__SCHEDULE",
+                "every day",
+                "reminders.schedule",
+            ),
+            (
+                "EQUIPTRACK__REMINDERS__TIMEZONE",
+                "Mars/Olympus",
+                "reminders.timezone",
+            ),
             ("EQUIPTRACK__MAIL__TRANSPORT", "pigeon", "mail.transport"),
             ("DATABASE_URL", "postgress://typo", "database.url"),
             ("EQUIPTRACK__SERVER__COLOUR", "red", "server.colour"),

@@ -8,4 +8,5 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod labels;
 pub mod service;

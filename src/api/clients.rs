@@ -11,11 +11,11 @@ use crate::service::clients::{self, ClientView, CreateClient, PatchClient};
 use crate::service::pages::{Page, Paged};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/clients", web::get().to(list))
-        .route("/clients", web::post().to(create))
-        .route("/clients/{id}", web::get().to(get))
-        .route("/clients/{id}", web::patch().to(patch))
-        .route("/clients/{id}", web::delete().to(erase));
+    cfg.route("/clients", web::get().to(list_clients))
+        .route("/clients", web::post().to(create_client))
+        .route("/clients/{id}", web::get().to(get_client))
+        .route("/clients/{id}", web::patch().to(patch_client))
+        .route("/clients/{id}", web::delete().to(erase_client));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -28,7 +28,11 @@ pub struct ClientQuery {
 
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ClientQuery),
     responses((status = 200, body = Paged<ClientView>)), security(("bearer" = [])))]
-pub async fn list(state: web::Data<AppState>, _auth: Auth, q: web::Query<ClientQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_clients(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    q: web::Query<ClientQuery>,
+) -> Result<HttpResponse, AppError> {
     let page = Page::parse(q.page, q.per_page)?;
     let q = q.into_inner().q;
     let body = state.read(move |c| clients::list(c, q.as_deref(), page)).await?;
@@ -38,7 +42,11 @@ pub async fn list(state: web::Data<AppState>, _auth: Auth, q: web::Query<ClientQ
 #[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = CreateClient,
     responses((status = 201, body = ClientView), (status = 409, description = "The reference is taken"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
-pub async fn create(state: web::Data<AppState>, Auth(actor): Auth, JsonBody(req): JsonBody<CreateClient>) -> Result<HttpResponse, AppError> {
+pub async fn create_client(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    JsonBody(req): JsonBody<CreateClient>,
+) -> Result<HttpResponse, AppError> {
     let body = state.write(move |c| clients::create(c, &actor, &req)).await?;
     Ok(HttpResponse::Created().json(body))
 }
@@ -46,7 +54,11 @@ pub async fn create(state: web::Data<AppState>, Auth(actor): Auth, JsonBody(req)
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = ClientView, description = "The client and the equipment they hold"),
               (status = 404, description = "No such client")), security(("bearer" = [])))]
-pub async fn get(state: web::Data<AppState>, _auth: Auth, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn get_client(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "client")?;
     let url = state.public_url();
     let body = state.read(move |c| clients::get(c, id, &url)).await?;
@@ -56,7 +68,12 @@ pub async fn get(state: web::Data<AppState>, _auth: Auth, id: web::Path<String>)
 #[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)), request_body = PatchClient,
     responses((status = 200, body = ClientView), (status = 404, description = "No such client"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
-pub async fn patch(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>, JsonBody(req): JsonBody<PatchClient>) -> Result<HttpResponse, AppError> {
+pub async fn patch_client(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    JsonBody(req): JsonBody<PatchClient>,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "client")?;
     let body = state.write(move |c| clients::patch(c, &actor, id, &req)).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -65,7 +82,11 @@ pub async fn patch(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<
 #[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = ClientView, description = "The client, anonymised"),
               (status = 409, description = "The client still holds equipment")), security(("bearer" = [])))]
-pub async fn erase(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn erase_client(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "client")?;
     let body = state.write(move |c| clients::erase(c, &actor, id)).await?;
     Ok(HttpResponse::Ok().json(body))

@@ -53,11 +53,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Boxed<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase);
         let declared = declared_length(req);
         let payload = payload.take();
         Box::pin(async move {
-            if let Some(ct) = content_type.filter(|ct| !ct.starts_with("application/json") && !ct.contains("+json")) {
+            if let Some(ct) =
+                content_type.filter(|ct| !ct.starts_with("application/json") && !ct.contains("+json"))
+            {
                 return Err(AppError::UnsupportedMediaType(format!(
                     "send JSON with Content-Type: application/json (got {ct})"
                 )));
@@ -69,7 +75,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
     let de = &mut serde_json::Deserializer::from_slice(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -92,16 +102,22 @@ fn strip_position(message: &str) -> String {
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
-    req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
+    req.headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
 }
-
 
 /// A raw body of at most `limit` bytes, for CSV uploads.
 pub async fn read_body(req: &HttpRequest, payload: Payload, limit: usize) -> Result<web::Bytes, AppError> {
     read_limited(payload, declared_length(req), limit).await
 }
 
-async fn read_limited(mut payload: Payload, declared: Option<usize>, limit: usize) -> Result<web::Bytes, AppError> {
+async fn read_limited(
+    mut payload: Payload,
+    declared: Option<usize>,
+    limit: usize,
+) -> Result<web::Bytes, AppError> {
     if declared.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge(limit));
     }

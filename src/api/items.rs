@@ -1,7 +1,7 @@
 //! `/items`: the register itself.
 
 use actix_web::http::header::CONTENT_TYPE;
-use actix_web::{HttpRequest, HttpResponse, dev::Payload, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::extract::{Auth, JsonBody, read_body};
 use crate::app::AppState;
@@ -16,18 +16,22 @@ use crate::service::views::ItemView;
 pub const IMPORT_LIMIT: usize = 32 << 20;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/items", web::get().to(list))
-        .route("/items", web::post().to(create))
+    cfg.route("/items", web::get().to(list_items))
+        .route("/items", web::post().to(create_item))
         .route("/items/import", web::post().to(import_csv))
-        .route("/items/{tag}", web::get().to(get))
-        .route("/items/{tag}", web::patch().to(patch))
+        .route("/items/{tag}", web::get().to(get_item))
+        .route("/items/{tag}", web::patch().to(patch_item))
         .route("/items/{tag}/events", web::get().to(events));
 }
 
 #[utoipa::path(get, path = "/api/v1/items", tag = "items", params(ItemQuery),
     responses((status = 200, body = Paged<ItemView>), (status = 422, description = "A bad filter")),
     security(("bearer" = [])))]
-pub async fn list(state: web::Data<AppState>, _auth: Auth, q: web::Query<ItemQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_items(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    q: web::Query<ItemQuery>,
+) -> Result<HttpResponse, AppError> {
     let page = Page::parse(q.page, q.per_page)?;
     let filter = q.filter()?;
     let url = state.public_url();
@@ -38,10 +42,16 @@ pub async fn list(state: web::Data<AppState>, _auth: Auth, q: web::Query<ItemQue
 #[utoipa::path(post, path = "/api/v1/items", tag = "items", request_body = CreateItem,
     responses((status = 201, body = ItemView), (status = 409, description = "The tag is taken"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
-pub async fn create(state: web::Data<AppState>, Auth(actor): Auth, JsonBody(req): JsonBody<CreateItem>) -> Result<HttpResponse, AppError> {
+pub async fn create_item(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    JsonBody(req): JsonBody<CreateItem>,
+) -> Result<HttpResponse, AppError> {
     let url = state.public_url();
     let prefix = state.settings.service.asset_tag_prefix.clone();
-    let body = state.write(move |c| items::create(c, &actor, &req, &prefix, &url)).await?;
+    let body = state
+        .write(move |c| items::create(c, &actor, &req, &prefix, &url))
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/items/{}", body.asset_tag)))
         .json(body))
@@ -50,7 +60,11 @@ pub async fn create(state: web::Data<AppState>, Auth(actor): Auth, JsonBody(req)
 #[utoipa::path(get, path = "/api/v1/items/{tag}", tag = "items", params(("tag" = String, Path)),
     responses((status = 200, body = ItemView), (status = 404, description = "No item has the tag")),
     security(("bearer" = [])))]
-pub async fn get(state: web::Data<AppState>, _auth: Auth, tag: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn get_item(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    tag: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let url = state.public_url();
     let body = state.read(move |c| items::get(c, &tag, &url)).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -60,16 +74,28 @@ pub async fn get(state: web::Data<AppState>, _auth: Auth, tag: web::Path<String>
     responses((status = 200, body = ItemView), (status = 404, description = "No item has the tag"),
               (status = 409, description = "A stale expected_version"), (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
-pub async fn patch(state: web::Data<AppState>, Auth(actor): Auth, tag: web::Path<String>, JsonBody(req): JsonBody<PatchItem>) -> Result<HttpResponse, AppError> {
+pub async fn patch_item(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    tag: web::Path<String>,
+    JsonBody(req): JsonBody<PatchItem>,
+) -> Result<HttpResponse, AppError> {
     let url = state.public_url();
-    let body = state.write(move |c| items::patch(c, &actor, &tag, &req, &url)).await?;
+    let body = state
+        .write(move |c| items::patch(c, &actor, &tag, &req, &url))
+        .await?;
     Ok(HttpResponse::Ok().json(body))
 }
 
 #[utoipa::path(get, path = "/api/v1/items/{tag}/events", tag = "items", params(("tag" = String, Path), PageQuery),
     responses((status = 200, body = Paged<EventView>, description = "The item's history, oldest first"),
               (status = 404, description = "No item has the tag")), security(("bearer" = [])))]
-pub async fn events(state: web::Data<AppState>, _auth: Auth, tag: web::Path<String>, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+pub async fn events(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    tag: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let page = q.validate()?;
     let body = state.read(move |c| items::history(c, &tag, page)).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -80,13 +106,24 @@ pub async fn events(state: web::Data<AppState>, _auth: Auth, tag: web::Path<Stri
         description = "Columns asset_tag,type,serial_number,batch,location; a header line first"),
     responses((status = 201, body = ImportSummary), (status = 422, description = "Every bad row with its line number; nothing imported"),
               (status = 413, description = "Over 32 MiB")), security(("bearer" = [])))]
-pub async fn import_csv(state: web::Data<AppState>, Auth(actor): Auth, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, AppError> {
+pub async fn import_csv(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
     actor.require(Action::ManageItems)?;
-    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("text/csv") {
-        return Err(AppError::UnsupportedMediaType("send the file with Content-Type: text/csv".into()));
+        return Err(AppError::UnsupportedMediaType(
+            "send the file with Content-Type: text/csv".into(),
+        ));
     }
-    let body = read_body(&req, Payload::from(payload.into_inner()), IMPORT_LIMIT).await?;
+    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT).await?;
     let prefix = state.settings.service.asset_tag_prefix.clone();
     let source = format!("an upload by {}", actor.name);
     let summary = state

@@ -13,9 +13,10 @@ use actix_web::{HttpResponse, web};
 use crate::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::QueryConfig::default().error_handler(|err, _| {
-        AppError::invalid("query", err.to_string()).into()
-    }))
+    cfg.app_data(
+        web::QueryConfig::default()
+            .error_handler(|err, _| AppError::invalid("query", err.to_string()).into()),
+    )
     .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
     .route("/healthz", web::get().to(health::healthz))
     .service(

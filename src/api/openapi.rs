@@ -4,6 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::extract::Auth;
 use super::{catalogue, clients, health, items, staff};
 
 #[derive(OpenApi)]
@@ -12,9 +13,9 @@ use super::{catalogue, clients, health, items, staff};
     paths(
         health::healthz,
         catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
-        clients::list, clients::create, clients::get, clients::patch, clients::erase,
-        staff::list, staff::create, staff::patch,
-        items::list, items::create, items::get, items::patch, items::events, items::import_csv,
+        clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
+        staff::list_staff, staff::create_staff, staff::patch_staff,
+        items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
     ),
     components(schemas(crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -33,6 +34,6 @@ impl Modify for BearerAuth {
     }
 }
 
-pub async fn document() -> HttpResponse {
+pub async fn document(_auth: Auth) -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

@@ -10,15 +10,19 @@ use crate::service::pages::{PageQuery, Paged};
 use crate::service::staff::{self, CreateStaff, PatchStaff, StaffView};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/staff", web::get().to(list))
-        .route("/staff", web::post().to(create))
-        .route("/staff/{id}", web::patch().to(patch));
+    cfg.route("/staff", web::get().to(list_staff))
+        .route("/staff", web::post().to(create_staff))
+        .route("/staff/{id}", web::patch().to(patch_staff));
 }
 
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(PageQuery),
     responses((status = 200, body = Paged<StaffView>), (status = 403, description = "Not admin or stores")),
     security(("bearer" = [])))]
-pub async fn list(state: web::Data<AppState>, Auth(actor): Auth, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_staff(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let page = q.validate()?;
     let body = state.read(move |c| staff::list(c, &actor, page)).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -28,7 +32,11 @@ pub async fn list(state: web::Data<AppState>, Auth(actor): Auth, q: web::Query<P
     responses((status = 201, body = StaffView, description = "The account, with its API token shown once"),
               (status = 409, description = "The email is taken"), (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
-pub async fn create(state: web::Data<AppState>, Auth(actor): Auth, JsonBody(req): JsonBody<CreateStaff>) -> Result<HttpResponse, AppError> {
+pub async fn create_staff(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    JsonBody(req): JsonBody<CreateStaff>,
+) -> Result<HttpResponse, AppError> {
     let body = state.write(move |c| staff::create(c, &actor, &req)).await?;
     Ok(HttpResponse::Created().json(body))
 }
@@ -36,7 +44,12 @@ pub async fn create(state: web::Data<AppState>, Auth(actor): Auth, JsonBody(req)
 #[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = i64, Path)), request_body = PatchStaff,
     responses((status = 200, body = StaffView), (status = 404, description = "No such staff member"),
               (status = 409, description = "Would leave no active admin")), security(("bearer" = [])))]
-pub async fn patch(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>, JsonBody(req): JsonBody<PatchStaff>) -> Result<HttpResponse, AppError> {
+pub async fn patch_staff(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    JsonBody(req): JsonBody<PatchStaff>,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "staff member")?;
     let body = state.write(move |c| staff::patch(c, &actor, id, &req)).await?;
     Ok(HttpResponse::Ok().json(body))

@@ -65,11 +65,18 @@ pub fn insert(conn: &mut DbConn, new: &NewClient) -> QueryResult<Client> {
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> QueryResult<Option<Client>> {
-    clients::table.find(id).select(Client::as_select()).first(conn).optional()
+    clients::table
+        .find(id)
+        .select(Client::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn get_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Client>> {
-    clients::table.filter(clients::id.eq_any(ids)).select(Client::as_select()).load(conn)
+    clients::table
+        .filter(clients::id.eq_any(ids))
+        .select(Client::as_select())
+        .load(conn)
 }
 
 /// Lists clients, optionally matching `q` against reference, name and postcode.

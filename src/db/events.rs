@@ -35,16 +35,24 @@ pub struct Event {
 }
 
 pub fn insert(conn: &mut DbConn, event: &NewEvent) -> QueryResult<()> {
-    diesel::insert_into(events::table).values(event).execute(conn).map(|_| ())
+    diesel::insert_into(events::table)
+        .values(event)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
     // SQLite caps the number of bound values in one statement.
     for chunk in batch.chunks(2000) {
-        on_backend!(&mut *conn, |c| diesel::insert_into(events::table).values(chunk).execute(c))?;
+        on_backend!(&mut *conn, |c| diesel::insert_into(events::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(())
 }
+
+/// An event and the name of the staff member who acted, if any.
+pub type EventWithActor = (Event, Option<String>);
 
 /// An item's history, oldest first, with the name of whoever acted.
 pub fn for_item(
@@ -52,8 +60,11 @@ pub fn for_item(
     item_id: i64,
     offset: i64,
     limit: i64,
-) -> QueryResult<(Vec<(Event, Option<String>)>, i64)> {
-    let total = events::table.filter(events::item_id.eq(item_id)).count().get_result(conn)?;
+) -> QueryResult<(Vec<EventWithActor>, i64)> {
+    let total = events::table
+        .filter(events::item_id.eq(item_id))
+        .count()
+        .get_result(conn)?;
     let rows = events::table
         .left_join(staff::table.on(events::staff_id.eq(staff::id.nullable())))
         .filter(events::item_id.eq(item_id))

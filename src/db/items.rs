@@ -76,7 +76,9 @@ pub fn insert(conn: &mut DbConn, new: &NewItem) -> QueryResult<Item> {
 
 pub fn insert_many(conn: &mut DbConn, batch: &[NewItem]) -> QueryResult<()> {
     for chunk in batch.chunks(2000) {
-        on_backend!(&mut *conn, |c| diesel::insert_into(items::table).values(chunk).execute(c))?;
+        on_backend!(&mut *conn, |c| diesel::insert_into(items::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(())
 }
@@ -103,7 +105,10 @@ pub fn by_tag(conn: &mut DbConn, tag: &str) -> QueryResult<Option<Item>> {
 }
 
 pub fn get_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Item>> {
-    items::table.filter(items::id.eq_any(ids)).select(Item::as_select()).load(conn)
+    items::table
+        .filter(items::id.eq_any(ids))
+        .select(Item::as_select())
+        .load(conn)
 }
 
 pub fn tag_exists(conn: &mut DbConn, tag: &str) -> QueryResult<bool> {
@@ -113,15 +118,27 @@ pub fn tag_exists(conn: &mut DbConn, tag: &str) -> QueryResult<bool> {
 /// Every tag that begins with `prefix`, so a bulk import can skip the taken ones.
 pub fn tags_with_prefix(conn: &mut DbConn, prefix: &str) -> QueryResult<Vec<String>> {
     items::table
-        .filter(items::asset_tag.like(format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"))).escape('\\'))
+        .filter(
+            items::asset_tag
+                .like(format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_")))
+                .escape('\\'),
+        )
         .select(items::asset_tag)
         .load(conn)
 }
 
 /// Applies `changes` only if nobody else has changed the item since `version` was read:
 /// answers false when the race was lost.
-pub fn update_versioned(conn: &mut DbConn, id: i64, version: i64, changes: &ItemChanges, now: NaiveDateTime) -> QueryResult<bool> {
-    let target = items::table.filter(items::id.eq(id)).filter(items::version.eq(version));
+pub fn update_versioned(
+    conn: &mut DbConn,
+    id: i64,
+    version: i64,
+    changes: &ItemChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = items::table
+        .filter(items::id.eq(id))
+        .filter(items::version.eq(version));
     let touched = diesel::update(target)
         .set((changes, items::version.eq(version + 1), items::updated_at.eq(now)))
         .execute(conn)?;
@@ -231,7 +248,9 @@ fn filtered(f: &ItemFilter) -> items::BoxedQuery<'static, Backend> {
                 .or(lower(items::serial_number.assume_not_null()).like(pattern.clone()))
                 .or(lower(items::batch.assume_not_null()).like(pattern.clone()))
                 .or(items::client_id.assume_not_null().eq_any(
-                    clients::table.filter(lower(clients::name).like(pattern)).select(clients::id),
+                    clients::table
+                        .filter(lower(clients::name).like(pattern))
+                        .select(clients::id),
                 )),
         );
     }
@@ -239,7 +258,12 @@ fn filtered(f: &ItemFilter) -> items::BoxedQuery<'static, Backend> {
 }
 
 /// One page of items matching `filter`, in tag order, and how many match in all.
-pub fn list(conn: &mut DbConn, filter: &ItemFilter, offset: i64, limit: i64) -> QueryResult<(Vec<Item>, i64)> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &ItemFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Item>, i64)> {
     let total = filtered(filter).count().get_result(conn)?;
     let rows = filtered(filter)
         .order(items::asset_tag)

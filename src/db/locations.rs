@@ -46,7 +46,11 @@ pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Loca
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> QueryResult<Option<Location>> {
-    locations::table.find(id).select(Location::as_select()).first(conn).optional()
+    locations::table
+        .find(id)
+        .select(Location::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Location>> {

@@ -169,10 +169,7 @@ impl Db {
     }
 
     /// Runs `f` in one transaction, for every change and the history entry that records it.
-    pub fn write<T>(
-        &self,
-        f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
         let _guard = self.lock_writer();
         let mut pooled = self.get()?;
         let conn: &mut DbConn = &mut pooled;
@@ -210,8 +207,8 @@ impl Db {
                     .run_pending_migrations(POSTGRES_MIGRATIONS)
                     .map(|v| v.len())
                     .map_err(|e| format!("migration failed: {e}"));
-                let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
-                    .execute(c);
+                let _ =
+                    diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")).execute(c);
                 result?
             }
         };
@@ -266,7 +263,10 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://h/db"), "postgres://h/db");
     }
 }

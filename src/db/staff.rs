@@ -53,7 +53,11 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> QueryResult<Option<Staff>> {
-    staff::table.find(id).select(Staff::as_select()).first(conn).optional()
+    staff::table
+        .find(id)
+        .select(Staff::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Staff>> {

@@ -56,7 +56,9 @@ pub fn insert(conn: &mut DbConn, new: &NewType, rules: &[(String, i32)]) -> Quer
             )
         })
         .collect();
-    on_backend!(conn, |c| diesel::insert_into(check_rules::table).values(&rows).execute(c))?;
+    on_backend!(conn, |c| diesel::insert_into(check_rules::table)
+        .values(&rows)
+        .execute(c))?;
     Ok(created)
 }
 
@@ -69,11 +71,16 @@ pub fn by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<EquipmentTyp
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> QueryResult<EquipmentType> {
-    equipment_types::table.find(id).select(EquipmentType::as_select()).first(conn)
+    equipment_types::table
+        .find(id)
+        .select(EquipmentType::as_select())
+        .first(conn)
 }
 
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<EquipmentType>> {
-    equipment_types::table.select(EquipmentType::as_select()).load(conn)
+    equipment_types::table
+        .select(EquipmentType::as_select())
+        .load(conn)
 }
 
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<EquipmentType>, i64)> {

@@ -18,7 +18,10 @@ impl AssetTag {
         if tag.len() > MAX_LEN {
             return Err(format!("must be at most {MAX_LEN} characters"));
         }
-        if !tag.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')) {
+        if !tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        {
             return Err("may hold only letters, digits and - _ . /".into());
         }
         if !tag.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {

@@ -7,7 +7,8 @@ pub const MAX_INTERVAL_DAYS: i32 = 3653;
 
 /// A rule's next due date after the fit or a passed check on `from`.
 pub fn next_due(from: NaiveDate, interval_days: i32) -> NaiveDate {
-    from.checked_add_days(Days::new(interval_days.max(0) as u64)).unwrap_or(NaiveDate::MAX)
+    from.checked_add_days(Days::new(interval_days.max(0) as u64))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Days past due on `today` (0 when not yet due).

@@ -116,22 +116,32 @@ impl ItemState {
     /// A check's outcome is needed only for `Check`; others ignore it.
     pub fn after(&self, mv: Move, outcome: Outcome) -> Option<Status> {
         use Status::*;
-        let back_in_store = if self.requires_decontamination { AwaitingDecontamination } else { InStore };
+        let back_in_store = if self.requires_decontamination {
+            AwaitingDecontamination
+        } else {
+            InStore
+        };
         match (mv, self.status) {
             (Move::Issue, InStore) if !self.under_open_recall => Some(Issued),
             (Move::Fit, Issued) if !self.under_open_recall => Some(InUse),
-            (Move::Check, InUse) => Some(if outcome == Outcome::Pass { InUse } else { Quarantined }),
+            (Move::Check, InUse) => Some(if outcome == Outcome::Pass {
+                InUse
+            } else {
+                Quarantined
+            }),
             (Move::Return, Issued | InUse) => Some(back_in_store),
             // Collecting a failed item from a home: it stays quarantined until released.
             (Move::Return, Quarantined) if self.at_client => Some(Quarantined),
             (Move::Decontaminate, AwaitingDecontamination) => Some(InStore),
             (Move::Quarantine, s) if s != Quarantined && s != Condemned => Some(Quarantined),
             // Repaired where it stands in a home, or inspected back at the store.
-            (Move::Release, Quarantined) if !self.under_open_recall => Some(match (self.at_client, self.fitted) {
-                (true, true) => InUse,
-                (true, false) => Issued,
-                (false, _) => back_in_store,
-            }),
+            (Move::Release, Quarantined) if !self.under_open_recall => {
+                Some(match (self.at_client, self.fitted) {
+                    (true, true) => InUse,
+                    (true, false) => Issued,
+                    (false, _) => back_in_store,
+                })
+            }
             (Move::Condemn, s) if s != InUse && s != Condemned => Some(Condemned),
             _ => None,
         }
@@ -158,7 +168,11 @@ impl ItemState {
                     "cannot {} an item that is {}{why}; allowed now: {}",
                     mv.path(),
                     self.status.as_str(),
-                    if allowed.is_empty() { "nothing".to_string() } else { allowed.join(", ") }
+                    if allowed.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        allowed.join(", ")
+                    }
                 ),
                 extra: Some(json!({ "current_status": self.status, "allowed_moves": allowed })),
             }
@@ -184,13 +198,22 @@ mod tests {
     fn the_diagram_holds() {
         let s = state(Status::InStore);
         assert_eq!(s.allowed(), vec![Move::Issue, Move::Quarantine, Move::Condemn]);
-        assert_eq!(state(Status::Issued).after(Move::Fit, Outcome::Pass), Some(Status::InUse));
-        assert_eq!(state(Status::InUse).after(Move::Check, Outcome::Fail), Some(Status::Quarantined));
+        assert_eq!(
+            state(Status::Issued).after(Move::Fit, Outcome::Pass),
+            Some(Status::InUse)
+        );
+        assert_eq!(
+            state(Status::InUse).after(Move::Check, Outcome::Fail),
+            Some(Status::Quarantined)
+        );
         assert_eq!(
             state(Status::InUse).after(Move::Return, Outcome::Pass),
             Some(Status::AwaitingDecontamination)
         );
-        let no_decon = ItemState { requires_decontamination: false, ..state(Status::InUse) };
+        let no_decon = ItemState {
+            requires_decontamination: false,
+            ..state(Status::InUse)
+        };
         assert_eq!(no_decon.after(Move::Return, Outcome::Pass), Some(Status::InStore));
         assert_eq!(state(Status::InUse).after(Move::Condemn, Outcome::Pass), None);
         assert!(state(Status::Condemned).allowed().is_empty());
@@ -198,7 +221,10 @@ mod tests {
 
     #[test]
     fn an_open_recall_stops_issue_fit_and_release() {
-        let s = ItemState { under_open_recall: true, ..state(Status::InStore) };
+        let s = ItemState {
+            under_open_recall: true,
+            ..state(Status::InStore)
+        };
         assert_eq!(s.after(Move::Issue, Outcome::Pass), None);
         let err = s.require(Move::Issue, Outcome::Pass).unwrap_err();
         assert!(err.to_string().contains("recall"));
@@ -206,9 +232,19 @@ mod tests {
 
     #[test]
     fn release_returns_a_repaired_item_to_use_in_the_home() {
-        let s = ItemState { status: Status::Quarantined, ..state(Status::InUse) };
+        let s = ItemState {
+            status: Status::Quarantined,
+            ..state(Status::InUse)
+        };
         assert_eq!(s.after(Move::Release, Outcome::Pass), Some(Status::InUse));
-        let at_store = ItemState { at_client: false, fitted: false, ..s };
-        assert_eq!(at_store.after(Move::Release, Outcome::Pass), Some(Status::AwaitingDecontamination));
+        let at_store = ItemState {
+            at_client: false,
+            fitted: false,
+            ..s
+        };
+        assert_eq!(
+            at_store.after(Move::Release, Outcome::Pass),
+            Some(Status::AwaitingDecontamination)
+        );
     }
 }

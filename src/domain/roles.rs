@@ -37,7 +37,9 @@ impl Role {
             "stores" => Ok(Self::Stores),
             "worker" => Ok(Self::Worker),
             "viewer" => Ok(Self::Viewer),
-            other => Err(format!("{other:?} is not a role: use admin, stores, worker or viewer")),
+            other => Err(format!(
+                "{other:?} is not a role: use admin, stores, worker or viewer"
+            )),
         }
     }
 
@@ -51,8 +53,8 @@ impl Role {
     }
 
     pub fn may(self, action: Action) -> bool {
-        use Action::*;
         use super::lifecycle::Move as M;
+        use Action::*;
         match self {
             Role::Admin => true,
             Role::Viewer => false,
@@ -84,7 +86,11 @@ mod tests {
         assert!(Role::Worker.may(Action::Move(Move::Fit)));
         assert!(!Role::Worker.may(Action::Move(Move::Issue)));
         assert!(Role::Worker.may(Action::Move(Move::Quarantine)));
-        assert!(Role::ALL.iter().all(|r| r.may(Action::Move(Move::Return)) != (*r == Role::Viewer)));
+        assert!(
+            Role::ALL
+                .iter()
+                .all(|r| r.may(Action::Move(Move::Return)) != (*r == Role::Viewer))
+        );
         assert!(!Role::Viewer.may(Action::ManageItems));
     }
 }

@@ -46,7 +46,11 @@ impl SerialRange {
         if a.number.cmp(&b.number) == Ordering::Greater {
             return Err("serial_from must not come after serial_to".into());
         }
-        Ok(Self { prefix: a.prefix, from: a.number, to: b.number })
+        Ok(Self {
+            prefix: a.prefix,
+            from: a.number,
+            to: b.number,
+        })
     }
 
     pub fn contains(&self, serial: &str) -> bool {

@@ -35,6 +35,12 @@ impl Errors {
     fn check_len(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            // PostgreSQL cannot store NUL, and no scanner or person types control codes.
+            self.add(field, "must not contain control characters");
         }
     }
 
@@ -55,7 +61,9 @@ impl Errors {
 pub fn email(raw: &str) -> Result<String, String> {
     let email = raw.trim().to_ascii_lowercase();
     let valid = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
         && email
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
@@ -69,7 +77,11 @@ pub fn email(raw: &str) -> Result<String, String> {
 /// UK postcodes are checked loosely (services also hold addresses across the border); the
 /// canonical form is upper case with one space.
 pub fn postcode(raw: &str) -> Result<String, String> {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
     if compact.len() < 5 || compact.len() > 8 || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(format!("{:?} is not a postcode", raw.trim()));
     }
@@ -97,7 +109,9 @@ mod tests {
         e.required("name", None, 10);
         e.required("code", Some("x".repeat(11).as_str()), 10);
         assert_eq!(e.optional("model", Some("  "), 10), None);
-        let AppError::Validation(list) = e.finish().unwrap_err() else { panic!() };
+        let AppError::Validation(list) = e.finish().unwrap_err() else {
+            panic!()
+        };
         assert_eq!(list.len(), 2);
     }
 }

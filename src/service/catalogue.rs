@@ -7,15 +7,21 @@ use serde::{Deserialize, Serialize};
 
 use super::pages::{Page, Paged};
 use super::{Actor, now};
+use crate::db::DbConn;
 use crate::db::locations::{self, Location, NewLocation};
 use crate::db::types::{self, EquipmentType, NewType};
-use crate::db::DbConn;
 use crate::domain::checks::MAX_INTERVAL_DAYS;
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
 
-pub const CATEGORIES: [&str; 5] = ["walking_aid", "stairlift", "shower_adaptation", "telecare", "other"];
+pub const CATEGORIES: [&str; 5] = [
+    "walking_aid",
+    "stairlift",
+    "shower_adaptation",
+    "telecare",
+    "other",
+];
 pub const LOCATION_KINDS: [&str; 2] = ["store", "depot"];
 const DEFAULT_RULE: &str = "safety check";
 
@@ -74,8 +80,14 @@ pub struct CreateLocation {
 pub fn create_type(conn: &mut DbConn, actor: &Actor, req: &CreateType) -> Result<TypeView, AppError> {
     actor.require(Action::ManageTypes)?;
     let mut errors = Errors::default();
-    let code = errors.required("code", req.code.as_deref(), 64).to_ascii_uppercase();
-    if !code.is_empty() && !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    let code = errors
+        .required("code", req.code.as_deref(), 64)
+        .to_ascii_uppercase();
+    if !code.is_empty()
+        && !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         errors.add("code", "may hold only letters, digits, - and _");
     }
     let name = errors.required("name", req.name.as_deref(), 200);
@@ -88,7 +100,9 @@ pub fn create_type(conn: &mut DbConn, actor: &Actor, req: &CreateType) -> Result
     let rules = rules_of(req, &mut errors);
     errors.finish()?;
     if types::by_code(conn, &code)?.is_some() {
-        return Err(AppError::conflict(format!("an equipment type with the code {code} already exists")));
+        return Err(AppError::conflict(format!(
+            "an equipment type with the code {code} already exists"
+        )));
     }
     let created = types::insert(
         conn,
@@ -122,14 +136,23 @@ fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<(String, i32)> {
     }
     match (&req.check_rules, req.check_interval_days) {
         (Some(_), Some(_)) => {
-            errors.add("check_interval_days", "give check_rules or check_interval_days, not both");
+            errors.add(
+                "check_interval_days",
+                "give check_rules or check_interval_days, not both",
+            );
             Vec::new()
         }
         (None, None) => {
-            errors.add("check_rules", "at least one check rule is required (or check_interval_days)");
+            errors.add(
+                "check_rules",
+                "at least one check rule is required (or check_interval_days)",
+            );
             Vec::new()
         }
-        (None, Some(days)) => vec![(DEFAULT_RULE.to_string(), interval(errors, "check_interval_days", Some(days)))],
+        (None, Some(days)) => vec![(
+            DEFAULT_RULE.to_string(),
+            interval(errors, "check_interval_days", Some(days)),
+        )],
         (Some(list), None) => {
             if list.is_empty() {
                 errors.add("check_rules", "at least one check rule is required");
@@ -138,7 +161,11 @@ fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<(String, i32)> {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let days = interval(errors, &format!("check_rules[{i}].interval_days"), r.interval_days);
+                    let days = interval(
+                        errors,
+                        &format!("check_rules[{i}].interval_days"),
+                        r.interval_days,
+                    );
                     let name = r.name.as_deref().map(str::trim).unwrap_or("").to_string();
                     (name, days)
                 })
@@ -170,7 +197,10 @@ fn type_view(t: EquipmentType, rules: &[(String, i32)]) -> TypeView {
         requires_decontamination: t.requires_decontamination,
         check_rules: rules
             .iter()
-            .map(|(name, days)| RuleView { name: name.clone(), interval_days: *days })
+            .map(|(name, days)| RuleView {
+                name: name.clone(),
+                interval_days: *days,
+            })
             .collect(),
         created_at: t.created_at,
     }
@@ -181,7 +211,10 @@ pub fn list_types(conn: &mut DbConn, page: Page) -> Result<Paged<TypeView>, AppE
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut rules: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
     for r in types::rules_for(conn, &ids)? {
-        rules.entry(r.type_id).or_default().push((r.name, r.interval_days));
+        rules
+            .entry(r.type_id)
+            .or_default()
+            .push((r.name, r.interval_days));
     }
     let views = rows
         .into_iter()
@@ -197,14 +230,24 @@ pub fn create_location(conn: &mut DbConn, actor: &Actor, req: &CreateLocation) -
     actor.require(Action::ManageLocations)?;
     let mut errors = Errors::default();
     let name = errors.required("name", req.name.as_deref(), 200);
-    let kind = req.kind.as_deref().map(str::trim).unwrap_or("store").to_ascii_lowercase();
+    let kind = req
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("store")
+        .to_ascii_lowercase();
     if !LOCATION_KINDS.contains(&kind.as_str()) {
         errors.add("kind", format!("must be one of {}", LOCATION_KINDS.join(", ")));
     }
     let address = errors.optional("address", req.address.as_deref(), 500);
     errors.finish()?;
-    if locations::all(conn)?.iter().any(|l| l.name.eq_ignore_ascii_case(&name)) {
-        return Err(AppError::conflict(format!("a location named {name:?} already exists")));
+    if locations::all(conn)?
+        .iter()
+        .any(|l| l.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(AppError::conflict(format!(
+            "a location named {name:?} already exists"
+        )));
     }
     Ok(locations::insert(
         conn,

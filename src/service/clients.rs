@@ -3,13 +3,13 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::items::{double_option, MAX_TEXT};
+use super::items::{MAX_TEXT, double_option};
 use super::pages::{Page, Paged};
 use super::views::{self, ItemView};
 use super::{Actor, now};
+use crate::db::DbConn;
 use crate::db::clients::{self, Client, ClientChanges, NewClient};
 use crate::db::items::{self as item_rows, ItemFilter};
-use crate::db::DbConn;
 use crate::domain::roles::Action;
 use crate::domain::validate::{self, Errors};
 use crate::error::AppError;
@@ -104,15 +104,19 @@ pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateClient) -> Result<Cl
         },
     )
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict { .. } => AppError::conflict(format!("a client with the reference {reference:?} already exists")),
+        AppError::Conflict { .. } => AppError::conflict(format!(
+            "a client with the reference {reference:?} already exists"
+        )),
         other => other,
     })?;
     Ok(client.into())
 }
 
 pub fn list(conn: &mut DbConn, q: Option<&str>, page: Page) -> Result<Paged<ClientView>, AppError> {
-    let q = q.map(str::trim).filter(|q| !q.is_empty());
-    let (rows, total) = clients::list(conn, q, page.offset(), page.per_page)?;
+    let mut errors = Errors::default();
+    let q = errors.optional("q", q, MAX_TEXT);
+    errors.finish()?;
+    let (rows, total) = clients::list(conn, q.as_deref(), page.offset(), page.per_page)?;
     Ok(page.wrap(rows.into_iter().map(ClientView::from).collect(), total))
 }
 
@@ -122,7 +126,10 @@ fn find(conn: &mut DbConn, id: i64) -> Result<Client, AppError> {
 
 pub fn get(conn: &mut DbConn, id: i64, public_url: &str) -> Result<ClientView, AppError> {
     let client = find(conn, id)?;
-    let filter = ItemFilter { client_id: Some(id), ..Default::default() };
+    let filter = ItemFilter {
+        client_id: Some(id),
+        ..Default::default()
+    };
     let (held, _) = item_rows::list(conn, &filter, 0, 10_000)?;
     let ids: Vec<i64> = held.iter().map(|i| i.id).collect();
     let mut view = ClientView::from(client);

@@ -50,8 +50,14 @@ pub fn import_items(
     }
     let (rows, mut problems) = parse(csv_text, &type_ids, &location_ids)?;
 
-    let given: Vec<String> = rows.iter().filter_map(|r| r.tag.as_ref().map(|t| t.to_string())).collect();
-    let taken: HashSet<String> = items::ids_by_tags(conn, &given)?.into_iter().map(|(_, t)| t).collect();
+    let given: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.tag.as_ref().map(|t| t.to_string()))
+        .collect();
+    let taken: HashSet<String> = items::ids_by_tags(conn, &given)?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
     for row in &rows {
         if let Some(tag) = row.tag.as_ref().filter(|t| taken.contains(t.as_str())) {
             problems.push(FieldError::new(
@@ -107,11 +113,17 @@ pub fn import_items(
         })
         .collect();
     events::insert_many(conn, &history)?;
-    Ok(ImportSummary { imported: rows.len(), generated_tags: generated })
+    Ok(ImportSummary {
+        imported: rows.len(),
+        generated_tags: generated,
+    })
 }
 
 fn line_of(field: &str) -> u64 {
-    field.strip_prefix("line ").and_then(|n| n.parse().ok()).unwrap_or(0)
+    field
+        .strip_prefix("line ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn parse(
@@ -119,17 +131,30 @@ fn parse(
     type_ids: &HashMap<String, i64>,
     location_ids: &HashMap<String, i64>,
 ) -> Result<(Vec<Row>, Vec<FieldError>), AppError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(csv_text);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(csv_text);
     let headers = reader
         .headers()
         .map_err(|e| AppError::invalid("file", format!("cannot read the header line: {e}")))?
         .clone();
-    let index: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.to_ascii_lowercase(), i)).collect();
-    let unknown: Vec<&str> = headers.iter().filter(|h| !COLUMNS.contains(&h.to_ascii_lowercase().as_str())).collect();
+    let index: HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.to_ascii_lowercase(), i))
+        .collect();
+    let unknown: Vec<&str> = headers
+        .iter()
+        .filter(|h| !COLUMNS.contains(&h.to_ascii_lowercase().as_str()))
+        .collect();
     if !unknown.is_empty() || !index.contains_key("type") {
         return Err(AppError::invalid(
             "line 1",
-            format!("the header must name the columns {} (type is required)", COLUMNS.join(",")),
+            format!(
+                "the header must name the columns {} (type is required)",
+                COLUMNS.join(",")
+            ),
         ));
     }
     let mut rows = Vec::new();
@@ -140,7 +165,10 @@ fn parse(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(FieldError::new(format!("line {line}"), format!("cannot be read: {e}")));
+                problems.push(FieldError::new(
+                    format!("line {line}"),
+                    format!("cannot be read: {e}"),
+                ));
                 continue;
             }
         };
@@ -148,10 +176,19 @@ fn parse(
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let cell = |name: &str| index.get(name).and_then(|i| record.get(*i)).filter(|v| !v.is_empty());
+        let cell = |name: &str| {
+            index
+                .get(name)
+                .and_then(|i| record.get(*i))
+                .filter(|v| !v.is_empty())
+        };
         let mut bad = |message: String| problems.push(FieldError::new(format!("line {line}"), message));
         if record.len() > headers.len() {
-            bad(format!("has {} cells but the header names {}", record.len(), headers.len()));
+            bad(format!(
+                "has {} cells but the header names {}",
+                record.len(),
+                headers.len()
+            ));
             continue;
         }
         let tag = match cell("asset_tag").map(AssetTag::parse) {
@@ -181,6 +218,8 @@ fn parse(
             let v = cell(name).map(str::to_string);
             if v.as_ref().is_some_and(|v| v.chars().count() > MAX_TEXT) {
                 bad(format!("{name}: must be at most {MAX_TEXT} characters"));
+            } else if v.as_ref().is_some_and(|v| v.chars().any(char::is_control)) {
+                bad(format!("{name}: must not contain control characters"));
             }
             v
         };
@@ -194,7 +233,14 @@ fn parse(
             None => None,
         };
         if let Some(type_id) = type_id {
-            rows.push(Row { line, tag, type_id, serial_number, batch, location_id });
+            rows.push(Row {
+                line,
+                tag,
+                type_id,
+                serial_number,
+                batch,
+                location_id,
+            });
         }
     }
     Ok((rows, problems))

@@ -103,15 +103,13 @@ impl ItemQuery {
             },
             None => None,
         };
-        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_string);
-        if q.as_ref().is_some_and(|q| q.chars().count() > MAX_TEXT) {
-            errors.add("q", format!("must be at most {MAX_TEXT} characters"));
-        }
+        let q = errors.optional("q", self.q.as_deref(), MAX_TEXT);
+        let type_code = errors.optional("type", self.type_code.as_deref(), 64);
         errors.finish()?;
         Ok(ItemFilter {
             status: self.status.clone(),
             category: self.category.clone(),
-            type_code: self.type_code.as_ref().map(|c| c.trim().to_ascii_uppercase()),
+            type_code: type_code.map(|c| c.to_ascii_uppercase()),
             client_id: self.client_id,
             worker_id: self.worker_id,
             due_before,
@@ -154,17 +152,29 @@ pub fn next_tag(conn: &mut DbConn, prefix: &str) -> Result<AssetTag, AppError> {
     }
 }
 
-pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateItem, prefix: &str, public_url: &str) -> Result<ItemView, AppError> {
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    req: &CreateItem,
+    prefix: &str,
+    public_url: &str,
+) -> Result<ItemView, AppError> {
     actor.require(Action::ManageItems)?;
     let mut errors = Errors::default();
-    let code = errors.required("type", req.type_code.as_deref(), 64).to_ascii_uppercase();
+    let code = errors
+        .required("type", req.type_code.as_deref(), 64)
+        .to_ascii_uppercase();
     let tag = match req.asset_tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(raw) => AssetTag::parse(raw).map_err(|m| errors.add("asset_tag", m)).ok(),
         None => None,
     };
     let serial_number = errors.optional("serial_number", req.serial_number.as_deref(), MAX_TEXT);
     let batch = errors.optional("batch", req.batch.as_deref(), MAX_TEXT);
-    let kind = if code.is_empty() { None } else { types::by_code(conn, &code)? };
+    let kind = if code.is_empty() {
+        None
+    } else {
+        types::by_code(conn, &code)?
+    };
     if !code.is_empty() && kind.is_none() {
         errors.add("type", format!("no equipment type has the code {code:?}"));
     }
@@ -178,7 +188,9 @@ pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateItem, prefix: &str, 
     let tag = match tag {
         Some(tag) => {
             if items::tag_exists(conn, tag.as_str())? {
-                return Err(AppError::conflict(format!("an item with the tag {tag} already exists")));
+                return Err(AppError::conflict(format!(
+                    "an item with the tag {tag} already exists"
+                )));
             }
             tag
         }
@@ -215,7 +227,12 @@ pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateItem, prefix: &str, 
     views::load_one(conn, item.id, public_url)
 }
 
-pub fn list(conn: &mut DbConn, filter: &ItemFilter, page: Page, public_url: &str) -> Result<Paged<ItemView>, AppError> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &ItemFilter,
+    page: Page,
+    public_url: &str,
+) -> Result<Paged<ItemView>, AppError> {
     let (rows, total) = items::list(conn, filter, page.offset(), page.per_page)?;
     let ids: Vec<i64> = rows.iter().map(|i| i.id).collect();
     Ok(page.wrap(views::load(conn, &ids, public_url)?, total))
@@ -226,7 +243,13 @@ pub fn get(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<ItemView, A
     views::load_one(conn, item.id, public_url)
 }
 
-pub fn patch(conn: &mut DbConn, actor: &Actor, tag: &str, req: &PatchItem, public_url: &str) -> Result<ItemView, AppError> {
+pub fn patch(
+    conn: &mut DbConn,
+    actor: &Actor,
+    tag: &str,
+    req: &PatchItem,
+    public_url: &str,
+) -> Result<ItemView, AppError> {
     actor.require(Action::ManageItems)?;
     let item = find(conn, tag)?;
     check_version(&item, req.expected_version)?;

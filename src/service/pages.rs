@@ -31,11 +31,14 @@ impl Page {
     pub fn parse(page: Option<i64>, per_page: Option<i64>) -> Result<Self, AppError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if page < 1 || page > 1_000_000 {
+        if !(1..=1_000_000).contains(&page) {
             return Err(AppError::invalid("page", "must be from 1 to 1000000"));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            return Err(AppError::invalid("per_page", format!("must be from 1 to {MAX_PER_PAGE}")));
+            return Err(AppError::invalid(
+                "per_page",
+                format!("must be from 1 to {MAX_PER_PAGE}"),
+            ));
         }
         Ok(Self { page, per_page })
     }

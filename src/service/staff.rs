@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::items::MAX_TEXT;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
-use crate::db::staff::{self as rows, NewStaff, Staff, StaffChanges};
 use crate::db::DbConn;
+use crate::db::staff::{self as rows, NewStaff, Staff, StaffChanges};
 use crate::domain::roles::{Action, Role};
 use crate::domain::validate::{self, Errors};
 use crate::error::AppError;
@@ -75,7 +75,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -98,17 +102,25 @@ pub fn create_account(
     password: Option<&str>,
 ) -> Result<StaffView, AppError> {
     let mut errors = Errors::default();
-    let email = validate::email(email).unwrap_or_else(|m| {
-        errors.add("email", m);
-        String::new()
-    });
+    let email = match errors.required("email", Some(email), 254) {
+        e if e.is_empty() => e,
+        e => validate::email(&e).unwrap_or_else(|m| {
+            errors.add("email", m);
+            String::new()
+        }),
+    };
     let name = errors.required("name", Some(name), MAX_TEXT);
-    let role = Role::parse(role).map_err(|m| errors.add("role", m)).ok();
+    let role = match errors.required("role", Some(role), 16) {
+        r if r.is_empty() => None,
+        r => Role::parse(&r).map_err(|m| errors.add("role", m)).ok(),
+    };
     let password = check_password(&mut errors, password);
     errors.finish()?;
     let role = role.ok_or_else(|| AppError::invalid("role", "is required"))?;
     if rows::by_email(conn, &email)?.is_some() {
-        return Err(AppError::conflict(format!("a staff member with the email {email} already exists")));
+        return Err(AppError::conflict(format!(
+            "a staff member with the email {email} already exists"
+        )));
     }
     let hash = password.as_deref().map(hash_password).transpose()?;
     let now = now();
@@ -131,12 +143,14 @@ pub fn create_account(
 
 pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateStaff) -> Result<StaffView, AppError> {
     actor.require(Action::ManageStaff)?;
-    let mut errors = Errors::default();
-    let email = errors.required("email", req.email.as_deref(), 254);
-    let name = errors.required("name", req.name.as_deref(), MAX_TEXT);
-    let role = errors.required("role", req.role.as_deref(), 16);
-    errors.finish()?;
-    create_account(conn, &email, &name, &role, req.password.as_deref())
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    create_account(
+        conn,
+        &text(&req.email),
+        &text(&req.name),
+        &text(&req.role),
+        req.password.as_deref(),
+    )
 }
 
 pub fn list(conn: &mut DbConn, actor: &Actor, page: Page) -> Result<Paged<StaffView>, AppError> {
@@ -147,7 +161,8 @@ pub fn list(conn: &mut DbConn, actor: &Actor, page: Page) -> Result<Paged<StaffV
 
 pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Result<StaffView, AppError> {
     actor.require(Action::ManageStaff)?;
-    let current = rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
+    let current =
+        rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
     let mut errors = Errors::default();
     let mut changes = StaffChanges::default();
     if req.name.is_some() {
@@ -166,19 +181,31 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Res
         }
     }
     errors.finish()?;
-    let stays_admin = changes.role.as_deref().unwrap_or(&current.role) == "admin" && changes.active.unwrap_or(current.active);
+    let stays_admin = changes.role.as_deref().unwrap_or(&current.role) == "admin"
+        && changes.active.unwrap_or(current.active);
     if current.role == "admin" && current.active && !stays_admin && rows::count_active_admins(conn)? <= 1 {
-        return Err(AppError::conflict("this is the last active admin; appoint another admin first"));
+        return Err(AppError::conflict(
+            "this is the last active admin; appoint another admin first",
+        ));
     }
-    if changes.name.is_some() || changes.role.is_some() || changes.active.is_some() || changes.password_hash.is_some() {
+    if changes.name.is_some()
+        || changes.role.is_some()
+        || changes.active.is_some()
+        || changes.password_hash.is_some()
+    {
         rows::update(conn, id, &changes)?;
     }
-    let updated = rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
+    let updated =
+        rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
     Ok(updated.into())
 }
 
 pub fn authenticate(conn: &mut DbConn, token: &str) -> Result<Option<Actor>, AppError> {
     Ok(rows::by_token(conn, token)?.and_then(|s| {
-        Role::parse(&s.role).ok().map(|role| Actor { id: s.id, name: s.name, role })
+        Role::parse(&s.role).ok().map(|role| Actor {
+            id: s.id,
+            name: s.name,
+            role,
+        })
     }))
 }

@@ -97,7 +97,10 @@ impl ItemView {
 
 impl From<&Location> for LocationRef {
     fn from(l: &Location) -> Self {
-        Self { id: l.id, name: l.name.clone() }
+        Self {
+            id: l.id,
+            name: l.name.clone(),
+        }
     }
 }
 
@@ -116,7 +119,11 @@ impl From<&Client> for ClientRef {
 
 impl From<&Staff> for StaffRef {
     fn from(s: &Staff) -> Self {
-        Self { id: s.id, name: s.name.clone(), email: s.email.clone() }
+        Self {
+            id: s.id,
+            name: s.name.clone(),
+            email: s.email.clone(),
+        }
     }
 }
 
@@ -135,7 +142,13 @@ pub fn qr_payload(public_url: &str, tag: &str) -> String {
     format!("{}/s/{tag}", public_url.trim_end_matches('/'))
 }
 
-type Joined = (Item, EquipmentType, Option<Location>, Option<Client>, Option<Staff>);
+type Joined = (
+    Item,
+    EquipmentType,
+    Option<Location>,
+    Option<Client>,
+    Option<Staff>,
+);
 
 /// Views of the given item ids, in the order given.
 pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
@@ -156,7 +169,12 @@ pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<Item
             Option::<Staff>::as_select(),
         ))
         .load(conn)?;
-    let type_ids: Vec<i64> = rows.iter().map(|r| r.1.id).collect::<HashSet<_>>().into_iter().collect();
+    let type_ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.1.id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let rules = types::rules_for(conn, &type_ids)?;
     let dues = items::dues_for(conn, ids)?;
     let recalled: HashSet<i64> = items::under_open_recall(conn, ids)?.into_iter().collect();

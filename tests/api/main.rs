@@ -1,0 +1,12 @@
+//! One test binary: the service as a client sees it, on SQLite and on PostgreSQL.
+
+#[macro_use]
+mod support;
+
+mod access;
+mod catalogue;
+mod cli;
+mod clients;
+mod errors;
+mod import;
+mod items;

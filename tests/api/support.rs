@@ -1,0 +1,496 @@
+//! The test harness: a fresh service on port 0 per test, on SQLite or on a throwaway
+//! PostgreSQL cluster that this process starts, and an HTTP client that talks to it.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use actix_web::dev::ServerHandle;
+use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+use equiptrack::app::{self, AppState};
+use equiptrack::config::Settings;
+use equiptrack::db::Db;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Defines each test twice, once per backend: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($app: $crate::support::TestApp) $body
+
+                #[actix_web::test]
+                async fn sqlite() {
+                    run($crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await.unwrap()).await
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    match $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await {
+                        Some(app) => run(app).await,
+                        None => eprintln!("SKIPPED on PostgreSQL: {}", $crate::support::postgres_missing_reason()),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+
+    pub db: Db,
+    pub settings: Settings,
+    pub admin: String,
+    pub client: awc::Client,
+    pub dir: tempfile::TempDir,
+    handle: ServerHandle,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop the workers; the server future ends with the test's runtime.
+        drop(self.handle.stop(false));
+    }
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Fails the test with the body when the status is not the expected one.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text());
+        self
+    }
+}
+
+impl TestApp {
+    /// `None` only when PostgreSQL was asked for and this machine has no server binaries.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("equiptrack.db").display()),
+            Backend::Postgres => postgres_cluster()?.create_database(),
+        };
+        let settings = test_settings(dir.path(), &url);
+        let db = app::open_database(&settings).expect("database opens and migrates");
+        let admin = db
+            .write(|c| {
+                equiptrack::service::staff::create_account(
+                    c,
+                    "admin@test.example",
+                    "Ada Admin",
+                    "admin",
+                    None,
+                )
+            })
+            .expect("admin")
+            .token
+            .unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut served = settings.clone();
+        served.server.public_url = base.clone();
+        let state = AppState {
+            db: db.clone(),
+            settings: Arc::new(served.clone()),
+        };
+        let server = app::http_server(state, listener).unwrap();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        let client = awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .finish();
+        Some(TestApp {
+            base,
+            db,
+            settings: served,
+            admin,
+            client,
+            dir,
+            handle,
+        })
+    }
+
+    /// A new active account with `role`; answers its token.
+    pub fn user(&self, role: &str) -> String {
+        self.user_with_id(role).1
+    }
+
+    pub fn user_with_id(&self, role: &str) -> (i64, String) {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let view = self
+            .db
+            .write(|c| {
+                equiptrack::service::staff::create_account(
+                    c,
+                    &format!("{role}{n}@test.example"),
+                    &format!("{role} {n}"),
+                    role,
+                    None,
+                )
+            })
+            .expect("user");
+        (view.id, view.token.unwrap())
+    }
+
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, url);
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        let mut resp = match body {
+            Some((content_type, bytes)) => {
+                req.insert_header(("Content-Type", content_type))
+                    .send_body(bytes)
+                    .await
+            }
+            None => req.send().await,
+        }
+        .expect("request sent");
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = resp.body().limit(64 << 20).await.expect("body").to_vec();
+        Reply {
+            status: resp.status().as_u16(),
+            content_type,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(
+            "POST",
+            path,
+            Some(token),
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(
+            "PATCH",
+            path,
+            Some(token),
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.request("DELETE", path, Some(token), None).await
+    }
+
+    pub async fn post_csv(&self, path: &str, token: &str, csv: &str) -> Reply {
+        self.request(
+            "POST",
+            path,
+            Some(token),
+            Some(("text/csv", csv.as_bytes().to_vec())),
+        )
+        .await
+    }
+
+    // A small catalogue most tests start from.
+
+    pub async fn stairlift_type(&self) -> Value {
+        self.post(
+            "/api/v1/equipment-types",
+            &self.admin,
+            serde_json::json!({
+                "code": "STAIRLIFT-STRAIGHT", "name": "Straight stairlift", "category": "stairlift",
+                "manufacturer": "Acme Lifts", "model": "S1",
+                "check_rules": [
+                    {"name": "LOLER thorough examination", "interval_days": 182},
+                    {"name": "manufacturer service", "interval_days": 365}
+                ]
+            }),
+        )
+        .await
+        .expect(201)
+        .json()
+    }
+
+    pub async fn frame_type(&self) -> Value {
+        self.post(
+            "/api/v1/equipment-types",
+            &self.admin,
+            serde_json::json!({
+                "code": "FRAME-WALKING", "name": "Walking frame", "category": "walking_aid",
+                "requires_decontamination": false, "check_interval_days": 365
+            }),
+        )
+        .await
+        .expect(201)
+        .json()
+    }
+
+    pub async fn store(&self, name: &str) -> i64 {
+        self.post(
+            "/api/v1/locations",
+            &self.admin,
+            serde_json::json!({ "name": name }),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    pub async fn client_person(&self, reference: &str, name: &str, postcode: &str) -> i64 {
+        self.post(
+            "/api/v1/clients",
+            &self.admin,
+            serde_json::json!({
+                "reference": reference, "name": name, "address": "1 High Street, Leeds", "postcode": postcode,
+                "phone": "0113 496 0000"
+            }),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    pub async fn item(&self, type_code: &str, body: Value) -> Value {
+        let mut body = body;
+        body["type"] = Value::String(type_code.into());
+        self.post("/api/v1/items", &self.admin, body)
+            .await
+            .expect(201)
+            .json()
+    }
+}
+
+pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
+    let env = vec![
+        (
+            "EQUIPTRACK__SERVER__DATA_DIR".to_string(),
+            dir.display().to_string(),
+        ),
+        ("EQUIPTRACK__SERVER__BIND".to_string(), "127.0.0.1:0".to_string()),
+        ("EQUIPTRACK__SERVER__WORKERS".to_string(), "2".to_string()),
+        (
+            "EQUIPTRACK__SERVICE__PHONE".to_string(),
+            "0113 496 0999".to_string(),
+        ),
+        ("DATABASE_URL".to_string(), database_url.to_string()),
+    ];
+    Settings::load_from(None, &env).expect("test settings")
+}
+
+// ---- PostgreSQL: one throwaway cluster per test process, one database per test ----
+
+pub struct PgCluster {
+    port: u16,
+    next_db: AtomicU32,
+}
+
+static CLUSTER: OnceLock<Result<PgCluster, String>> = OnceLock::new();
+
+pub fn postgres_missing_reason() -> String {
+    match CLUSTER.get() {
+        Some(Err(reason)) => reason.clone(),
+        _ => "PostgreSQL was not started".into(),
+    }
+}
+
+/// The cluster, started on first use. A machine without the server binaries skips the
+/// PostgreSQL tests; one that has them but fails to start the cluster fails them.
+pub fn postgres_cluster() -> Option<&'static PgCluster> {
+    let started = CLUSTER.get_or_init(|| match pg_bin_dir() {
+        None => Err("no PostgreSQL server binaries (initdb, pg_ctl) on this machine".into()),
+        Some(bin) => Ok(start_cluster(&bin).unwrap_or_else(|e| panic!("cannot start PostgreSQL: {e}"))),
+    });
+    started.as_ref().ok()
+}
+
+impl PgCluster {
+    pub fn admin_url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    pub fn create_database(&self) -> String {
+        let name = format!(
+            "t{}_{}",
+            std::process::id(),
+            self.next_db.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut conn = PgConnection::establish(&self.admin_url()).expect("connect to the test cluster");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create database");
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+fn pg_bin_dir() -> Option<PathBuf> {
+    if let Ok(dir) = std::env::var("EQUIPTRACK_PG_BIN") {
+        return Some(PathBuf::from(dir));
+    }
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|p| p.join("initdb").exists() && p.join("pg_ctl").exists())
+        .collect();
+    candidates.sort();
+    candidates.pop().or_else(|| {
+        let found = Command::new("sh")
+            .args(["-c", "command -v initdb"])
+            .output()
+            .ok()?;
+        let path = String::from_utf8(found.stdout).ok()?;
+        Some(PathBuf::from(path.trim()).parent()?.to_path_buf()).filter(|p| p.join("pg_ctl").exists())
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
+}
+
+/// Runs a PostgreSQL binary, as the `postgres` user when we are root (the server refuses root).
+fn pg_command(bin: &Path, program: &str, as_user: Option<&str>) -> Command {
+    match as_user {
+        Some(user) => {
+            let mut c = Command::new("runuser");
+            c.args(["-u", user, "--"]).arg(bin.join(program));
+            c
+        }
+        None => Command::new(bin.join(program)),
+    }
+}
+
+fn start_cluster(bin: &Path) -> Result<PgCluster, String> {
+    let root = std::env::temp_dir().join(format!("equiptrack-pg-{}", std::process::id()));
+    let data = root.join("data");
+    std::fs::create_dir_all(&root).map_err(|e| e.to_string())?;
+    let user = if is_root() {
+        let user = if Command::new("id")
+            .arg("postgres")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            "postgres"
+        } else {
+            "nobody"
+        };
+        let ok = Command::new("chown")
+            .arg("-R")
+            .arg(user)
+            .arg(&root)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            return Err(format!("cannot hand {} to the {user} user", root.display()));
+        }
+        Some(user)
+    } else {
+        None
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let out = pg_command(bin, "initdb", user)
+        .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D"])
+        .arg(&data)
+        .output()
+        .map_err(|e| format!("initdb: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+         -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB",
+        root.display()
+    );
+    let out = pg_command(bin, "pg_ctl", user)
+        .arg("-D")
+        .arg(&data)
+        .arg("-l")
+        .arg(root.join("server.log"))
+        .args(["-o", &options, "-w", "start"])
+        .output()
+        .map_err(|e| format!("pg_ctl: {e}"))?;
+    if !out.status.success() {
+        let log = std::fs::read_to_string(root.join("server.log")).unwrap_or_default();
+        return Err(format!(
+            "pg_ctl start failed: {}\n{log}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    // Nothing runs after the last test in a Rust test binary, so a watchdog stops the
+    // cluster once this process has gone.
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runuser}{pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {root}",
+        pid = std::process::id(),
+        runuser = user.map(|u| format!("runuser -u {u} -- ")).unwrap_or_default(),
+        pg_ctl = bin.join("pg_ctl").display(),
+        data = data.display(),
+        root = root.display(),
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &stop])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the cluster's watchdog: {e}"))?;
+    Ok(PgCluster {
+        port,
+        next_db: AtomicU32::new(0),
+    })
+}
