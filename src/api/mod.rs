@@ -5,7 +5,11 @@ pub mod clients;
 pub mod extract;
 pub mod health;
 pub mod items;
+pub mod labels;
+pub mod moves;
 pub mod openapi;
+pub mod recalls;
+pub mod scan;
 pub mod staff;
 
 use actix_web::{HttpResponse, web};
@@ -19,13 +23,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
     .route("/healthz", web::get().to(health::healthz))
+    .route("/s/{tag}", web::get().to(scan::label_page))
     .service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::document))
             .configure(catalogue::routes)
             .configure(clients::routes)
             .configure(staff::routes)
-            .configure(items::routes),
+            .route("/scan", web::get().to(scan::scan_code))
+            .configure(items::routes)
+            .configure(moves::routes)
+            .configure(labels::routes)
+            .configure(recalls::routes),
     )
     .default_service(web::to(not_found));
 }

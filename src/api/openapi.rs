@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::extract::Auth;
-use super::{catalogue, clients, health, items, staff};
+use super::{catalogue, clients, health, items, labels, moves, recalls, scan, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +16,11 @@ use super::{catalogue, clients, health, items, staff};
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
         staff::list_staff, staff::create_staff, staff::patch_staff,
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
+        moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
+        moves::release, moves::condemn,
+        scan::scan_code, scan::label_page,
+        labels::label_png, labels::label_svg, labels::labels_pdf,
+        recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
     ),
     components(schemas(crate::error::FieldError)),
     modifiers(&BearerAuth),

@@ -5,6 +5,7 @@ pub mod counters;
 pub mod events;
 pub mod items;
 pub mod locations;
+pub mod recalls;
 pub mod schema;
 pub mod staff;
 pub mod types;

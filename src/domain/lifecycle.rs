@@ -47,7 +47,8 @@ impl Status {
 pub enum Move {
     Issue,
     Fit,
-    /// Record a safety check (`POST …/checks`).
+    /// Record a safety check (`POST …/checks`); named like its path.
+    #[serde(rename = "checks")]
     Check,
     Return,
     Decontaminate,

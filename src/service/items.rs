@@ -238,6 +238,24 @@ pub fn list(
     Ok(page.wrap(views::load(conn, &ids, public_url)?, total))
 }
 
+/// Every item `filter` matches, refused when there are more than `max`.
+pub fn all_matching(
+    conn: &mut DbConn,
+    filter: &ItemFilter,
+    max: i64,
+    public_url: &str,
+) -> Result<Vec<ItemView>, AppError> {
+    let (rows, total) = items::list(conn, filter, 0, max)?;
+    if total > max {
+        return Err(AppError::invalid(
+            "filter",
+            format!("matches {total} items; at most {max} at once"),
+        ));
+    }
+    let ids: Vec<i64> = rows.iter().map(|i| i.id).collect();
+    views::load(conn, &ids, public_url)
+}
+
 pub fn get(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<ItemView, AppError> {
     let item = find(conn, tag)?;
     views::load_one(conn, item.id, public_url)

@@ -4,7 +4,10 @@ pub mod catalogue;
 pub mod clients;
 pub mod import;
 pub mod items;
+pub mod moves;
 pub mod pages;
+pub mod recalls;
+pub mod scan;
 pub mod staff;
 pub mod views;
 

@@ -1,0 +1,140 @@
+//! Label images for one item and PDF sheets for many.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::extract::Auth;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::labels::{self, LabelContent, LabelError};
+use crate::service::items::{self, ItemQuery};
+use crate::service::views::ItemView;
+
+/// Most labels on one sheet request: 100 A4 pages.
+pub const MAX_SHEET_LABELS: i64 = 2100;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/items/{tag}/label.png", web::get().to(label_png))
+        .route("/items/{tag}/label.svg", web::get().to(label_svg))
+        .route("/labels.pdf", web::get().to(labels_pdf));
+}
+
+impl From<LabelError> for AppError {
+    fn from(e: LabelError) -> Self {
+        match e {
+            LabelError::NoLabels => AppError::invalid("tags", "no items to label"),
+            other => AppError::Internal(format!("label rendering failed: {other}")),
+        }
+    }
+}
+
+struct Service {
+    name: String,
+    phone: String,
+}
+
+fn service(state: &AppState) -> Service {
+    Service {
+        name: state.settings.service.name.clone(),
+        phone: state.settings.service.phone.clone(),
+    }
+}
+
+fn content<'a>(item: &'a ItemView, service: &'a Service) -> LabelContent<'a> {
+    LabelContent {
+        qr_payload: &item.qr_payload,
+        asset_tag: &item.asset_tag,
+        type_name: &item.type_.name,
+        service_name: &service.name,
+        service_phone: &service.phone,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/items/{tag}/label.png", tag = "labels", params(("tag" = String, Path)),
+    responses((status = 200, content_type = "image/png", description = "63.5 × 38.1 mm at 300 dpi"),
+              (status = 404, description = "No item has the tag")), security(("bearer" = [])))]
+pub async fn label_png(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    tag: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let url = state.public_url();
+    let item = state.read(move |c| items::get(c, &tag, &url)).await?;
+    let service = service(&state);
+    let png = web::block(move || labels::render_png(&content(&item, &service))).await??;
+    Ok(HttpResponse::Ok().content_type("image/png").body(png))
+}
+
+#[utoipa::path(get, path = "/api/v1/items/{tag}/label.svg", tag = "labels", params(("tag" = String, Path)),
+    responses((status = 200, content_type = "image/svg+xml", description = "63.5 × 38.1 mm"),
+              (status = 404, description = "No item has the tag")), security(("bearer" = [])))]
+pub async fn label_svg(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    tag: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let url = state.public_url();
+    let item = state.read(move |c| items::get(c, &tag, &url)).await?;
+    let svg = labels::render_svg(&content(&item, &service(&state)))?;
+    Ok(HttpResponse::Ok().content_type("image/svg+xml").body(svg))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SheetQuery {
+    /// Comma-separated asset tags, in the order to print them; without it, every item
+    /// the list's filters match.
+    pub tags: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/labels.pdf", tag = "labels", params(SheetQuery, ItemQuery),
+    responses((status = 200, content_type = "application/pdf", description = "A4 sheets of 3 × 7 labels, 63.5 × 38.1 mm"),
+              (status = 404, description = "A listed tag names no item"),
+              (status = 422, description = "Nothing to print, or more than 2,100 labels")), security(("bearer" = [])))]
+pub async fn labels_pdf(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    q: web::Query<SheetQuery>,
+    filter: web::Query<ItemQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let url = state.public_url();
+    let items: Vec<ItemView> = match q.tags.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(list) => {
+            let tags: Vec<String> = list
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect();
+            if tags.len() as i64 > MAX_SHEET_LABELS {
+                return Err(AppError::invalid(
+                    "tags",
+                    format!("at most {MAX_SHEET_LABELS} labels at once"),
+                ));
+            }
+            state
+                .read(move |c| {
+                    tags.iter()
+                        .map(|t| items::get(c, t, &url))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .await?
+        }
+        None => {
+            let filter = filter.filter()?;
+            state
+                .read(move |c| items::all_matching(c, &filter, MAX_SHEET_LABELS, &url))
+                .await?
+        }
+    };
+    let service = service(&state);
+    let pdf = web::block(move || {
+        let contents: Vec<LabelContent> = items.iter().map(|i| content(i, &service)).collect();
+        labels::render_pdf_sheet(&contents)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", "inline; filename=\"labels.pdf\""))
+        .body(pdf))
+}

@@ -1,0 +1,114 @@
+//! `POST /items/{tag}/{move}`: the lifecycle moves, each answering the updated item.
+
+use actix_web::{HttpResponse, web};
+
+use super::extract::{Auth, JsonBody};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::service::moves::{
+    self, CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
+};
+use crate::service::views::ItemView;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/items/{tag}/issue", web::post().to(issue))
+        .route("/items/{tag}/fit", web::post().to(fit))
+        .route("/items/{tag}/checks", web::post().to(check))
+        .route("/items/{tag}/return", web::post().to(return_item))
+        .route("/items/{tag}/decontaminate", web::post().to(decontaminate))
+        .route("/items/{tag}/quarantine", web::post().to(quarantine))
+        .route("/items/{tag}/release", web::post().to(release))
+        .route("/items/{tag}/condemn", web::post().to(condemn));
+}
+
+async fn perform(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    tag: web::Path<String>,
+    request: MoveRequest,
+) -> Result<HttpResponse, AppError> {
+    let url = state.public_url();
+    let body = state
+        .write(move |c| moves::perform(c, &actor, &tag, &request, &url))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// The answers every move shares, for the OpenAPI document.
+macro_rules! move_doc {
+    ($fn:ident, $path:literal, $body:ty, $what:literal, $variant:ident) => {
+        #[utoipa::path(post, path = $path, tag = "moves", description = $what,
+            params(("tag" = String, Path)), request_body = $body,
+            responses((status = 200, body = ItemView, description = "The updated item"),
+                      (status = 403, description = "The caller's role may not make this move"),
+                      (status = 404, description = "No item has the tag"),
+                      (status = 409, description = "The status does not allow the move (current_status, allowed_moves), or a stale expected_version"),
+                      (status = 422, description = "Invalid fields")),
+            security(("bearer" = [])))]
+        pub async fn $fn(
+            state: web::Data<AppState>,
+            auth: Auth,
+            tag: web::Path<String>,
+            JsonBody(body): JsonBody<$body>,
+        ) -> Result<HttpResponse, AppError> {
+            perform(state, auth, tag, MoveRequest::$variant(body)).await
+        }
+    };
+}
+
+move_doc!(
+    issue,
+    "/api/v1/items/{tag}/issue",
+    IssueBody,
+    "Stores issue an item in store to a worker for a client.",
+    Issue
+);
+move_doc!(
+    fit,
+    "/api/v1/items/{tag}/fit",
+    FitBody,
+    "A worker records the fit in the client's home; every check rule's clock starts.",
+    Fit
+);
+move_doc!(
+    check,
+    "/api/v1/items/{tag}/checks",
+    CheckBody,
+    "A worker records a safety check: a pass moves that rule's next due date, a fail quarantines the item.",
+    Check
+);
+move_doc!(
+    return_item,
+    "/api/v1/items/{tag}/return",
+    ReturnBody,
+    "The item comes back (or is collected): to decontamination when its type requires it, else to store.",
+    Return
+);
+move_doc!(
+    decontaminate,
+    "/api/v1/items/{tag}/decontaminate",
+    DecontaminateBody,
+    "Stores record the decontamination (who, when, method); the item is back in store.",
+    Decontaminate
+);
+move_doc!(
+    quarantine,
+    "/api/v1/items/{tag}/quarantine",
+    ReasonBody,
+    "Take an item out of use (damage, doubt).",
+    Quarantine
+);
+move_doc!(
+    release,
+    "/api/v1/items/{tag}/release",
+    ReasonBody,
+    "Release a repaired or inspected item from quarantine.",
+    Release
+);
+move_doc!(
+    condemn,
+    "/api/v1/items/{tag}/condemn",
+    ReasonBody,
+    "Condemn an item for good.",
+    Condemn
+);

@@ -1,0 +1,50 @@
+//! `GET /scan?code=…` and `GET /s/{tag}`, the address a label's QR code opens.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::extract::Auth;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::service::scan::{self, ScanResult};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ScanQuery {
+    /// Whatever the scanner produced: the label's URL or the bare tag, any case.
+    pub code: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/scan", tag = "scan", params(ScanQuery),
+    responses((status = 200, body = ScanResult), (status = 404, description = "Not one of our labels, or no such item"),
+              (status = 422, description = "No code given")), security(("bearer" = [])))]
+pub async fn scan_code(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    q: web::Query<ScanQuery>,
+) -> Result<HttpResponse, AppError> {
+    let code = q
+        .into_inner()
+        .code
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| AppError::invalid("code", "is required"))?;
+    if code.len() > 2048 {
+        return Err(AppError::invalid("code", "is too long to be one of our labels"));
+    }
+    let url = state.public_url();
+    let body = state.read(move |c| scan::scan(c, &actor, &code, &url)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Until the phone pages exist, the label's address answers the signed-in scan view.
+#[utoipa::path(get, path = "/s/{tag}", tag = "scan", params(("tag" = String, Path)),
+    responses((status = 200, body = ScanResult), (status = 404, description = "No such item")),
+    security(("bearer" = [])))]
+pub async fn label_page(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    tag: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let url = state.public_url();
+    let body = state.read(move |c| scan::assess(c, &actor, &tag, &url)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}

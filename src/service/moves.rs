@@ -1,0 +1,449 @@
+//! The lifecycle moves: each checks role, version and status, then changes the item and
+//! writes its history entry in the caller's one transaction.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::items::{check_version, check_worker, find, stale};
+use super::views::{self, ItemView};
+use super::{Actor, now, today};
+use crate::db::events::{self, NewEvent};
+use crate::db::items::{self, CheckDue, Item, ItemChanges};
+use crate::db::schema::{decontaminations, safety_checks};
+use crate::db::types::{self, CheckRule, EquipmentType};
+use crate::db::{DbConn, clients};
+use crate::domain::checks::next_due;
+use crate::domain::lifecycle::{ItemState, Move, Outcome, Status};
+use crate::domain::roles::Action;
+use crate::domain::validate::Errors;
+use crate::error::AppError;
+
+const MAX_NOTES: usize = 2000;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueBody {
+    /// The client the item is for.
+    pub client_id: Option<i64>,
+    /// The worker who takes it and becomes responsible for its checks.
+    pub worker_id: Option<i64>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FitBody {
+    /// Defaults to the client it was issued for.
+    pub client_id: Option<i64>,
+    /// YYYY-MM-DD, default today: records are often entered after the visit.
+    pub fitted_at: Option<String>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckBody {
+    /// The check rule's name; optional when the type has one rule.
+    pub rule: Option<String>,
+    /// `pass` or `fail`.
+    pub outcome: Option<String>,
+    /// YYYY-MM-DD, default today.
+    pub performed_at: Option<String>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnBody {
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecontaminateBody {
+    /// How it was cleaned, e.g. `chlorine 1000ppm wipe`, `washer-disinfector`.
+    pub method: Option<String>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+/// The body of `quarantine`, `release` and `condemn`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+/// A move with its body.
+#[derive(Debug)]
+pub enum MoveRequest {
+    Issue(IssueBody),
+    Fit(FitBody),
+    Check(CheckBody),
+    Return(ReturnBody),
+    Decontaminate(DecontaminateBody),
+    Quarantine(ReasonBody),
+    Release(ReasonBody),
+    Condemn(ReasonBody),
+}
+
+impl MoveRequest {
+    pub fn kind(&self) -> Move {
+        match self {
+            Self::Issue(_) => Move::Issue,
+            Self::Fit(_) => Move::Fit,
+            Self::Check(_) => Move::Check,
+            Self::Return(_) => Move::Return,
+            Self::Decontaminate(_) => Move::Decontaminate,
+            Self::Quarantine(_) => Move::Quarantine,
+            Self::Release(_) => Move::Release,
+            Self::Condemn(_) => Move::Condemn,
+        }
+    }
+
+    fn expected_version(&self) -> Option<i64> {
+        match self {
+            Self::Issue(b) => b.expected_version,
+            Self::Fit(b) => b.expected_version,
+            Self::Check(b) => b.expected_version,
+            Self::Return(b) => b.expected_version,
+            Self::Decontaminate(b) => b.expected_version,
+            Self::Quarantine(b) | Self::Release(b) | Self::Condemn(b) => b.expected_version,
+        }
+    }
+}
+
+/// Everything a move needs to know about the item, read once.
+pub struct Loaded {
+    pub item: Item,
+    pub kind: EquipmentType,
+    pub rules: Vec<CheckRule>,
+    pub state: ItemState,
+}
+
+pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
+    let item = find(conn, tag)?;
+    let kind = types::get(conn, item.type_id)?;
+    let rules = types::rules_for(conn, &[kind.id])?;
+    let recalled = !items::under_open_recall(conn, &[item.id])?.is_empty();
+    let state = ItemState {
+        status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
+        at_client: item.client_id.is_some(),
+        fitted: item.fitted_at.is_some(),
+        under_open_recall: recalled,
+        requires_decontamination: kind.requires_decontamination,
+    };
+    Ok(Loaded {
+        item,
+        kind,
+        rules,
+        state,
+    })
+}
+
+/// What a move will write besides the item's own columns.
+#[derive(Default)]
+struct Effects {
+    changes: ItemChanges,
+    event_action: &'static str,
+    event_client: Option<i64>,
+    notes: Option<String>,
+    set_dues: Vec<CheckDue>,
+    clear_dues: bool,
+    check: Option<(i64, Outcome, NaiveDate)>,
+    decontamination: Option<String>,
+}
+
+pub fn perform(
+    conn: &mut DbConn,
+    actor: &Actor,
+    tag: &str,
+    request: &MoveRequest,
+    public_url: &str,
+) -> Result<ItemView, AppError> {
+    let mv = request.kind();
+    actor.require(Action::Move(mv))?;
+    let loaded = load(conn, tag)?;
+    check_version(&loaded.item, request.expected_version())?;
+    let mut errors = Errors::default();
+    let effects = plan(conn, &loaded, request, &mut errors)?;
+    errors.finish()?;
+    let outcome = effects.check.map(|c| c.1).unwrap_or(Outcome::Pass);
+    let to = loaded.state.require(mv, outcome)?;
+    apply(conn, actor, &loaded, to, effects)?;
+    views::load_one(conn, loaded.item.id, public_url)
+}
+
+fn plan(
+    conn: &mut DbConn,
+    loaded: &Loaded,
+    request: &MoveRequest,
+    errors: &mut Errors,
+) -> Result<Effects, AppError> {
+    let item = &loaded.item;
+    let mut fx = Effects::default();
+    match request {
+        MoveRequest::Issue(body) => {
+            fx.event_action = "issued";
+            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
+            let client = require_client(conn, body.client_id, "client_id", errors)?;
+            match body.worker_id {
+                Some(id) => check_worker(conn, id, "worker_id", errors)?,
+                None => errors.add("worker_id", "is required"),
+            }
+            fx.changes.client_id = Some(client);
+            fx.changes.worker_id = Some(body.worker_id);
+            fx.event_client = client;
+        }
+        MoveRequest::Fit(body) => {
+            fx.event_action = "fitted";
+            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
+            let client = match body.client_id {
+                Some(id) => require_client(conn, Some(id), "client_id", errors)?,
+                None if item.client_id.is_some() => item.client_id,
+                None => require_client(conn, None, "client_id", errors)?,
+            };
+            let fitted = date_field(errors, "fitted_at", body.fitted_at.as_deref());
+            fx.changes.client_id = Some(client);
+            fx.changes.fitted_at = Some(Some(fitted));
+            fx.changes.last_checked_at = Some(None);
+            fx.event_client = client;
+            // Each rule's first check falls due one interval after the fit.
+            fx.set_dues = loaded
+                .rules
+                .iter()
+                .map(|r| CheckDue {
+                    item_id: item.id,
+                    rule_id: r.id,
+                    last_checked_at: None,
+                    next_due: Some(next_due(fitted, r.interval_days)),
+                })
+                .collect();
+            fx.changes.next_check_due = Some(fx.set_dues.iter().filter_map(|d| d.next_due).min());
+        }
+        MoveRequest::Check(body) => {
+            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
+            let outcome = match body.outcome.as_deref().map(|o| o.trim().to_ascii_lowercase()) {
+                Some(o) if o == "pass" => Some(Outcome::Pass),
+                Some(o) if o == "fail" => Some(Outcome::Fail),
+                Some(_) => {
+                    errors.add("outcome", "must be pass or fail");
+                    None
+                }
+                None => {
+                    errors.add("outcome", "is required (pass or fail)");
+                    None
+                }
+            };
+            let performed = date_field(errors, "performed_at", body.performed_at.as_deref());
+            let rule = pick_rule(&loaded.rules, body.rule.as_deref(), errors);
+            if let (Some(outcome), Some(rule)) = (outcome, rule) {
+                fx.event_action = if outcome == Outcome::Pass {
+                    "check_passed"
+                } else {
+                    "check_failed"
+                };
+                fx.check = Some((rule.id, outcome, performed));
+                let said = format!("{}: {}", rule.name, outcome.as_str());
+                fx.notes = Some(match fx.notes.take() {
+                    Some(n) => format!("{said}. {n}"),
+                    None => said,
+                });
+                if outcome == Outcome::Pass {
+                    let dues = items::dues_for(conn, &[item.id])?;
+                    let mut next: Vec<Option<NaiveDate>> = Vec::new();
+                    for r in &loaded.rules {
+                        let current = dues.iter().find(|d| d.rule_id == r.id);
+                        if r.id == rule.id {
+                            next.push(Some(next_due(performed, r.interval_days)));
+                        } else {
+                            next.push(current.and_then(|d| d.next_due));
+                        }
+                    }
+                    let last = current_last(&dues, rule.id);
+                    fx.set_dues.push(CheckDue {
+                        item_id: item.id,
+                        rule_id: rule.id,
+                        last_checked_at: Some(last.map_or(performed, |l| l.max(performed))),
+                        next_due: Some(next_due(performed, rule.interval_days)),
+                    });
+                    fx.changes.next_check_due = Some(next.into_iter().flatten().min());
+                    fx.changes.last_checked_at =
+                        Some(Some(item.last_checked_at.map_or(performed, |l| l.max(performed))));
+                }
+            }
+        }
+        MoveRequest::Return(body) => {
+            fx.event_action = "returned";
+            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
+            fx.event_client = item.client_id;
+            leave_home(&mut fx);
+        }
+        MoveRequest::Decontaminate(body) => {
+            fx.event_action = "decontaminated";
+            let method = errors.required("method", body.method.as_deref(), 200);
+            let notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
+            fx.notes = Some(match notes {
+                Some(n) => format!("method: {method}. {n}"),
+                None => format!("method: {method}"),
+            });
+            fx.decontamination = Some(method);
+        }
+        MoveRequest::Quarantine(body) | MoveRequest::Release(body) | MoveRequest::Condemn(body) => {
+            fx.notes = Some(errors.required("reason", body.reason.as_deref(), MAX_NOTES));
+            fx.event_client = item.client_id;
+            fx.event_action = match request.kind() {
+                Move::Quarantine => "quarantined",
+                Move::Release => "released",
+                _ => {
+                    leave_home(&mut fx);
+                    "condemned"
+                }
+            };
+        }
+    }
+    Ok(fx)
+}
+
+/// The item is back in the store's hands: no client, no worker, no checks running.
+fn leave_home(fx: &mut Effects) {
+    fx.changes.client_id = Some(None);
+    fx.changes.worker_id = Some(None);
+    fx.changes.fitted_at = Some(None);
+    fx.changes.next_check_due = Some(None);
+    fx.clear_dues = true;
+}
+
+fn current_last(dues: &[CheckDue], rule_id: i64) -> Option<NaiveDate> {
+    dues.iter()
+        .find(|d| d.rule_id == rule_id)
+        .and_then(|d| d.last_checked_at)
+}
+
+fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effects) -> Result<(), AppError> {
+    let item = &loaded.item;
+    let now = now();
+    let mut changes = fx.changes;
+    changes.status = Some(to.as_str().to_string());
+    if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
+        return Err(stale());
+    }
+    if fx.clear_dues {
+        items::clear_dues(conn, item.id)?;
+    }
+    for due in &fx.set_dues {
+        items::set_due(conn, due)?;
+    }
+    if let Some((rule_id, outcome, performed_at)) = fx.check {
+        diesel::insert_into(safety_checks::table)
+            .values((
+                safety_checks::item_id.eq(item.id),
+                safety_checks::rule_id.eq(rule_id),
+                safety_checks::outcome.eq(outcome.as_str()),
+                safety_checks::performed_at.eq(performed_at),
+                safety_checks::performed_by.eq(actor.id),
+                safety_checks::notes.eq(fx.notes.as_deref()),
+                safety_checks::recorded_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    if let Some(method) = &fx.decontamination {
+        diesel::insert_into(decontaminations::table)
+            .values((
+                decontaminations::item_id.eq(item.id),
+                decontaminations::method.eq(method),
+                decontaminations::notes.eq(fx.notes.as_deref()),
+                decontaminations::performed_by.eq(actor.id),
+                decontaminations::performed_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    events::insert(
+        conn,
+        &NewEvent {
+            item_id: item.id,
+            occurred_at: now,
+            staff_id: Some(actor.id),
+            action: fx.event_action.to_string(),
+            from_status: Some(loaded.state.status.as_str().to_string()),
+            to_status: Some(to.as_str().to_string()),
+            client_id: fx.event_client,
+            notes: fx.notes,
+        },
+    )?;
+    Ok(())
+}
+
+fn require_client(
+    conn: &mut DbConn,
+    id: Option<i64>,
+    field: &str,
+    errors: &mut Errors,
+) -> Result<Option<i64>, AppError> {
+    let Some(id) = id else {
+        errors.add(field, "is required");
+        return Ok(None);
+    };
+    match clients::get(conn, id)? {
+        None => errors.add(field, format!("no client has the id {id}")),
+        Some(c) if c.erased_at.is_some() => errors.add(field, "that client has been erased"),
+        Some(_) => return Ok(Some(id)),
+    }
+    Ok(None)
+}
+
+/// A date that defaults to today and may not lie in the future.
+fn date_field(errors: &mut Errors, field: &str, raw: Option<&str>) -> NaiveDate {
+    let today = today();
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => today,
+        Some(r) => match NaiveDate::parse_from_str(r, "%Y-%m-%d") {
+            Ok(d) if d > today => {
+                errors.add(field, "must not be in the future");
+                today
+            }
+            Ok(d) if d.year_ce().1 < 2000 => {
+                errors.add(field, "must be this century");
+                today
+            }
+            Ok(d) => d,
+            Err(_) => {
+                errors.add(field, "must be a date, YYYY-MM-DD");
+                today
+            }
+        },
+    }
+}
+
+fn pick_rule<'a>(rules: &'a [CheckRule], named: Option<&str>, errors: &mut Errors) -> Option<&'a CheckRule> {
+    let names = || {
+        rules
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match named.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => {
+            let found = rules.iter().find(|r| r.name.eq_ignore_ascii_case(name));
+            if found.is_none() {
+                errors.add(
+                    "rule",
+                    format!("this type has no rule {name:?}; its rules: {}", names()),
+                );
+            }
+            found
+        }
+        None if rules.len() == 1 => rules.first(),
+        None => {
+            errors.add("rule", format!("is required: name one of {}", names()));
+            None
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! Manufacturer recalls and field safety notices: find every affected item at once, stop
+//! stock from leaving, list what is in homes, and close each item as it is dealt with.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::items::{find, stale};
+use super::pages::{Page, Paged};
+use super::views::{ClientRef, StaffRef, TypeRef};
+use super::{Actor, now};
+use crate::db::events::{self, NewEvent};
+use crate::db::items::{self, Item, ItemChanges};
+use crate::db::recalls::{self, NewRecall, NewRecallItem, Recall, RecallItem};
+use crate::db::schema::items as items_table;
+use crate::db::{DbConn, clients, staff, types};
+use crate::domain::lifecycle::Status;
+use crate::domain::roles::Action;
+use crate::domain::serial::SerialRange;
+use crate::domain::validate::Errors;
+use crate::error::AppError;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRecall {
+    /// The field safety notice or recall number.
+    pub reference: Option<String>,
+    pub title: Option<String>,
+    /// The affected type's code.
+    #[serde(rename = "type")]
+    pub type_code: Option<String>,
+    /// First affected serial; with `serial_to`, same prefix, numbers compared as numbers.
+    pub serial_from: Option<String>,
+    pub serial_to: Option<String>,
+    /// Or the affected batch/lot.
+    pub batch: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRecallItem {
+    /// `retrieved` (brought back and quarantined) or `safe` (inspected and found unaffected).
+    pub outcome: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RecallItemView {
+    pub asset_tag: String,
+    pub serial_number: Option<String>,
+    pub batch: Option<String>,
+    /// The item's status now.
+    pub status: String,
+    pub status_at_open: String,
+    /// `home` when a client held it as the recall opened, else `store`.
+    pub found_at: String,
+    /// `open`, `retrieved` or `safe`.
+    pub state: String,
+    pub client: Option<ClientRef>,
+    pub worker: Option<StaffRef>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolved_by: Option<i64>,
+    pub notes: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RecallView {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub type_: TypeRef,
+    pub serial_from: Option<String>,
+    pub serial_to: Option<String>,
+    pub batch: Option<String>,
+    /// `open` until every affected item is resolved, then `closed`.
+    pub status: String,
+    pub opened_at: NaiveDateTime,
+    pub opened_by: i64,
+    pub closed_at: Option<NaiveDateTime>,
+    pub affected: usize,
+    pub unresolved: usize,
+    /// Every affected item, those in homes first (on a single recall only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<RecallItemView>>,
+}
+
+enum Scope {
+    Serials(SerialRange),
+    Batch(String),
+}
+
+impl Scope {
+    fn matches(&self, item: &Item) -> bool {
+        match self {
+            Self::Serials(range) => item.serial_number.as_deref().is_some_and(|s| range.contains(s)),
+            Self::Batch(batch) => item
+                .batch
+                .as_deref()
+                .is_some_and(|b| b.trim().eq_ignore_ascii_case(batch)),
+        }
+    }
+}
+
+pub fn open(conn: &mut DbConn, actor: &Actor, req: &CreateRecall) -> Result<RecallView, AppError> {
+    actor.require(Action::ManageRecalls)?;
+    let mut errors = Errors::default();
+    let reference = errors.required("reference", req.reference.as_deref(), 100);
+    let title = errors.required("title", req.title.as_deref(), 300);
+    let code = errors
+        .required("type", req.type_code.as_deref(), 64)
+        .to_ascii_uppercase();
+    let from = errors.optional("serial_from", req.serial_from.as_deref(), 200);
+    let to = errors.optional("serial_to", req.serial_to.as_deref(), 200);
+    let batch = errors.optional("batch", req.batch.as_deref(), 200);
+    let scope = match (&from, &to, &batch) {
+        (Some(f), Some(t), None) => SerialRange::new(f, t)
+            .map(Scope::Serials)
+            .map_err(|m| errors.add("serial_from", m))
+            .ok(),
+        (None, None, Some(b)) => Some(Scope::Batch(b.clone())),
+        (Some(_), None, None) => {
+            errors.add("serial_to", "is required with serial_from");
+            None
+        }
+        (None, Some(_), None) => {
+            errors.add("serial_from", "is required with serial_to");
+            None
+        }
+        _ => {
+            errors.add("batch", "give either serial_from and serial_to, or batch");
+            None
+        }
+    };
+    let kind = if code.is_empty() {
+        None
+    } else {
+        types::by_code(conn, &code)?
+    };
+    if !code.is_empty() && kind.is_none() {
+        errors.add("type", format!("no equipment type has the code {code:?}"));
+    }
+    errors.finish()?;
+    let (Some(kind), Some(scope)) = (kind, scope) else {
+        return Err(AppError::invalid("body", "incomplete recall"));
+    };
+    if recalls::by_reference(conn, &reference)?.is_some() {
+        return Err(AppError::conflict(format!(
+            "a recall with the reference {reference:?} is already recorded"
+        )));
+    }
+
+    let now = now();
+    let candidates: Vec<Item> = items_table::table
+        .filter(items_table::type_id.eq(kind.id))
+        .filter(items_table::status.ne(Status::Condemned.as_str()))
+        .select(Item::as_select())
+        .load(conn)?;
+    let affected: Vec<Item> = candidates.into_iter().filter(|i| scope.matches(i)).collect();
+    let recall = recalls::insert(
+        conn,
+        &NewRecall {
+            reference: &reference,
+            title: &title,
+            type_id: kind.id,
+            serial_from: from.as_deref(),
+            serial_to: to.as_deref(),
+            batch: batch.as_deref(),
+            status: "open",
+            opened_by: actor.id,
+            opened_at: now,
+        },
+    )?;
+    if affected.is_empty() {
+        // Nothing of ours is affected: the notice is on record, and there is nothing to do.
+        recalls::close(conn, recall.id, now)?;
+    }
+    let rows: Vec<NewRecallItem> = affected
+        .iter()
+        .map(|i| NewRecallItem {
+            recall_id: recall.id,
+            item_id: i.id,
+            status_at_open: i.status.clone(),
+            client_id: i.client_id,
+            worker_id: i.worker_id,
+            state: "open".into(),
+        })
+        .collect();
+    recalls::insert_items(conn, &rows)?;
+    let mut history = Vec::with_capacity(affected.len());
+    for item in &affected {
+        let status = Status::parse(&item.status).unwrap_or(Status::Quarantined);
+        let in_store = matches!(status, Status::InStore | Status::AwaitingDecontamination);
+        let (action, to) = if in_store {
+            // Stock on the shelf is stopped at once.
+            let changes = ItemChanges {
+                status: Some(Status::Quarantined.as_str().into()),
+                ..Default::default()
+            };
+            if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
+                return Err(stale());
+            }
+            ("quarantined", Status::Quarantined)
+        } else {
+            ("recalled", status)
+        };
+        let notes = if item.client_id.is_some() {
+            format!("under recall {reference} ({title}): retrieve from the client's home or inspect there")
+        } else {
+            format!("under recall {reference} ({title})")
+        };
+        history.push(NewEvent {
+            item_id: item.id,
+            occurred_at: now,
+            staff_id: Some(actor.id),
+            action: action.into(),
+            from_status: Some(status.as_str().into()),
+            to_status: Some(to.as_str().into()),
+            client_id: item.client_id,
+            notes: Some(notes),
+        });
+    }
+    events::insert_many(conn, &history)?;
+    view(conn, recall.id, true)
+}
+
+pub fn view(conn: &mut DbConn, id: i64, with_items: bool) -> Result<RecallView, AppError> {
+    let recall =
+        recalls::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no recall has the id {id}")))?;
+    let rows = recalls::items_of(conn, id)?;
+    let kind = types::get(conn, recall.type_id)?;
+    let items = if with_items {
+        Some(item_views(conn, &rows)?)
+    } else {
+        None
+    };
+    Ok(assemble(recall, &kind, &rows, items))
+}
+
+fn assemble(
+    r: Recall,
+    kind: &types::EquipmentType,
+    rows: &[RecallItem],
+    items: Option<Vec<RecallItemView>>,
+) -> RecallView {
+    RecallView {
+        id: r.id,
+        reference: r.reference,
+        title: r.title,
+        type_: TypeRef::from(kind),
+        serial_from: r.serial_from,
+        serial_to: r.serial_to,
+        batch: r.batch,
+        status: r.status,
+        opened_at: r.opened_at,
+        opened_by: r.opened_by,
+        closed_at: r.closed_at,
+        affected: rows.len(),
+        unresolved: rows.iter().filter(|r| r.state == "open").count(),
+        items,
+    }
+}
+
+fn item_views(conn: &mut DbConn, rows: &[RecallItem]) -> Result<Vec<RecallItemView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
+    let by_id: HashMap<i64, Item> = items::get_many(conn, &ids)?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let client_ids: Vec<i64> = rows.iter().filter_map(|r| r.client_id).collect();
+    let clients: HashMap<i64, ClientRef> = clients::get_many(conn, &client_ids)?
+        .iter()
+        .map(|c| (c.id, ClientRef::from(c)))
+        .collect();
+    let mut workers: HashMap<i64, StaffRef> = HashMap::new();
+    for id in rows.iter().filter_map(|r| r.worker_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = workers.entry(id) {
+            if let Some(s) = staff::get(conn, id)? {
+                slot.insert(StaffRef::from(&s));
+            }
+        }
+    }
+    let mut views: Vec<RecallItemView> = rows
+        .iter()
+        .filter_map(|r| {
+            let item = by_id.get(&r.item_id)?;
+            Some(RecallItemView {
+                asset_tag: item.asset_tag.clone(),
+                serial_number: item.serial_number.clone(),
+                batch: item.batch.clone(),
+                status: item.status.clone(),
+                status_at_open: r.status_at_open.clone(),
+                found_at: if r.client_id.is_some() { "home" } else { "store" }.into(),
+                state: r.state.clone(),
+                client: r.client_id.and_then(|id| clients.get(&id).cloned()),
+                worker: r.worker_id.and_then(|id| workers.get(&id).cloned()),
+                resolved_at: r.resolved_at,
+                resolved_by: r.resolved_by,
+                notes: r.notes.clone(),
+            })
+        })
+        .collect();
+    views.sort_by_key(|v| (v.found_at != "home", v.state != "open", v.asset_tag.clone()));
+    Ok(views)
+}
+
+pub fn list(conn: &mut DbConn, status: Option<&str>, page: Page) -> Result<Paged<RecallView>, AppError> {
+    if let Some(s) = status.filter(|s| !matches!(*s, "open" | "closed")) {
+        return Err(AppError::invalid(
+            "status",
+            format!("{s:?} is not open or closed"),
+        ));
+    }
+    let (rows, total) = recalls::list(conn, status, page.offset(), page.per_page)?;
+    let mut views = Vec::with_capacity(rows.len());
+    for r in rows {
+        let items = recalls::items_of(conn, r.id)?;
+        let kind = types::get(conn, r.type_id)?;
+        views.push(assemble(r, &kind, &items, None));
+    }
+    Ok(page.wrap(views, total))
+}
+
+pub fn resolve(
+    conn: &mut DbConn,
+    actor: &Actor,
+    recall_id: i64,
+    tag: &str,
+    req: &ResolveRecallItem,
+) -> Result<RecallView, AppError> {
+    actor.require(Action::ManageRecalls)?;
+    let mut errors = Errors::default();
+    let outcome = errors
+        .required("outcome", req.outcome.as_deref(), 20)
+        .to_ascii_lowercase();
+    if !outcome.is_empty() && !matches!(outcome.as_str(), "retrieved" | "safe") {
+        errors.add("outcome", "must be retrieved or safe");
+    }
+    let notes = errors.optional("notes", req.notes.as_deref(), 2000);
+    errors.finish()?;
+    let recall = recalls::get(conn, recall_id)?
+        .ok_or_else(|| AppError::NotFound(format!("no recall has the id {recall_id}")))?;
+    let item = find(conn, tag)?;
+    let row = recalls::items_of(conn, recall_id)?
+        .into_iter()
+        .find(|r| r.item_id == item.id)
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{} is not affected by recall {}",
+                item.asset_tag, recall.reference
+            ))
+        })?;
+    if row.state != "open" {
+        return Err(AppError::conflict(format!(
+            "{} was already resolved as {}",
+            item.asset_tag, row.state
+        )));
+    }
+    let now = now();
+    let status = Status::parse(&item.status).unwrap_or(Status::Quarantined);
+    let mut changes = ItemChanges::default();
+    let (action, to) = if outcome == "retrieved" {
+        changes.client_id = Some(None);
+        changes.worker_id = Some(None);
+        changes.fitted_at = Some(None);
+        changes.next_check_due = Some(None);
+        let to = if status == Status::Condemned {
+            status
+        } else {
+            Status::Quarantined
+        };
+        ("recall_retrieved", to)
+    } else {
+        // Release stock this recall stopped, unless another open recall holds it too.
+        let held_elsewhere = recalls::open_for_item(conn, item.id)?
+            .iter()
+            .any(|r| r.id != recall_id);
+        let stopped_here = status == Status::Quarantined
+            && matches!(
+                Status::parse(&row.status_at_open),
+                Some(Status::InStore | Status::AwaitingDecontamination)
+            );
+        let to = match Status::parse(&row.status_at_open) {
+            Some(before) if stopped_here && !held_elsewhere => before,
+            _ => status,
+        };
+        ("recall_cleared", to)
+    };
+    changes.status = Some(to.as_str().into());
+    if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
+        return Err(stale());
+    }
+    if outcome == "retrieved" {
+        items::clear_dues(conn, item.id)?;
+    }
+    if !recalls::resolve_item(conn, row.id, &outcome, actor.id, now, notes.as_deref())? {
+        return Err(stale());
+    }
+    events::insert(
+        conn,
+        &NewEvent {
+            item_id: item.id,
+            occurred_at: now,
+            staff_id: Some(actor.id),
+            action: action.into(),
+            from_status: Some(status.as_str().into()),
+            to_status: Some(to.as_str().into()),
+            client_id: item.client_id,
+            notes: Some(match notes {
+                Some(n) => format!("recall {}: {outcome}. {n}", recall.reference),
+                None => format!("recall {}: {outcome}", recall.reference),
+            }),
+        },
+    )?;
+    if recalls::open_count(conn, recall_id)? == 0 {
+        recalls::close(conn, recall_id, now)?;
+    }
+    view(conn, recall_id, true)
+}

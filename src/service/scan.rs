@@ -1,0 +1,96 @@
+//! What a scan answers: the item, whether it is safe to use now and why not, and what the
+//! person holding the scanner may do with it.
+
+use serde::Serialize;
+
+use super::views::{self, ItemView};
+use super::{Actor, today};
+use crate::db::{DbConn, recalls};
+use crate::domain::asset_tag;
+use crate::domain::checks::days_overdue;
+use crate::domain::lifecycle::{Move, Status};
+use crate::domain::roles::Action;
+use crate::error::AppError;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Reason {
+    /// `quarantined`, `condemned`, `awaiting_decontamination`, `recalled` or `check_overdue`.
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ScanResult {
+    pub item: ItemView,
+    /// A plain yes or no.
+    pub safe_to_use: bool,
+    /// Why not, when it is not.
+    pub reasons: Vec<Reason>,
+    /// The moves the caller may make on the item now (the last segment of each move's path).
+    pub actions: Vec<Move>,
+}
+
+/// Resolves whatever a scanner produced to an item, or a 404 that says what was wrong.
+pub fn scan(conn: &mut DbConn, actor: &Actor, code: &str, public_url: &str) -> Result<ScanResult, AppError> {
+    let tag = asset_tag::from_scan(code, public_url).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "{:?} is not one of our labels: scan an equiptrack QR code or type an asset tag",
+            code.trim().chars().take(100).collect::<String>()
+        ))
+    })?;
+    assess(conn, actor, tag.as_str(), public_url)
+}
+
+pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> Result<ScanResult, AppError> {
+    let item = super::items::find(conn, tag)?;
+    let view = views::load_one(conn, item.id, public_url)?;
+    let mut reasons = Vec::new();
+    let mut add = |code: &str, message: String| {
+        reasons.push(Reason {
+            code: code.into(),
+            message,
+        })
+    };
+    match view.status {
+        Status::Quarantined => add(
+            "quarantined",
+            "quarantined: do not use until stores release it".into(),
+        ),
+        Status::Condemned => add("condemned", "condemned: never to be used again".into()),
+        Status::AwaitingDecontamination => add(
+            "awaiting_decontamination",
+            "returned and not yet decontaminated".into(),
+        ),
+        _ => {}
+    }
+    if view.under_open_recall {
+        for r in recalls::open_for_item(conn, item.id)? {
+            add("recalled", format!("under recall {}: {}", r.reference, r.title));
+        }
+    }
+    let today = today();
+    for due in &view.checks_due {
+        if let Some(date) = due.next_due.filter(|d| *d < today) {
+            add(
+                "check_overdue",
+                format!(
+                    "{} overdue by {} days (due {date})",
+                    due.rule,
+                    days_overdue(date, today)
+                ),
+            );
+        }
+    }
+    let actions = view
+        .lifecycle()
+        .allowed()
+        .into_iter()
+        .filter(|mv| actor.role.may(Action::Move(*mv)))
+        .collect();
+    Ok(ScanResult {
+        safe_to_use: reasons.is_empty(),
+        reasons,
+        actions,
+        item: view,
+    })
+}
