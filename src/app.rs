@@ -6,6 +6,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 
+use crate::api::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
@@ -15,9 +16,18 @@ use crate::error::AppError;
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
+    pub tokens: Arc<TokenCache>,
 }
 
 impl AppState {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        Self {
+            db,
+            settings: Arc::new(settings),
+            tokens: Arc::default(),
+        }
+    }
+
     /// Runs blocking diesel work off the async workers.
     pub async fn read<T: Send + 'static>(
         &self,

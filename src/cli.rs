@@ -4,7 +4,6 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
@@ -124,10 +123,7 @@ fn serve(settings: Settings, db: Db) -> Result<(), String> {
     let listener = TcpListener::bind(&settings.server.bind)
         .map_err(|e| format!("cannot listen on {} (server.bind): {e}", settings.server.bind))?;
     log::info!("listening on http://{}", settings.server.bind);
-    let state = AppState {
-        db,
-        settings: Arc::new(settings),
-    };
+    let state = AppState::new(db, settings);
     let runtime = actix_web::rt::System::new();
     runtime.block_on(async move {
         let server = app::http_server(state, listener).map_err(|e| e.to_string())?;

@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
+use crate::db::staff::hash_token;
 use crate::error::{AppError, FieldError};
 use crate::service::Actor;
 use crate::service::staff::authenticate;
@@ -38,8 +39,14 @@ impl FromRequest for Auth {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(AppError::Unauthorized);
             };
+            let key = hash_token(&token);
+            if let Some(actor) = state.tokens.get(&key) {
+                return Ok(Auth(actor));
+            }
             let actor = state.read(move |conn| authenticate(conn, &token)).await?;
-            actor.map(Auth).ok_or(AppError::Unauthorized)
+            let actor = actor.ok_or(AppError::Unauthorized)?;
+            state.tokens.put(key, actor.clone());
+            Ok(Auth(actor))
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod recalls;
 pub mod scan;
 pub mod staff;
+pub mod token_cache;
 
 use actix_web::{HttpResponse, web};
 

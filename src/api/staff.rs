@@ -52,5 +52,7 @@ pub async fn patch_staff(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "staff member")?;
     let body = state.write(move |c| staff::patch(c, &actor, id, &req)).await?;
+    // A role or active flag may have changed: signed-in staff are looked up afresh.
+    state.tokens.clear();
     Ok(HttpResponse::Ok().json(body))
 }

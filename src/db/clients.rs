@@ -84,12 +84,13 @@ pub fn list(conn: &mut DbConn, q: Option<&str>, offset: i64, limit: i64) -> Quer
     let filtered = || {
         let mut query = clients::table.into_boxed();
         if let Some(q) = q {
-            let pattern = format!("%{}%", q.to_lowercase());
+            let pattern = format!("%{}%", super::items::escape_like(&q.to_lowercase()));
             query = query.filter(
                 lower(clients::name)
                     .like(pattern.clone())
-                    .or(lower(clients::reference).like(pattern.clone()))
-                    .or(lower(clients::postcode).like(pattern)),
+                    .escape('\\')
+                    .or(lower(clients::reference).like(pattern.clone()).escape('\\'))
+                    .or(lower(clients::postcode).like(pattern).escape('\\')),
             );
         }
         query

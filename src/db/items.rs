@@ -23,9 +23,21 @@ pub struct Item {
     pub fitted_at: Option<NaiveDate>,
     pub last_checked_at: Option<NaiveDate>,
     pub next_check_due: Option<NaiveDate>,
+    pub search_key: String,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// What `q` is matched against: tag, serial and batch in lower case, in one column.
+pub fn search_key(asset_tag: &str, serial_number: Option<&str>, batch: Option<&str>) -> String {
+    format!(
+        "{} {} {}",
+        asset_tag,
+        serial_number.unwrap_or(""),
+        batch.unwrap_or("")
+    )
+    .to_lowercase()
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -37,6 +49,7 @@ pub struct NewItem {
     pub batch: Option<String>,
     pub status: String,
     pub location_id: Option<i64>,
+    pub search_key: String,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -56,6 +69,7 @@ pub struct ItemChanges {
     pub fitted_at: Option<Option<NaiveDate>>,
     pub last_checked_at: Option<Option<NaiveDate>>,
     pub next_check_due: Option<Option<NaiveDate>>,
+    pub search_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -115,12 +129,17 @@ pub fn tag_exists(conn: &mut DbConn, tag: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(items::table.filter(items::asset_tag.eq(tag)))).get_result(conn)
 }
 
+/// `%`, `_` and `\` stand for themselves in a search.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 /// Every tag that begins with `prefix`, so a bulk import can skip the taken ones.
 pub fn tags_with_prefix(conn: &mut DbConn, prefix: &str) -> QueryResult<Vec<String>> {
     items::table
         .filter(
             items::asset_tag
-                .like(format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_")))
+                .like(format!("{}%", escape_like(prefix)))
                 .escape('\\'),
         )
         .select(items::asset_tag)
@@ -152,6 +171,14 @@ pub fn dues_for(conn: &mut DbConn, item_ids: &[i64]) -> QueryResult<Vec<CheckDue
         .load(conn)
 }
 
+/// One item's due dates; fixed SQL, unlike `dues_for`.
+pub fn dues_of(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<CheckDue>> {
+    item_checks_due::table
+        .filter(item_checks_due::item_id.eq(item_id))
+        .select(CheckDue::as_select())
+        .load(conn)
+}
+
 /// Sets one rule's dates, creating the row the first time.
 pub fn set_due(conn: &mut DbConn, due: &CheckDue) -> QueryResult<()> {
     let updated = diesel::update(item_checks_due::table.find((due.item_id, due.rule_id)))
@@ -179,6 +206,15 @@ pub fn clear_dues(conn: &mut DbConn, item_id: i64) -> QueryResult<()> {
         .set(item_checks_due::next_due.eq(None::<NaiveDate>))
         .execute(conn)
         .map(|_| ())
+}
+
+pub fn is_under_open_recall(conn: &mut DbConn, item_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        recall_items::table
+            .filter(recall_items::item_id.eq(item_id))
+            .filter(recall_items::state.eq("open")),
+    ))
+    .get_result(conn)
 }
 
 /// Items with an open recall against them, among `item_ids`.
@@ -241,15 +277,14 @@ fn filtered(f: &ItemFilter) -> items::BoxedQuery<'static, Backend> {
         query = query.filter(items::asset_tag.eq_any(tags.clone()));
     }
     if let Some(q) = &f.q {
-        let pattern = format!("%{}%", q.to_lowercase());
+        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
         query = query.filter(
-            lower(items::asset_tag)
+            items::search_key
                 .like(pattern.clone())
-                .or(lower(items::serial_number.assume_not_null()).like(pattern.clone()))
-                .or(lower(items::batch.assume_not_null()).like(pattern.clone()))
+                .escape('\\')
                 .or(items::client_id.assume_not_null().eq_any(
                     clients::table
-                        .filter(lower(clients::name).like(pattern))
+                        .filter(lower(clients::name).like(pattern).escape('\\'))
                         .select(clients::id),
                 )),
         );

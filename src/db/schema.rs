@@ -81,6 +81,7 @@ diesel::table! {
         fitted_at -> Nullable<Date>,
         last_checked_at -> Nullable<Date>,
         next_check_due -> Nullable<Date>,
+        search_key -> Text,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,

@@ -101,3 +101,12 @@ pub fn rules_for(conn: &mut DbConn, type_ids: &[i64]) -> QueryResult<Vec<CheckRu
         .select(CheckRule::as_select())
         .load(conn)
 }
+
+/// One type's rules; fixed SQL, unlike `rules_for`.
+pub fn rules_of(conn: &mut DbConn, type_id: i64) -> QueryResult<Vec<CheckRule>> {
+    check_rules::table
+        .filter(check_rules::type_id.eq(type_id))
+        .order((check_rules::interval_days, check_rules::id))
+        .select(CheckRule::as_select())
+        .load(conn)
+}

@@ -86,6 +86,7 @@ pub fn import_items(
         .iter()
         .zip(&tags)
         .map(|(row, tag)| NewItem {
+            search_key: items::search_key(tag, row.serial_number.as_deref(), row.batch.as_deref()),
             asset_tag: tag.clone(),
             type_id: row.type_id,
             serial_number: row.serial_number.clone(),

@@ -200,6 +200,7 @@ pub fn create(
     let item = items::insert(
         conn,
         &NewItem {
+            search_key: items::search_key(tag.as_str(), serial_number.as_deref(), batch.as_deref()),
             asset_tag: tag.into_string(),
             type_id: kind.id,
             serial_number,
@@ -299,6 +300,18 @@ pub fn patch(
         said.push("responsible worker");
     }
     let notes = errors.optional("notes", req.notes.as_deref(), 2000);
+    if changes.serial_number.is_some() || changes.batch.is_some() {
+        let serial = changes
+            .serial_number
+            .clone()
+            .unwrap_or(item.serial_number.clone());
+        let batch = changes.batch.clone().unwrap_or(item.batch.clone());
+        changes.search_key = Some(items::search_key(
+            &item.asset_tag,
+            serial.as_deref(),
+            batch.as_deref(),
+        ));
+    }
     if said.is_empty() {
         errors.add("body", "names nothing to change");
     }

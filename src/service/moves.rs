@@ -172,7 +172,7 @@ pub fn perform(
     let loaded = load(conn, tag)?;
     check_version(&loaded.item, request.expected_version())?;
     let mut errors = Errors::default();
-    let effects = plan(conn, &loaded, request, &mut errors)?;
+    let effects = plan(conn, actor, &loaded, request, &mut errors)?;
     errors.finish()?;
     let outcome = effects.check.map(|c| c.1).unwrap_or(Outcome::Pass);
     let to = loaded.state.require(mv, outcome)?;
@@ -182,6 +182,7 @@ pub fn perform(
 
 fn plan(
     conn: &mut DbConn,
+    actor: &Actor,
     loaded: &Loaded,
     request: &MoveRequest,
     errors: &mut Errors,
@@ -212,6 +213,10 @@ fn plan(
             let fitted = date_field(errors, "fitted_at", body.fitted_at.as_deref());
             fx.changes.client_id = Some(client);
             fx.changes.fitted_at = Some(Some(fitted));
+            if item.worker_id.is_none() {
+                // Whoever fits an unassigned item answers for its checks until stores reassign it.
+                fx.changes.worker_id = Some(Some(actor.id));
+            }
             fx.changes.last_checked_at = Some(None);
             fx.event_client = client;
             // Each rule's first check falls due one interval after the fit.

@@ -150,25 +150,30 @@ type Joined = (
     Option<Staff>,
 );
 
-/// Views of the given item ids, in the order given.
+/// The item row with its type, store, client and worker, in one query.
+macro_rules! joined {
+    () => {
+        items_table::table
+            .inner_join(equipment_types::table)
+            .left_join(locations::table)
+            .left_join(clients::table)
+            .left_join(staff::table)
+            .select((
+                Item::as_select(),
+                EquipmentType::as_select(),
+                Option::<Location>::as_select(),
+                Option::<Client>::as_select(),
+                Option::<Staff>::as_select(),
+            ))
+    };
+}
+
+/// Views of the given item ids, in the order given, from four queries whatever their number.
 pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<Joined> = items_table::table
-        .inner_join(equipment_types::table)
-        .left_join(locations::table)
-        .left_join(clients::table)
-        .left_join(staff::table)
-        .filter(items_table::id.eq_any(ids))
-        .select((
-            Item::as_select(),
-            EquipmentType::as_select(),
-            Option::<Location>::as_select(),
-            Option::<Client>::as_select(),
-            Option::<Staff>::as_select(),
-        ))
-        .load(conn)?;
+    let rows: Vec<Joined> = joined!().filter(items_table::id.eq_any(ids)).load(conn)?;
     let type_ids: Vec<i64> = rows
         .iter()
         .map(|r| r.1.id)
@@ -178,62 +183,74 @@ pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<Item
     let rules = types::rules_for(conn, &type_ids)?;
     let dues = items::dues_for(conn, ids)?;
     let recalled: HashSet<i64> = items::under_open_recall(conn, ids)?.into_iter().collect();
-
-    let mut rules_by_type: HashMap<i64, Vec<&CheckRule>> = HashMap::new();
-    for rule in &rules {
-        rules_by_type.entry(rule.type_id).or_default().push(rule);
-    }
-    let due_by_key: HashMap<(i64, i64), &items::CheckDue> =
-        dues.iter().map(|d| ((d.item_id, d.rule_id), d)).collect();
-
     let mut by_id: HashMap<i64, ItemView> = rows
         .into_iter()
-        .map(|(item, kind, location, client, worker)| {
-            let checks_due = rules_by_type
-                .get(&kind.id)
-                .map(|rules| {
-                    rules
-                        .iter()
-                        .map(|rule| {
-                            let due = due_by_key.get(&(item.id, rule.id));
-                            CheckDueView {
-                                rule: rule.name.clone(),
-                                interval_days: rule.interval_days,
-                                last_checked_at: due.and_then(|d| d.last_checked_at),
-                                next_due: due.and_then(|d| d.next_due),
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let view = ItemView {
-                qr_payload: qr_payload(public_url, &item.asset_tag),
-                asset_tag: item.asset_tag,
-                type_: TypeRef::from(&kind),
-                serial_number: item.serial_number,
-                batch: item.batch,
-                status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
-                location: location.as_ref().map(LocationRef::from),
-                client: client.as_ref().map(ClientRef::from),
-                worker: worker.as_ref().map(StaffRef::from),
-                fitted_at: item.fitted_at,
-                last_checked_at: item.last_checked_at,
-                next_check_due: item.next_check_due,
-                checks_due,
-                under_open_recall: recalled.contains(&item.id),
-                version: item.version,
-                created_at: item.created_at,
-                updated_at: item.updated_at,
-            };
-            (item.id, view)
+        .map(|row| {
+            let id = row.0.id;
+            let type_id = row.1.id;
+            let own_rules: Vec<&CheckRule> = rules.iter().filter(|r| r.type_id == type_id).collect();
+            let own_dues: Vec<&items::CheckDue> = dues.iter().filter(|d| d.item_id == id).collect();
+            (
+                id,
+                assemble(row, &own_rules, &own_dues, recalled.contains(&id), public_url),
+            )
         })
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// The view of one item, or 404 naming the tag.
+/// The view of one item. Every query here has fixed SQL, so each backend reuses its
+/// prepared statements: this is the path every scan and item page takes.
 pub fn load_one(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
-    load(conn, &[item_id], public_url)?
-        .pop()
-        .ok_or_else(|| AppError::not_found("item not found"))
+    let row: Joined = joined!()
+        .filter(items_table::id.eq(item_id))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("item not found"))?;
+    let rules = types::rules_of(conn, row.1.id)?;
+    let dues = items::dues_of(conn, item_id)?;
+    let recalled = items::is_under_open_recall(conn, item_id)?;
+    let rules: Vec<&CheckRule> = rules.iter().collect();
+    let dues: Vec<&items::CheckDue> = dues.iter().collect();
+    Ok(assemble(row, &rules, &dues, recalled, public_url))
+}
+
+fn assemble(
+    (item, kind, location, client, worker): Joined,
+    rules: &[&CheckRule],
+    dues: &[&items::CheckDue],
+    under_open_recall: bool,
+    public_url: &str,
+) -> ItemView {
+    let checks_due = rules
+        .iter()
+        .map(|rule| {
+            let due = dues.iter().find(|d| d.rule_id == rule.id);
+            CheckDueView {
+                rule: rule.name.clone(),
+                interval_days: rule.interval_days,
+                last_checked_at: due.and_then(|d| d.last_checked_at),
+                next_due: due.and_then(|d| d.next_due),
+            }
+        })
+        .collect();
+    ItemView {
+        qr_payload: qr_payload(public_url, &item.asset_tag),
+        asset_tag: item.asset_tag,
+        type_: TypeRef::from(&kind),
+        serial_number: item.serial_number,
+        batch: item.batch,
+        status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
+        location: location.as_ref().map(LocationRef::from),
+        client: client.as_ref().map(ClientRef::from),
+        worker: worker.as_ref().map(StaffRef::from),
+        fitted_at: item.fitted_at,
+        last_checked_at: item.last_checked_at,
+        next_check_due: item.next_check_due,
+        checks_due,
+        under_open_recall,
+        version: item.version,
+        created_at: item.created_at,
+        updated_at: item.updated_at,
+    }
 }

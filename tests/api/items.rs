@@ -68,6 +68,10 @@ both_backends! {
         assert_eq!(count(app.get("/api/v1/items?q=fr-", &app.admin).await.expect(200).json()), 3);
         assert_eq!(count(app.get("/api/v1/items?q=lot-a", &app.admin).await.expect(200).json()), 5);
         assert_eq!(count(app.get("/api/v1/items?q=eq-000008", &app.admin).await.expect(200).json()), 1);
+        // Wildcards stand for themselves.
+        assert_eq!(count(app.get("/api/v1/items?q=%25", &app.admin).await.expect(200).json()), 0);
+        assert_eq!(count(app.get("/api/v1/items?q=fr_", &app.admin).await.expect(200).json()), 0);
+        assert_eq!(count(app.get("/api/v1/items?q=oduya", &app.admin).await.expect(200).json()), 0);
         assert_eq!(count(app.get(&format!("/api/v1/items?client_id={client}"), &app.admin).await.expect(200).json()), 0);
         assert_eq!(count(app.get("/api/v1/items?due_before=2030-01-01", &app.admin).await.expect(200).json()), 0);
         for bad in ["status=lost", "category=car", "due_before=tomorrow", "per_page=0", "per_page=501", "page=0", "page=x", "client_id=abc"] {

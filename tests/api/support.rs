@@ -4,8 +4,8 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
 
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
@@ -118,10 +118,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let mut served = settings.clone();
         served.server.public_url = base.clone();
-        let state = AppState {
-            db: db.clone(),
-            settings: Arc::new(served.clone()),
-        };
+        let state = AppState::new(db.clone(), served.clone());
         let server = app::http_server(state, listener).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -346,6 +343,9 @@ pub fn postgres_missing_reason() -> String {
 /// PostgreSQL tests; one that has them but fails to start the cluster fails them.
 pub fn postgres_cluster() -> Option<&'static PgCluster> {
     let started = CLUSTER.get_or_init(|| match pg_bin_dir() {
+        None if std::env::var_os("EQUIPTRACK_REQUIRE_POSTGRES").is_some() => {
+            panic!("EQUIPTRACK_REQUIRE_POSTGRES is set but no PostgreSQL server binaries were found")
+        }
         None => Err("no PostgreSQL server binaries (initdb, pg_ctl) on this machine".into()),
         Some(bin) => Ok(start_cluster(&bin).unwrap_or_else(|e| panic!("cannot start PostgreSQL: {e}"))),
     });

@@ -67,6 +67,8 @@ CREATE TABLE items (
     fitted_at DATE,
     last_checked_at DATE,
     next_check_due DATE,
+    -- Lower-case tag, serial and batch, kept by the application: one column to search.
+    search_key TEXT NOT NULL,
     version BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
