@@ -292,19 +292,30 @@ fn filtered(f: &ItemFilter) -> items::BoxedQuery<'static, Backend> {
     query
 }
 
-/// One page of items matching `filter`, in tag order, and how many match in all.
-pub fn list(
-    conn: &mut DbConn,
-    filter: &ItemFilter,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<Item>, i64)> {
+/// The ids of one page of items matching `filter`, in tag order, and how many match in all.
+pub fn list(conn: &mut DbConn, filter: &ItemFilter, offset: i64, limit: i64) -> QueryResult<(Vec<i64>, i64)> {
+    if filter.q.is_some() {
+        // A text search cannot use an index: one pass over the table, sorted here, beats
+        // walking the tag index with a row lookup for every item.
+        let mut hits: Vec<(String, i64)> = filtered(filter)
+            .select((items::asset_tag, items::id))
+            .load(conn)?;
+        hits.sort_unstable();
+        let total = hits.len() as i64;
+        let ids = hits
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .map(|(_, id)| id)
+            .collect();
+        return Ok((ids, total));
+    }
     let total = filtered(filter).count().get_result(conn)?;
-    let rows = filtered(filter)
+    let ids = filtered(filter)
         .order(items::asset_tag)
         .offset(offset)
         .limit(limit)
-        .select(Item::as_select())
+        .select(items::id)
         .load(conn)?;
-    Ok((rows, total))
+    Ok((ids, total))
 }

@@ -11,7 +11,9 @@ pub mod staff;
 pub mod types;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use parking_lot::{FairMutex, FairMutexGuard};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -109,9 +111,13 @@ impl ManageConnection for Manager {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // WAL lets readers run beside the writer; the busy timeout covers other
                 // processes (the command line) writing at the same moment.
+                // The busy timeout comes first: switching to WAL needs a moment alone.
+                // Checkpoints are left to a background thread (see `Db::connect`) so that
+                // no writer waits for one; the high automatic limit is only a backstop.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000;",
+                    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
@@ -134,10 +140,11 @@ pub type PooledConn = PooledConnection<Manager>;
 
 /// The pool, and on SQLite the lock that lets one writer in at a time: SQLite allows one
 /// writer anyway, and queueing them here means none ever fails with "database is locked".
+/// The lock is fair, first come first served, so no writer waits behind a stream of others.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<Manager>,
-    write_lock: Option<Arc<Mutex<()>>>,
+    pool: Arc<Pool<Manager>>,
+    write_lock: Option<Arc<FairMutex<()>>>,
     target: Arc<DatabaseTarget>,
 }
 
@@ -149,12 +156,18 @@ impl Db {
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
+            // A SQLite file does not drop connections; a PostgreSQL server may restart.
+            .test_on_check_out(!target.is_sqlite())
             .connection_timeout(Duration::from_secs(10))
             .build(Manager(target.clone()))
             .map_err(|e| format!("cannot open the database {}: {e}", describe(target)))?;
+        let pool = Arc::new(pool);
+        if target.is_sqlite() {
+            spawn_checkpointer(Arc::downgrade(&pool));
+        }
         Ok(Self {
             pool,
-            write_lock: target.is_sqlite().then(|| Arc::new(Mutex::new(()))),
+            write_lock: target.is_sqlite().then(|| Arc::new(FairMutex::new(()))),
             target: Arc::new(target.clone()),
         })
     }
@@ -183,12 +196,8 @@ impl Db {
         f(&mut conn)
     }
 
-    fn lock_writer(&self) -> Option<MutexGuard<'_, ()>> {
-        // A panic in another writer leaves nothing half-written (its transaction rolled
-        // back), so a poisoned lock is still safe to take.
-        self.write_lock
-            .as_ref()
-            .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    fn lock_writer(&self) -> Option<FairMutexGuard<'_, ()>> {
+        self.write_lock.as_ref().map(|m| m.lock())
     }
 
     /// Brings the schema up to date. On PostgreSQL under an advisory lock, so instances
@@ -221,6 +230,27 @@ impl Db {
         let mut conn = self.get()?;
         conn.batch_execute("SELECT 1")?;
         Ok(())
+    }
+}
+
+/// Copies the SQLite write-ahead log back into the database file every half second, beside
+/// the writers rather than inside one of their commits. Ends when the pool is dropped.
+fn spawn_checkpointer(pool: std::sync::Weak<Pool<Manager>>) {
+    let spawned = std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(500));
+                let Some(pool) = pool.upgrade() else { return };
+                if let Ok(mut conn) = pool.get() {
+                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
+                        log::warn!("WAL checkpoint failed: {e}");
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        log::warn!("no background checkpoints ({e}); SQLite will checkpoint on commit");
     }
 }
 

@@ -130,8 +130,7 @@ pub fn get(conn: &mut DbConn, id: i64, public_url: &str) -> Result<ClientView, A
         client_id: Some(id),
         ..Default::default()
     };
-    let (held, _) = item_rows::list(conn, &filter, 0, 10_000)?;
-    let ids: Vec<i64> = held.iter().map(|i| i.id).collect();
+    let (ids, _) = item_rows::list(conn, &filter, 0, 10_000)?;
     let mut view = ClientView::from(client);
     view.equipment = Some(views::load(conn, &ids, public_url)?);
     Ok(view)

@@ -234,8 +234,7 @@ pub fn list(
     page: Page,
     public_url: &str,
 ) -> Result<Paged<ItemView>, AppError> {
-    let (rows, total) = items::list(conn, filter, page.offset(), page.per_page)?;
-    let ids: Vec<i64> = rows.iter().map(|i| i.id).collect();
+    let (ids, total) = items::list(conn, filter, page.offset(), page.per_page)?;
     Ok(page.wrap(views::load(conn, &ids, public_url)?, total))
 }
 
@@ -246,20 +245,19 @@ pub fn all_matching(
     max: i64,
     public_url: &str,
 ) -> Result<Vec<ItemView>, AppError> {
-    let (rows, total) = items::list(conn, filter, 0, max)?;
+    let (ids, total) = items::list(conn, filter, 0, max)?;
     if total > max {
         return Err(AppError::invalid(
             "filter",
             format!("matches {total} items; at most {max} at once"),
         ));
     }
-    let ids: Vec<i64> = rows.iter().map(|i| i.id).collect();
     views::load(conn, &ids, public_url)
 }
 
-pub fn get(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<ItemView, AppError> {
-    let item = find(conn, tag)?;
-    views::load_one(conn, item.id, public_url)
+pub fn get(conn: &mut DbConn, raw_tag: &str, public_url: &str) -> Result<ItemView, AppError> {
+    let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
+    views::by_tag(conn, tag.as_str(), public_url)?.ok_or_else(|| not_found(tag.as_str()))
 }
 
 pub fn patch(

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::views::{self, ItemView};
+use super::views::ItemView;
 use super::{Actor, today};
 use crate::db::{DbConn, recalls};
 use crate::domain::asset_tag;
@@ -42,8 +42,7 @@ pub fn scan(conn: &mut DbConn, actor: &Actor, code: &str, public_url: &str) -> R
 }
 
 pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> Result<ScanResult, AppError> {
-    let item = super::items::find(conn, tag)?;
-    let view = views::load_one(conn, item.id, public_url)?;
+    let view = super::items::get(conn, tag, public_url)?;
     let mut reasons = Vec::new();
     let mut add = |code: &str, message: String| {
         reasons.push(Reason {
@@ -64,7 +63,7 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> 
         _ => {}
     }
     if view.under_open_recall {
-        for r in recalls::open_for_item(conn, item.id)? {
+        for r in recalls::open_for_item(conn, view.id)? {
             add("recalled", format!("under recall {}: {}", r.reference, r.title));
         }
     }

@@ -10,7 +10,10 @@ use crate::db::DbConn;
 use crate::db::clients::Client;
 use crate::db::items::{self, Item};
 use crate::db::locations::Location;
-use crate::db::schema::{clients, equipment_types, items as items_table, locations, staff};
+use crate::db::schema::{
+    check_rules, clients, equipment_types, item_checks_due, items as items_table, locations, recall_items,
+    staff,
+};
 use crate::db::staff::Staff;
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::domain::lifecycle::{ItemState, Status};
@@ -58,6 +61,9 @@ pub struct CheckDueView {
 
 #[derive(Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
+    /// The row id, for the server's own follow-up queries; clients use the tag.
+    #[serde(skip)]
+    pub id: i64,
     pub asset_tag: String,
     #[serde(rename = "type")]
     pub type_: TypeRef,
@@ -142,15 +148,16 @@ pub fn qr_payload(public_url: &str, tag: &str) -> String {
     format!("{}/s/{tag}", public_url.trim_end_matches('/'))
 }
 
+/// The item row with its type, store, client and worker, and whether a recall is open on it.
 type Joined = (
     Item,
     EquipmentType,
     Option<Location>,
     Option<Client>,
     Option<Staff>,
+    bool,
 );
 
-/// The item row with its type, store, client and worker, in one query.
 macro_rules! joined {
     () => {
         items_table::table
@@ -164,11 +171,16 @@ macro_rules! joined {
                 Option::<Location>::as_select(),
                 Option::<Client>::as_select(),
                 Option::<Staff>::as_select(),
+                diesel::dsl::exists(
+                    recall_items::table
+                        .filter(recall_items::item_id.eq(items_table::id))
+                        .filter(recall_items::state.eq("open")),
+                ),
             ))
     };
 }
 
-/// Views of the given item ids, in the order given, from four queries whatever their number.
+/// Views of the given item ids, in the order given, from three queries whatever their number.
 pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -182,7 +194,6 @@ pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<Item
         .collect();
     let rules = types::rules_for(conn, &type_ids)?;
     let dues = items::dues_for(conn, ids)?;
-    let recalled: HashSet<i64> = items::under_open_recall(conn, ids)?.into_iter().collect();
     let mut by_id: HashMap<i64, ItemView> = rows
         .into_iter()
         .map(|row| {
@@ -190,36 +201,72 @@ pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<Item
             let type_id = row.1.id;
             let own_rules: Vec<&CheckRule> = rules.iter().filter(|r| r.type_id == type_id).collect();
             let own_dues: Vec<&items::CheckDue> = dues.iter().filter(|d| d.item_id == id).collect();
-            (
-                id,
-                assemble(row, &own_rules, &own_dues, recalled.contains(&id), public_url),
-            )
+            (id, assemble(row, &own_rules, &own_dues, public_url))
         })
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// The view of one item. Every query here has fixed SQL, so each backend reuses its
-/// prepared statements: this is the path every scan and item page takes.
+/// The view of one item: the path every scan and item page takes. Its queries have fixed
+/// SQL and run on the concrete connection, so each backend reuses its prepared statements
+/// without building the SQL again.
 pub fn load_one(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
-    let row: Joined = joined!()
-        .filter(items_table::id.eq(item_id))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("item not found"))?;
-    let rules = types::rules_of(conn, row.1.id)?;
-    let dues = items::dues_of(conn, item_id)?;
-    let recalled = items::is_under_open_recall(conn, item_id)?;
-    let rules: Vec<&CheckRule> = rules.iter().collect();
-    let dues: Vec<&items::CheckDue> = dues.iter().collect();
-    Ok(assemble(row, &rules, &dues, recalled, public_url))
+    one(conn, Key::Id(item_id), public_url)?.ok_or_else(|| AppError::not_found("item not found"))
+}
+
+/// The view of the item with this canonical tag, if there is one.
+pub fn by_tag(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<Option<ItemView>, AppError> {
+    one(conn, Key::Tag(tag), public_url)
+}
+
+enum Key<'a> {
+    Id(i64),
+    Tag(&'a str),
+}
+
+fn one(conn: &mut DbConn, key: Key, public_url: &str) -> Result<Option<ItemView>, AppError> {
+    let found: QueryResult<Option<(Joined, Vec<CheckRule>, Vec<items::CheckDue>)>> =
+        crate::on_backend!(conn, |c| (|| {
+            let row = match key {
+                Key::Id(id) => joined!()
+                    .filter(items_table::id.eq(id))
+                    .first::<Joined>(c)
+                    .optional()?,
+                Key::Tag(tag) => joined!()
+                    .filter(items_table::asset_tag.eq(tag))
+                    .first::<Joined>(c)
+                    .optional()?,
+            };
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let item_id = row.0.id;
+            // Every rule of the type, with this item's dates where it has them.
+            let rules: Vec<(CheckRule, Option<items::CheckDue>)> = check_rules::table
+                .left_join(
+                    item_checks_due::table.on(item_checks_due::rule_id
+                        .eq(check_rules::id)
+                        .and(item_checks_due::item_id.eq(item_id))),
+                )
+                .filter(check_rules::type_id.eq(row.1.id))
+                .order((check_rules::interval_days, check_rules::id))
+                .select((CheckRule::as_select(), Option::<items::CheckDue>::as_select()))
+                .load(c)?;
+            let (rules, dues): (Vec<CheckRule>, Vec<Option<items::CheckDue>>) = rules.into_iter().unzip();
+            let dues: Vec<items::CheckDue> = dues.into_iter().flatten().collect();
+            Ok(Some((row, rules, dues)))
+        })());
+    Ok(found?.map(|(row, rules, dues)| {
+        let rules: Vec<&CheckRule> = rules.iter().collect();
+        let dues: Vec<&items::CheckDue> = dues.iter().collect();
+        assemble(row, &rules, &dues, public_url)
+    }))
 }
 
 fn assemble(
-    (item, kind, location, client, worker): Joined,
+    (item, kind, location, client, worker, under_open_recall): Joined,
     rules: &[&CheckRule],
     dues: &[&items::CheckDue],
-    under_open_recall: bool,
     public_url: &str,
 ) -> ItemView {
     let checks_due = rules
@@ -235,6 +282,7 @@ fn assemble(
         })
         .collect();
     ItemView {
+        id: item.id,
         qr_payload: qr_payload(public_url, &item.asset_tag),
         asset_tag: item.asset_tag,
         type_: TypeRef::from(&kind),
