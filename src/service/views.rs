@@ -219,43 +219,45 @@ pub fn by_tag(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<Option<I
     one(conn, Key::Tag(tag), public_url)
 }
 
+/// One item's row, its type's rules and its own dates.
+type OneItem = (Joined, Vec<CheckRule>, Vec<items::CheckDue>);
+
 enum Key<'a> {
     Id(i64),
     Tag(&'a str),
 }
 
 fn one(conn: &mut DbConn, key: Key, public_url: &str) -> Result<Option<ItemView>, AppError> {
-    let found: QueryResult<Option<(Joined, Vec<CheckRule>, Vec<items::CheckDue>)>> =
-        crate::on_backend!(conn, |c| (|| {
-            let row = match key {
-                Key::Id(id) => joined!()
-                    .filter(items_table::id.eq(id))
-                    .first::<Joined>(c)
-                    .optional()?,
-                Key::Tag(tag) => joined!()
-                    .filter(items_table::asset_tag.eq(tag))
-                    .first::<Joined>(c)
-                    .optional()?,
-            };
-            let Some(row) = row else {
-                return Ok(None);
-            };
-            let item_id = row.0.id;
-            // Every rule of the type, with this item's dates where it has them.
-            let rules: Vec<(CheckRule, Option<items::CheckDue>)> = check_rules::table
-                .left_join(
-                    item_checks_due::table.on(item_checks_due::rule_id
-                        .eq(check_rules::id)
-                        .and(item_checks_due::item_id.eq(item_id))),
-                )
-                .filter(check_rules::type_id.eq(row.1.id))
-                .order((check_rules::interval_days, check_rules::id))
-                .select((CheckRule::as_select(), Option::<items::CheckDue>::as_select()))
-                .load(c)?;
-            let (rules, dues): (Vec<CheckRule>, Vec<Option<items::CheckDue>>) = rules.into_iter().unzip();
-            let dues: Vec<items::CheckDue> = dues.into_iter().flatten().collect();
-            Ok(Some((row, rules, dues)))
-        })());
+    let found: QueryResult<Option<OneItem>> = crate::on_backend!(conn, |c| (|| {
+        let row = match key {
+            Key::Id(id) => joined!()
+                .filter(items_table::id.eq(id))
+                .first::<Joined>(c)
+                .optional()?,
+            Key::Tag(tag) => joined!()
+                .filter(items_table::asset_tag.eq(tag))
+                .first::<Joined>(c)
+                .optional()?,
+        };
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let item_id = row.0.id;
+        // Every rule of the type, with this item's dates where it has them.
+        let rules: Vec<(CheckRule, Option<items::CheckDue>)> = check_rules::table
+            .left_join(
+                item_checks_due::table.on(item_checks_due::rule_id
+                    .eq(check_rules::id)
+                    .and(item_checks_due::item_id.eq(item_id))),
+            )
+            .filter(check_rules::type_id.eq(row.1.id))
+            .order((check_rules::interval_days, check_rules::id))
+            .select((CheckRule::as_select(), Option::<items::CheckDue>::as_select()))
+            .load(c)?;
+        let (rules, dues): (Vec<CheckRule>, Vec<Option<items::CheckDue>>) = rules.into_iter().unzip();
+        let dues: Vec<items::CheckDue> = dues.into_iter().flatten().collect();
+        Ok(Some((row, rules, dues)))
+    })());
     Ok(found?.map(|(row, rules, dues)| {
         let rules: Vec<&CheckRule> = rules.iter().collect();
         let dues: Vec<&items::CheckDue> = dues.iter().collect();
