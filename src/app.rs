@@ -10,6 +10,8 @@ use crate::api::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::service::notify::MailContext;
+use tokio::sync::Notify;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -17,6 +19,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub tokens: Arc<TokenCache>,
+    /// Wakes the outbox dispatcher when mail has been queued.
+    pub outbox: Arc<Notify>,
 }
 
 impl AppState {
@@ -25,7 +29,12 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             tokens: Arc::default(),
+            outbox: Arc::default(),
         }
+    }
+
+    pub fn mail_context(&self) -> MailContext {
+        MailContext::from_settings(&self.settings)
     }
 
     /// Runs blocking diesel work off the async workers.

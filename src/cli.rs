@@ -7,9 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use chrono::NaiveDate;
+
 use crate::app::{self, AppState};
 use crate::config::Settings;
 use crate::db::{DatabaseTarget, Db};
+use crate::jobs;
 use crate::service::{import, staff};
 
 #[derive(Debug, Parser)]
@@ -40,6 +43,21 @@ pub enum Command {
     },
     /// Copy the SQLite database to FILE while the service runs.
     Backup { file: PathBuf },
+    /// Safety-check reminders.
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Run one sweep and send what is queued (for an outside cron, and for tests).
+    Run {
+        /// The day to sweep for, YYYY-MM-DD (default: today in reminders.timezone).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +133,9 @@ fn run(cli: Cli) -> Result<(), String> {
             command: ImportCommand::Items { file },
         } => import_file(&settings, &db, &file),
         Command::Backup { file } => backup(&db, &file),
+        Command::Reminders {
+            command: RemindersCommand::Run { as_of },
+        } => run_reminders(settings, db, as_of),
     }
 }
 
@@ -126,9 +147,42 @@ fn serve(settings: Settings, db: Db) -> Result<(), String> {
     let state = AppState::new(db, settings);
     let runtime = actix_web::rt::System::new();
     runtime.block_on(async move {
+        let _scheduler = jobs::start(&state).await?;
         let server = app::http_server(state, listener).map_err(|e| e.to_string())?;
         server.await.map_err(|e| e.to_string())
     })
+}
+
+fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<(), String> {
+    let as_of = match as_of {
+        Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("--as-of {raw:?} is not a date: use YYYY-MM-DD"))?,
+        None => chrono::Utc::now()
+            .with_timezone(&settings.timezone())
+            .date_naive(),
+    };
+    let settings = std::sync::Arc::new(settings);
+    let summary = jobs::sweep::sweep(&db, &settings, as_of).map_err(|e| describe(&e))?;
+    println!(
+        "swept {as_of}: {} checks due, {} digests, {} newly queued{}",
+        summary.due_checks,
+        summary.digests,
+        summary.queued,
+        if summary.skipped {
+            " (another instance was sweeping)"
+        } else {
+            ""
+        }
+    );
+    let dispatcher = jobs::dispatch::Dispatcher::new(db, settings)?;
+    let sent = actix_web::rt::System::new()
+        .block_on(dispatcher.dispatch_once())
+        .map_err(|e| describe(&e))?;
+    println!(
+        "sent {}, retrying later {}, failed {}",
+        sent.sent, sent.retrying, sent.failed
+    );
+    Ok(())
 }
 
 /// On the first start with no staff, the configured admin is created and its token shown once.

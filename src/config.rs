@@ -71,6 +71,15 @@ pub struct MailSettings {
     pub smtp_security: String,
     pub smtp_username: String,
     pub smtp_password: String,
+    /// Seconds to wait for the mail server.
+    pub timeout_seconds: u64,
+    /// The dispatcher looks for mail at least this often.
+    pub dispatch_interval_seconds: u64,
+    /// First retry delay; doubles per attempt up to `retry_max_seconds`.
+    pub retry_base_seconds: u64,
+    pub retry_max_seconds: u64,
+    /// Attempts before a message is marked failed.
+    pub max_attempts: u32,
 }
 
 impl std::fmt::Debug for MailSettings {
@@ -84,6 +93,11 @@ impl std::fmt::Debug for MailSettings {
             .field("smtp_security", &self.smtp_security)
             .field("smtp_username", &self.smtp_username)
             .field("smtp_password", &"***")
+            .field("timeout_seconds", &self.timeout_seconds)
+            .field("dispatch_interval_seconds", &self.dispatch_interval_seconds)
+            .field("retry_base_seconds", &self.retry_base_seconds)
+            .field("retry_max_seconds", &self.retry_max_seconds)
+            .field("max_attempts", &self.max_attempts)
             .finish()
     }
 }
@@ -202,6 +216,25 @@ impl Settings {
             .stores_address
             .parse::<lettre::message::Mailbox>()
             .map_err(|e| ConfigError::new("mail.stores_address", format!("not an address: {e}")))?;
+        for (key, value) in [
+            ("mail.timeout_seconds", self.mail.timeout_seconds),
+            (
+                "mail.dispatch_interval_seconds",
+                self.mail.dispatch_interval_seconds,
+            ),
+            ("mail.retry_base_seconds", self.mail.retry_base_seconds),
+            ("mail.max_attempts", u64::from(self.mail.max_attempts)),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
+        }
+        if self.mail.retry_max_seconds < self.mail.retry_base_seconds {
+            return Err(ConfigError::new(
+                "mail.retry_max_seconds",
+                "must not be below mail.retry_base_seconds",
+            ));
+        }
         if self.mail.transport == "smtp" && self.mail.smtp_host.trim().is_empty() {
             return Err(ConfigError::new(
                 "mail.smtp_host",

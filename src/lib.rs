@@ -9,4 +9,5 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod labels;
+pub mod mail;
 pub mod service;

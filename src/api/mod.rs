@@ -7,6 +7,7 @@ pub mod health;
 pub mod items;
 pub mod labels;
 pub mod moves;
+pub mod notifications;
 pub mod openapi;
 pub mod recalls;
 pub mod scan;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(clients::routes)
             .configure(staff::routes)
             .route("/scan", web::get().to(scan::scan_code))
+            .route("/notifications", web::get().to(notifications::list_notifications))
             .configure(items::routes)
             .configure(moves::routes)
             .configure(labels::routes)

@@ -27,10 +27,12 @@ async fn perform(
     tag: web::Path<String>,
     request: MoveRequest,
 ) -> Result<HttpResponse, AppError> {
-    let url = state.public_url();
+    let mail = state.mail_context();
     let body = state
-        .write(move |c| moves::perform(c, &actor, &tag, &request, &url))
+        .write(move |c| moves::perform(c, &actor, &tag, &request, &mail))
         .await?;
+    // A failed check has queued mail for stores.
+    state.outbox.notify_one();
     Ok(HttpResponse::Ok().json(body))
 }
 

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::extract::Auth;
-use super::{catalogue, clients, health, items, labels, moves, recalls, scan, staff};
+use super::{catalogue, clients, health, items, labels, moves, notifications, recalls, scan, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,7 @@ use super::{catalogue, clients, health, items, labels, moves, recalls, scan, sta
         moves::release, moves::condemn,
         scan::scan_code, scan::label_page,
         labels::label_png, labels::label_svg, labels::labels_pdf,
+        notifications::list_notifications,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
     ),
     components(schemas(crate::error::FieldError)),

@@ -52,7 +52,11 @@ pub async fn open_recall(
     Auth(actor): Auth,
     JsonBody(req): JsonBody<CreateRecall>,
 ) -> Result<HttpResponse, AppError> {
-    let body = state.write(move |c| recalls::open(c, &actor, &req)).await?;
+    let mail = state.mail_context();
+    let body = state
+        .write(move |c| recalls::open(c, &actor, &req, &mail))
+        .await?;
+    state.outbox.notify_one();
     Ok(HttpResponse::Created().json(body))
 }
 

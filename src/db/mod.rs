@@ -2,9 +2,12 @@
 
 pub mod clients;
 pub mod counters;
+pub mod due;
 pub mod events;
 pub mod items;
+pub mod lease;
 pub mod locations;
+pub mod notifications;
 pub mod recalls;
 pub mod schema;
 pub mod staff;

@@ -173,6 +173,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        dedup_key -> Text,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> staff (staff_id));
 diesel::joinable!(check_rules -> equipment_types (type_id));
 diesel::joinable!(items -> equipment_types (type_id));
@@ -201,4 +220,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     recalls,
     recall_items,
     counters,
+    notifications,
 );

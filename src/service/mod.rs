@@ -5,6 +5,8 @@ pub mod clients;
 pub mod import;
 pub mod items;
 pub mod moves;
+pub mod notifications;
+pub mod notify;
 pub mod pages;
 pub mod recalls;
 pub mod scan;

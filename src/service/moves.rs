@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::items::{check_version, check_worker, find, stale};
+use super::notify::{self, MailContext};
 use super::views::{self, ItemView};
 use super::{Actor, now, today};
 use crate::db::events::{self, NewEvent};
@@ -18,6 +19,7 @@ use crate::domain::lifecycle::{ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
+use crate::mail::render::{self, uk_date};
 
 const MAX_NOTES: usize = 2000;
 
@@ -165,7 +167,7 @@ pub fn perform(
     actor: &Actor,
     tag: &str,
     request: &MoveRequest,
-    public_url: &str,
+    mail: &MailContext,
 ) -> Result<ItemView, AppError> {
     let mv = request.kind();
     actor.require(Action::Move(mv))?;
@@ -176,8 +178,19 @@ pub fn perform(
     errors.finish()?;
     let outcome = effects.check.map(|c| c.1).unwrap_or(Outcome::Pass);
     let to = loaded.state.require(mv, outcome)?;
+    if let Some((rule_id, Outcome::Fail, performed_at)) = effects.check {
+        tell_stores_of_failed_check(
+            conn,
+            actor,
+            &loaded,
+            rule_id,
+            performed_at,
+            effects.notes.as_deref(),
+            mail,
+        )?;
+    }
     apply(conn, actor, &loaded, to, effects)?;
-    views::load_one(conn, loaded.item.id, public_url)
+    views::load_one(conn, loaded.item.id, &mail.public_url)
 }
 
 fn plan(
@@ -382,6 +395,59 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
             notes: fx.notes,
         },
     )?;
+    Ok(())
+}
+
+/// A failed check cannot wait for tomorrow's digest: stores hear at once, in the same
+/// transaction as the check itself.
+fn tell_stores_of_failed_check(
+    conn: &mut DbConn,
+    actor: &Actor,
+    loaded: &Loaded,
+    rule_id: i64,
+    performed_at: NaiveDate,
+    notes: Option<&str>,
+    mail: &MailContext,
+) -> Result<(), AppError> {
+    let item = &loaded.item;
+    let rule = loaded
+        .rules
+        .iter()
+        .find(|r| r.id == rule_id)
+        .map_or("safety check", |r| r.name.as_str());
+    let mut paragraphs = vec![
+        format!(
+            "{} recorded a failed {rule} on {} ({}) on {}.",
+            actor.name,
+            item.asset_tag,
+            loaded.kind.name,
+            uk_date(performed_at)
+        ),
+        "The item is now quarantined: it must not be used until stores release it.".to_string(),
+    ];
+    if let Some(client) = item
+        .client_id
+        .map(|id| clients::get(conn, id))
+        .transpose()?
+        .flatten()
+    {
+        paragraphs.push(format!(
+            "It is at a client's home: {}, {}.",
+            client.address, client.postcode
+        ));
+    }
+    if let Some(notes) = notes {
+        paragraphs.push(notes.to_string());
+    }
+    let link = mail.item_link(&item.asset_tag);
+    let message = render::notice(
+        format!("Failed safety check: {} {}", item.asset_tag, loaded.kind.name),
+        &paragraphs,
+        Some((&link, "Open the item")),
+        &mail.service_name,
+    );
+    let key = format!("check-failed:{}:{}", item.id, item.version);
+    notify::queue(conn, &key, "check_failed", &mail.stores_address, message)?;
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! Manufacturer recalls and field safety notices: find every affected item at once, stop
 //! stock from leaving, list what is in homes, and close each item as it is dealt with.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::items::{find, stale};
+use super::notify::{self, MailContext};
 use super::pages::{Page, Paged};
 use super::views::{ClientRef, StaffRef, TypeRef};
 use super::{Actor, now};
@@ -21,6 +22,7 @@ use crate::domain::roles::Action;
 use crate::domain::serial::SerialRange;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
+use crate::mail::render;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -104,7 +106,12 @@ impl Scope {
     }
 }
 
-pub fn open(conn: &mut DbConn, actor: &Actor, req: &CreateRecall) -> Result<RecallView, AppError> {
+pub fn open(
+    conn: &mut DbConn,
+    actor: &Actor,
+    req: &CreateRecall,
+    mail: &MailContext,
+) -> Result<RecallView, AppError> {
     actor.require(Action::ManageRecalls)?;
     let mut errors = Errors::default();
     let reference = errors.required("reference", req.reference.as_deref(), 100);
@@ -223,7 +230,98 @@ pub fn open(conn: &mut DbConn, actor: &Actor, req: &CreateRecall) -> Result<Reca
         });
     }
     events::insert_many(conn, &history)?;
-    view(conn, recall.id, true)
+    let opened = view(conn, recall.id, true)?;
+    tell_of_recall(conn, &opened, mail)?;
+    Ok(opened)
+}
+
+/// An opened recall cannot wait for tomorrow: each worker hears of their clients' affected
+/// items, and stores of every affected item, in the recall's own transaction.
+fn tell_of_recall(conn: &mut DbConn, recall: &RecallView, mail: &MailContext) -> Result<(), AppError> {
+    let Some(items) = recall.items.as_ref().filter(|i| !i.is_empty()) else {
+        return Ok(());
+    };
+    let describe = |i: &RecallItemView| {
+        let serial = i
+            .serial_number
+            .as_deref()
+            .map(|s| format!(", serial {s}"))
+            .unwrap_or_default();
+        let batch = i
+            .batch
+            .as_deref()
+            .map(|b| format!(", batch {b}"))
+            .unwrap_or_default();
+        let place = match &i.client {
+            Some(c) => format!("at {}, {}, {}", c.name, c.address, c.postcode),
+            None => "in store (quarantined)".to_string(),
+        };
+        format!(
+            "{}{serial}{batch}: {place}. {}",
+            i.asset_tag,
+            mail.item_link(&i.asset_tag)
+        )
+    };
+    let heading = format!(
+        "Recall {}: {} ({})",
+        recall.reference, recall.title, recall.type_.name
+    );
+    let mut by_worker: BTreeMap<i64, (&StaffRef, Vec<String>)> = BTreeMap::new();
+    for item in items.iter().filter(|i| i.found_at == "home") {
+        if let Some(worker) = &item.worker {
+            by_worker
+                .entry(worker.id)
+                .or_insert((worker, Vec::new()))
+                .1
+                .push(describe(item));
+        }
+    }
+    for (worker, lines) in by_worker.into_values() {
+        let paragraphs = vec![
+            format!("{heading}."),
+            format!(
+                "{} of your clients' items are affected. Please retrieve each one, or inspect it \
+                 where it stands, and tell stores what you found:",
+                lines.len()
+            ),
+            lines.join("\n"),
+        ];
+        let message = render::notice(
+            format!(
+                "Recall {}: {} of your clients' items affected",
+                recall.reference,
+                lines.len()
+            ),
+            &paragraphs,
+            None,
+            &mail.service_name,
+        );
+        let key = format!("recall:{}:{}", recall.id, worker.email.to_lowercase());
+        notify::queue(conn, &key, "recall", &worker.email, message)?;
+    }
+    let lines: Vec<String> = items.iter().map(describe).collect();
+    let paragraphs = vec![
+        format!("{heading}."),
+        format!(
+            "{} items are affected: stock in store has been quarantined; items in homes are listed with \
+             their client, and their workers have been told.",
+            lines.len()
+        ),
+        lines.join("\n"),
+    ];
+    let message = render::notice(
+        format!(
+            "Recall {} opened: {} items affected",
+            recall.reference,
+            lines.len()
+        ),
+        &paragraphs,
+        None,
+        &mail.service_name,
+    );
+    let key = format!("recall:{}:{}", recall.id, mail.stores_address.to_lowercase());
+    notify::queue(conn, &key, "recall", &mail.stores_address, message)?;
+    Ok(())
 }
 
 pub fn view(conn: &mut DbConn, id: i64, with_items: bool) -> Result<RecallView, AppError> {

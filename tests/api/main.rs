@@ -14,4 +14,6 @@ mod items;
 mod labels;
 mod lifecycle;
 mod recalls;
+mod reminders;
 mod scan;
+mod smtp;

@@ -27,7 +27,8 @@ impl Received {
         })
     }
 
-    /// The decoded text of the first part of this MIME type (`text/plain`, `text/html`).
+    /// The decoded text of the first part of this MIME type (`text/plain`, `text/html`),
+    /// with plain `\n` line ends.
     pub fn part(&self, mime: &str) -> Option<String> {
         self.raw.split("\r\n--").find_map(|chunk| {
             let (head, body) = chunk.split_once("\r\n\r\n")?;
@@ -35,23 +36,33 @@ impl Received {
             if !head_l.contains(&format!("content-type: {mime}")) {
                 return None;
             }
-            Some(if head_l.contains("quoted-printable") {
+            let decoded = if head_l.contains("quoted-printable") {
                 decode_qp(body)
             } else if head_l.contains("base64") {
                 decode_b64(body)
             } else {
                 body.to_string()
-            })
+            };
+            Some(decoded.replace("\r\n", "\n"))
         })
     }
 
     /// The subject, decoding an RFC 2047 encoded word if the sender used one.
     pub fn subject(&self) -> String {
         let s = self.header("Subject").unwrap_or_default();
-        if let Some(rest) = s.strip_prefix("=?utf-8?b?").or_else(|| s.strip_prefix("=?UTF-8?B?")) {
-            return rest.split("?= =?utf-8?b?").map(|w| decode_b64(w.trim_end_matches("?="))).collect();
+        if let Some(rest) = s
+            .strip_prefix("=?utf-8?b?")
+            .or_else(|| s.strip_prefix("=?UTF-8?B?"))
+        {
+            return rest
+                .split("?= =?utf-8?b?")
+                .map(|w| decode_b64(w.trim_end_matches("?=")))
+                .collect();
         }
-        if let Some(rest) = s.strip_prefix("=?utf-8?q?").or_else(|| s.strip_prefix("=?UTF-8?Q?")) {
+        if let Some(rest) = s
+            .strip_prefix("=?utf-8?q?")
+            .or_else(|| s.strip_prefix("=?UTF-8?Q?"))
+        {
             return decode_qp(&rest.trim_end_matches("?=").replace('_', " "));
         }
         s
@@ -80,29 +91,36 @@ fn decode_qp(s: &str) -> String {
 fn decode_b64(s: &str) -> String {
     use base64::Engine;
     let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD.decode(compact).unwrap_or_default();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .unwrap_or_default();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
 pub struct SmtpSink {
     pub port: u16,
     messages: Arc<Mutex<Vec<Received>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    running: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
 }
 
 impl SmtpSink {
     pub fn start() -> Self {
-        Self::start_on(0, Arc::default())
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind the SMTP listener");
+        let port = listener.local_addr().unwrap().port();
+        let sink = Self {
+            port,
+            messages: Arc::default(),
+            running: Mutex::new(None),
+        };
+        sink.listen(listener);
+        sink
     }
 
-    fn start_on(port: u16, messages: Arc<Mutex<Vec<Received>>>) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP listener");
+    fn listen(&self, listener: TcpListener) {
         listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (stop, messages) = (stop.clone(), messages.clone());
+            let (stop, messages) = (stop.clone(), self.messages.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     match listener.accept() {
@@ -117,54 +135,51 @@ impl SmtpSink {
                 }
             })
         };
-        Self { port, messages, stop, thread: Some(thread) }
+        *self.running.lock().unwrap() = Some((stop, thread));
     }
 
-    /// Stops listening (connections are refused) and answers a sink that, once started,
-    /// listens on the same port again with the same mailbox.
-    pub fn outage(mut self) -> StoppedSink {
-        self.halt();
-        StoppedSink { port: self.port, messages: self.messages.clone() }
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+    /// An outage: the port stops listening, so connections are refused.
+    pub fn stop(&self) {
+        if let Some((stop, thread)) = self.running.lock().unwrap().take() {
+            stop.store(true, Ordering::Relaxed);
+            let _ = thread.join();
         }
+    }
+
+    /// The end of the outage: the same port, the same mailbox.
+    pub fn restart(&self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("bind the SMTP port again");
+        self.listen(listener);
     }
 
     pub fn messages(&self) -> Vec<Received> {
         self.messages.lock().unwrap().clone()
     }
 
-    /// Waits until at least `n` messages have arrived (or fails after `secs`).
-    pub fn wait_for(&self, n: usize, secs: u64) -> Vec<Received> {
+    /// The messages to one address.
+    pub fn to(&self, address: &str) -> Vec<Received> {
+        self.messages()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .collect()
+    }
+
+    /// Waits until at least `n` messages have arrived, or `secs` have passed.
+    pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<Received> {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let got = self.messages();
             if got.len() >= n || Instant::now() > deadline {
                 return got;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
 
 impl Drop for SmtpSink {
     fn drop(&mut self) {
-        self.halt();
-    }
-}
-
-pub struct StoppedSink {
-    pub port: u16,
-    messages: Arc<Mutex<Vec<Received>>>,
-}
-
-impl StoppedSink {
-    pub fn restart(self) -> SmtpSink {
-        SmtpSink::start_on(self.port, self.messages)
+        self.stop();
     }
 }
 
@@ -204,9 +219,17 @@ fn serve(stream: TcpStream, messages: &Mutex<Vec<Received>>) -> std::io::Result<
                 if line == ".\r\n" {
                     break;
                 }
-                raw.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                raw.push_str(
+                    line.strip_prefix('.')
+                        .filter(|_| line.starts_with(".."))
+                        .unwrap_or(&line),
+                );
             }
-            messages.lock().unwrap().push(Received { from: from.clone(), to: to.clone(), raw });
+            messages.lock().unwrap().push(Received {
+                from: from.clone(),
+                to: to.clone(),
+                raw,
+            });
             out.write_all(b"250 OK queued\r\n")?;
         } else if upper.starts_with("QUIT") {
             out.write_all(b"221 bye\r\n")?;

@@ -12,6 +12,9 @@ use diesel::{Connection, RunQueryDsl, pg::PgConnection};
 use equiptrack::app::{self, AppState};
 use equiptrack::config::Settings;
 use equiptrack::db::Db;
+use equiptrack::jobs::dispatch::Dispatcher;
+
+use crate::smtp::SmtpSink;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,10 @@ pub struct TestApp {
     pub admin: String,
     pub client: awc::Client,
     pub dir: tempfile::TempDir,
+    /// The mail server this app sends to.
+    pub smtp: SmtpSink,
+    /// Wakes the app's outbox dispatcher.
+    pub outbox: std::sync::Arc<tokio::sync::Notify>,
     handle: ServerHandle,
 }
 
@@ -99,7 +106,8 @@ impl TestApp {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("equiptrack.db").display()),
             Backend::Postgres => postgres_cluster()?.create_database(),
         };
-        let settings = test_settings(dir.path(), &url);
+        let smtp = SmtpSink::start();
+        let settings = test_settings(dir.path(), &url, smtp.port);
         let db = app::open_database(&settings).expect("database opens and migrates");
         let admin = db
             .write(|c| {
@@ -119,6 +127,9 @@ impl TestApp {
         let mut served = settings.clone();
         served.server.public_url = base.clone();
         let state = AppState::new(db.clone(), served.clone());
+        let outbox = state.outbox.clone();
+        let dispatcher = Dispatcher::new(db.clone(), state.settings.clone()).expect("mail transport");
+        actix_web::rt::spawn(dispatcher.run(state.outbox.clone()));
         let server = app::http_server(state, listener).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -132,6 +143,8 @@ impl TestApp {
             admin,
             client,
             dir,
+            smtp,
+            outbox,
             handle,
         })
     }
@@ -142,6 +155,12 @@ impl TestApp {
     }
 
     pub fn user_with_id(&self, role: &str) -> (i64, String) {
+        let (id, token, _) = self.staff(role);
+        (id, token)
+    }
+
+    /// A new account with `role`: its id, token and email address.
+    pub fn staff(&self, role: &str) -> (i64, String, String) {
         static N: AtomicU32 = AtomicU32::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
         let view = self
@@ -156,7 +175,7 @@ impl TestApp {
                 )
             })
             .expect("user");
-        (view.id, view.token.unwrap())
+        (view.id, view.token.unwrap(), view.email)
     }
 
     pub async fn request(
@@ -306,8 +325,28 @@ impl TestApp {
     }
 }
 
-pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
+/// Settings for a test: its own folder and database, mail to the test's SMTP listener with
+/// retries a second apart.
+pub fn test_settings(dir: &Path, database_url: &str, smtp_port: u16) -> Settings {
     let env = vec![
+        ("EQUIPTRACK__MAIL__TRANSPORT".to_string(), "smtp".to_string()),
+        ("EQUIPTRACK__MAIL__SMTP_HOST".to_string(), "127.0.0.1".to_string()),
+        ("EQUIPTRACK__MAIL__SMTP_PORT".to_string(), smtp_port.to_string()),
+        ("EQUIPTRACK__MAIL__SMTP_SECURITY".to_string(), "none".to_string()),
+        ("EQUIPTRACK__MAIL__TIMEOUT_SECONDS".to_string(), "5".to_string()),
+        (
+            "EQUIPTRACK__MAIL__DISPATCH_INTERVAL_SECONDS".to_string(),
+            "1".to_string(),
+        ),
+        (
+            "EQUIPTRACK__MAIL__RETRY_BASE_SECONDS".to_string(),
+            "1".to_string(),
+        ),
+        ("EQUIPTRACK__MAIL__RETRY_MAX_SECONDS".to_string(), "2".to_string()),
+        (
+            "EQUIPTRACK__MAIL__STORES_ADDRESS".to_string(),
+            "stores@test.example".to_string(),
+        ),
         (
             "EQUIPTRACK__SERVER__DATA_DIR".to_string(),
             dir.display().to_string(),

@@ -1,0 +1,35 @@
+//! `/notifications`: the outbox and the state of each email.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::extract::Auth;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::service::notifications::{self, NotificationView};
+use crate::service::pages::{Page, Paged};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct NotificationQuery {
+    /// `pending`, `sending`, `sent` or `failed`.
+    pub status: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(NotificationQuery),
+    responses((status = 200, body = Paged<NotificationView>, description = "Newest first"),
+              (status = 403, description = "Not admin or stores"), (status = 422, description = "A bad status")),
+    security(("bearer" = [])))]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    q: web::Query<NotificationQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = Page::parse(q.page, q.per_page)?;
+    let status = q.into_inner().status;
+    let body = state
+        .read(move |c| notifications::list(c, &actor, status.as_deref(), page))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,151 @@
+//! The outbox: one row per email, claimed before sending so that no two dispatchers send
+//! the same row, and never deleted.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::notifications;
+use crate::on_backend;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
+pub struct Notification {
+    pub id: i64,
+    pub dedup_key: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NewNotification {
+    pub dedup_key: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+/// Queues a message unless one with the same de-duplication key exists: answers whether
+/// this call queued it. The unique key, not the caller, is what keeps a message single.
+pub fn enqueue(conn: &mut DbConn, new: &NewNotification) -> QueryResult<bool> {
+    let inserted = on_backend!(conn, |c| diesel::insert_into(notifications::table)
+        .values(new)
+        .on_conflict(notifications::dedup_key)
+        .do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
+}
+
+/// Rows ready to send now: pending and due, or claimed by a dispatcher that has since gone.
+pub fn ready(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Notification>> {
+    notifications::table
+        .filter(
+            notifications::status
+                .eq("pending")
+                .and(notifications::next_attempt_at.le(now))
+                .or(notifications::status
+                    .eq("sending")
+                    .and(notifications::claimed_until.lt(now))),
+        )
+        .order(notifications::id)
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)
+}
+
+/// Claims a row for one send; false when another dispatcher got there first.
+pub fn claim(conn: &mut DbConn, row: &Notification, until: NaiveDateTime) -> QueryResult<bool> {
+    let touched = diesel::update(
+        notifications::table
+            .filter(notifications::id.eq(row.id))
+            .filter(notifications::status.eq(&row.status))
+            .filter(notifications::attempts.eq(row.attempts)),
+    )
+    .set((
+        notifications::status.eq("sending"),
+        notifications::claimed_until.eq(until),
+        notifications::attempts.eq(row.attempts + 1),
+    ))
+    .execute(conn)?;
+    Ok(touched == 1)
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(notifications::table.find(id))
+        .set((
+            notifications::status.eq("sent"),
+            notifications::sent_at.eq(now),
+            notifications::claimed_until.eq(None::<NaiveDateTime>),
+            notifications::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records a failed send: pending again at `retry_at`, or failed for good when `retry_at`
+/// is `None`.
+pub fn mark_failed(
+    conn: &mut DbConn,
+    id: i64,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    let status = if retry_at.is_some() { "pending" } else { "failed" };
+    diesel::update(notifications::table.find(id))
+        .set((
+            notifications::status.eq(status),
+            notifications::last_error.eq(error),
+            notifications::claimed_until.eq(None::<NaiveDateTime>),
+            notifications::next_attempt_at.eq(retry_at.unwrap_or_else(|| chrono::Utc::now().naive_utc())),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Notification>, i64)> {
+    let filtered = || {
+        let mut q = notifications::table.into_boxed();
+        if let Some(s) = status {
+            q = q.filter(notifications::status.eq(s.to_string()));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(notifications::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// When the next pending row falls due, so an idle dispatcher knows how long it may sleep.
+pub fn next_due(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
+    notifications::table
+        .filter(notifications::status.eq("pending"))
+        .select(diesel::dsl::min(notifications::next_attempt_at))
+        .first(conn)
+}

@@ -1,0 +1,202 @@
+//! The reminder sweep: a plain function of the database and a date, so tests and
+//! `equiptrack reminders run --as-of` control the day.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::db::due::{self, DueRow};
+use crate::db::lease::Lease;
+use crate::domain::checks::days_overdue;
+use crate::error::AppError;
+use crate::mail::render::{self, DueLine, Rendered, Section, uk_date};
+use crate::service::notify;
+
+/// Fixed key of the advisory lock that lets one instance sweep at a time.
+const SWEEP_LEASE: i64 = 0x6571_7377_6565;
+
+/// Set in tests only: abort the process after queuing this many digests, to show that a
+/// sweep killed half way and run again sends every digest once.
+pub const FAULT_ABORT_AFTER_DIGESTS: &str = "EQUIPTRACK_FAULT_ABORT_AFTER_DIGESTS";
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SweepSummary {
+    pub as_of: Option<NaiveDate>,
+    /// Checks overdue or due within the lead time.
+    pub due_checks: usize,
+    /// Digests this sweep found to send.
+    pub digests: usize,
+    /// Of those, newly queued (the rest were queued by an earlier run that day).
+    pub queued: usize,
+    /// True when another instance held the sweep and this one did nothing.
+    pub skipped: bool,
+}
+
+/// One email the sweep owes.
+pub struct Planned {
+    pub key: String,
+    pub kind: &'static str,
+    pub recipient: String,
+    pub mail: Rendered,
+}
+
+pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSummary, AppError> {
+    let Some(_lease) = Lease::try_take(db, SWEEP_LEASE)? else {
+        log::info!("another instance is sweeping; this one stands aside");
+        return Ok(SweepSummary {
+            as_of: Some(as_of),
+            skipped: true,
+            ..Default::default()
+        });
+    };
+    let horizon = as_of
+        .checked_add_days(Days::new(settings.reminders.lead_days.into()))
+        .unwrap_or(as_of);
+    let rows = db.read(|c| Ok(due::due_by(c, horizon)?))?;
+    let due_checks = rows.len();
+    let planned = plan(rows, as_of, settings);
+    let abort_after: Option<usize> = std::env::var(FAULT_ABORT_AFTER_DIGESTS)
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let mut queued = 0;
+    // One transaction per digest: a crash keeps what was queued, and the keys make the
+    // next run skip it.
+    for (n, p) in planned.iter().enumerate() {
+        let mail = Rendered {
+            subject: p.mail.subject.clone(),
+            text: p.mail.text.clone(),
+            html: p.mail.html.clone(),
+        };
+        if db.write(|c| notify::queue(c, &p.key, p.kind, &p.recipient, mail))? {
+            queued += 1;
+        }
+        if abort_after == Some(n + 1) {
+            log::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
+            std::process::abort();
+        }
+    }
+    Ok(SweepSummary {
+        as_of: Some(as_of),
+        due_checks,
+        digests: planned.len(),
+        queued,
+        skipped: false,
+    })
+}
+
+struct WorkerDigest {
+    name: String,
+    email: String,
+    overdue: Vec<DueLine>,
+    soon: Vec<DueLine>,
+}
+
+/// Sorts the due checks into one digest per responsible worker and one for stores.
+pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Planned> {
+    let escalate_after = i64::from(settings.reminders.escalate_after_days);
+    let mut workers: BTreeMap<i64, WorkerDigest> = BTreeMap::new();
+    let mut escalated = Vec::new();
+    let mut unassigned = Vec::new();
+    for row in rows {
+        let line = DueLine {
+            asset_tag: row.asset_tag,
+            type_name: row.type_name,
+            rule: row.rule,
+            due: row.due,
+            client_name: row.client_name.unwrap_or_default(),
+            address: row.address.unwrap_or_default(),
+            postcode: row.postcode.unwrap_or_default(),
+        };
+        let overdue = line.due < as_of;
+        let worker = match (row.worker_id, row.worker_email, row.worker_active) {
+            (Some(id), Some(email), Some(true)) => Some((id, email, row.worker_name.unwrap_or_default())),
+            _ => None,
+        };
+        let Some((id, email, name)) = worker else {
+            unassigned.push(line);
+            continue;
+        };
+        if days_overdue(line.due, as_of) > escalate_after {
+            escalated.push(line.clone());
+        }
+        let digest = workers.entry(id).or_insert_with(|| WorkerDigest {
+            name,
+            email,
+            overdue: vec![],
+            soon: vec![],
+        });
+        if overdue {
+            digest.overdue.push(line)
+        } else {
+            digest.soon.push(line)
+        }
+    }
+
+    let url = settings.public_url();
+    let service = &settings.service.name;
+    let date = uk_date(as_of);
+    let lead = settings.reminders.lead_days;
+    let mut planned: Vec<Planned> = workers
+        .into_values()
+        .map(|w| {
+            let subject = format!(
+                "Safety checks: {} overdue, {} due soon ({date})",
+                w.overdue.len(),
+                w.soon.len()
+            );
+            let intro = format!(
+                "Good morning {}. These safety checks fall to you: overdue first, then those due in the \
+                 next {lead} days, each list grouped by postcode to plan a round.",
+                w.name
+            );
+            let sections = [
+                Section {
+                    title: "Overdue".into(),
+                    lines: w.overdue,
+                },
+                Section {
+                    title: format!("Due in the next {lead} days"),
+                    lines: w.soon,
+                },
+            ];
+            Planned {
+                key: format!("digest:{as_of}:{}", w.email.to_lowercase()),
+                kind: "digest",
+                recipient: w.email,
+                mail: render::digest(subject, &intro, &sections, as_of, url, service),
+            }
+        })
+        .collect();
+    if !escalated.is_empty() || !unassigned.is_empty() {
+        let subject = format!(
+            "Stores: {} checks overdue more than {escalate_after} days, {} with no responsible worker ({date})",
+            escalated.len(),
+            unassigned.len()
+        );
+        let intro = format!(
+            "Checks left overdue for more than {escalate_after} days, and checks on items that no active \
+             worker is responsible for. Please chase or reassign them."
+        );
+        let sections = [
+            Section {
+                title: format!("Overdue more than {escalate_after} days"),
+                lines: escalated,
+            },
+            Section {
+                title: "No responsible worker".into(),
+                lines: unassigned,
+            },
+        ];
+        let stores = &settings.mail.stores_address;
+        planned.push(Planned {
+            key: format!("stores-digest:{as_of}:{}", stores.to_lowercase()),
+            kind: "stores_digest",
+            recipient: stores.clone(),
+            mail: render::digest(subject, &intro, &sections, as_of, url, service),
+        });
+    }
+    planned
+}

@@ -1,0 +1,85 @@
+//! Sending email: the transports (SMTP or `.eml` files) and the messages themselves.
+
+pub mod render;
+
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sha2::{Digest, Sha256};
+
+use crate::config::Settings;
+
+/// Where mail goes: an SMTP server, or `.eml` files under `data_dir/outbox` (the default,
+/// so a service with no mail server set up loses nothing).
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(AsyncFileTransport<Tokio1Executor>),
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> Result<Self, String> {
+        let mail = &settings.mail;
+        if mail.transport == "file" {
+            let dir = settings.server.data_dir.join("outbox");
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            return Ok(Self::File(AsyncFileTransport::new(dir)));
+        }
+        let host = mail.smtp_host.as_str();
+        let builder = match mail.smtp_security.as_str() {
+            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
+            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
+            _ => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)),
+        }
+        .map_err(|e| format!("mail.smtp_host {host:?}: {e}"))?;
+        let mut builder = builder
+            .port(mail.smtp_port)
+            .timeout(Some(Duration::from_secs(mail.timeout_seconds)));
+        if !mail.smtp_username.is_empty() {
+            builder = builder.credentials(Credentials::new(
+                mail.smtp_username.clone(),
+                mail.smtp_password.clone(),
+            ));
+        }
+        Ok(Self::Smtp(builder.build()))
+    }
+
+    pub async fn send(&self, message: Message) -> Result<(), String> {
+        match self {
+            Self::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Self::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// What the outbox holds for one email.
+pub struct Outgoing<'a> {
+    pub dedup_key: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+}
+
+/// Builds the message. Its Message-ID comes from the de-duplication key, so even a resend
+/// after a crash at the worst moment carries the same identity for mail clients to fold.
+pub fn build(from: &str, out: &Outgoing) -> Result<Message, String> {
+    let from: Mailbox = from.parse().map_err(|e| format!("mail.from: {e}"))?;
+    let to: Mailbox = out
+        .recipient
+        .parse()
+        .map_err(|e| format!("recipient {:?}: {e}", out.recipient))?;
+    let id = hex::encode(&Sha256::digest(out.dedup_key.as_bytes())[..16]);
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(out.subject)
+        .message_id(Some(format!("<{id}@equiptrack>")))
+        .multipart(MultiPart::alternative_plain_html(
+            out.text.to_string(),
+            out.html.to_string(),
+        ))
+        .map_err(|e| format!("cannot build the message: {e}"))
+}

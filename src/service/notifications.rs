@@ -1,0 +1,65 @@
+//! The outbox as staff see it: every email and where it stands.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use super::Actor;
+use super::pages::{Page, Paged};
+use crate::db::DbConn;
+use crate::db::notifications::{self, Notification};
+use crate::domain::roles::Action;
+use crate::error::AppError;
+
+pub const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    /// `digest`, `stores_digest`, `check_failed` or `recall`.
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    /// `pending`, `sending`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub dedup_key: String,
+}
+
+impl From<Notification> for NotificationView {
+    fn from(n: Notification) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind,
+            recipient: n.recipient,
+            subject: n.subject,
+            status: n.status,
+            attempts: n.attempts,
+            last_error: n.last_error,
+            next_attempt_at: n.next_attempt_at,
+            created_at: n.created_at,
+            sent_at: n.sent_at,
+            dedup_key: n.dedup_key,
+        }
+    }
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    status: Option<&str>,
+    page: Page,
+) -> Result<Paged<NotificationView>, AppError> {
+    actor.require(Action::ViewNotifications)?;
+    if let Some(s) = status.filter(|s| !STATUSES.contains(s)) {
+        return Err(AppError::invalid(
+            "status",
+            format!("{s:?} is not one of {}", STATUSES.join(", ")),
+        ));
+    }
+    let (rows, total) = notifications::list(conn, status, page.offset(), page.per_page)?;
+    Ok(page.wrap(rows.into_iter().map(NotificationView::from).collect(), total))
+}
