@@ -19,7 +19,10 @@ use equiptrack::db::{Db, DbConn};
 use equiptrack::jobs::sweep::sweep;
 
 fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn rss(field: &str) -> u64 {
@@ -84,7 +87,10 @@ fn main() {
     let url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("sweep.db").display()));
     let env = vec![
-        ("EQUIPTRACK__SERVER__DATA_DIR".to_string(), dir.path().display().to_string()),
+        (
+            "EQUIPTRACK__SERVER__DATA_DIR".to_string(),
+            dir.path().display().to_string(),
+        ),
         ("DATABASE_URL".to_string(), url),
     ];
     let settings = Settings::load_from(None, &env).expect("settings");
@@ -95,7 +101,11 @@ fn main() {
     fill(&db, items, workers, as_of);
     println!(
         "backend: {}; filled {items} items in homes, {workers} workers, in {:.1} s",
-        if db.target().is_sqlite() { "SQLite" } else { "PostgreSQL" },
+        if db.target().is_sqlite() {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        },
         started.elapsed().as_secs_f64()
     );
 
