@@ -11,3 +11,4 @@ pub mod jobs;
 pub mod labels;
 pub mod mail;
 pub mod service;
+pub mod web;

@@ -127,7 +127,12 @@ pub async fn labels_pdf(
                 .await?
         }
     };
-    let service = service(&state);
+    sheet_response(&state, items).await
+}
+
+/// A PDF sheet of these items' labels, as an HTTP answer.
+pub async fn sheet_response(state: &AppState, items: Vec<ItemView>) -> Result<HttpResponse, AppError> {
+    let service = service(state);
     let pdf = web::block(move || {
         let contents: Vec<LabelContent> = items.iter().map(|i| content(i, &service)).collect();
         labels::render_pdf_sheet(&contents)

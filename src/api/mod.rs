@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
     .route("/healthz", web::get().to(health::healthz))
-    .route("/s/{tag}", web::get().to(scan::label_page))
+    .configure(crate::web::routes)
     .service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::document))

@@ -18,7 +18,7 @@ use super::{catalogue, clients, health, items, labels, moves, notifications, rec
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn,
-        scan::scan_code, scan::label_page,
+        scan::scan_code, crate::web::item_page::label,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,

@@ -34,17 +34,3 @@ pub async fn scan_code(
     let body = state.read(move |c| scan::scan(c, &actor, &code, &url)).await?;
     Ok(HttpResponse::Ok().json(body))
 }
-
-/// Until the phone pages exist, the label's address answers the signed-in scan view.
-#[utoipa::path(get, path = "/s/{tag}", tag = "scan", params(("tag" = String, Path)),
-    responses((status = 200, body = ScanResult), (status = 404, description = "No such item")),
-    security(("bearer" = [])))]
-pub async fn label_page(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    tag: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let url = state.public_url();
-    let body = state.read(move |c| scan::assess(c, &actor, &tag, &url)).await?;
-    Ok(HttpResponse::Ok().json(body))
-}

@@ -10,6 +10,7 @@ pub mod locations;
 pub mod notifications;
 pub mod recalls;
 pub mod schema;
+pub mod sessions;
 pub mod staff;
 pub mod types;
 

@@ -192,7 +192,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        staff_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> staff (staff_id));
+diesel::joinable!(sessions -> staff (staff_id));
 diesel::joinable!(check_rules -> equipment_types (type_id));
 diesel::joinable!(items -> equipment_types (type_id));
 diesel::joinable!(items -> locations (location_id));
@@ -221,4 +233,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     recall_items,
     counters,
     notifications,
+    sessions,
 );

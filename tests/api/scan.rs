@@ -52,13 +52,15 @@ both_backends! {
         assert_eq!(r["reasons"][0]["code"], "quarantined");
     }
 
-    async fn the_label_address_answers_signed_in_staff(app: TestApp) {
+    async fn the_label_address_answers_api_clients_with_json(app: TestApp) {
         app.stairlift_type().await;
         app.item("STAIRLIFT-STRAIGHT", json!({})).await;
         let r = app.get("/s/eq-000001", &app.admin).await.expect(200).json();
         assert_eq!(r["item"]["asset_tag"], "EQ-000001");
         assert_eq!(r["safe_to_use"], true);
-        app.request("GET", "/s/EQ-000001", None, None).await.expect(401);
+        // A person without a session is sent to sign in, and back here after.
+        let r = app.request("GET", "/s/EQ-000001", None, None).await.expect(303);
+        assert_eq!(r.location.as_deref(), Some("/login?next=/s/EQ-000001"));
         app.get("/s/EQ-404", &app.admin).await.expect(404);
     }
 }

@@ -77,6 +77,7 @@ impl Drop for TestApp {
 pub struct Reply {
     pub status: u16,
     pub content_type: String,
+    pub location: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -135,6 +136,7 @@ impl TestApp {
         actix_web::rt::spawn(server);
         let client = awc::Client::builder()
             .timeout(std::time::Duration::from_secs(60))
+            .disable_redirects()
             .finish();
         Some(TestApp {
             base,
@@ -206,10 +208,16 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = resp.body().limit(64 << 20).await.expect("body").to_vec();
         Reply {
             status: resp.status().as_u16(),
             content_type,
+            location,
             body,
         }
     }

@@ -1,0 +1,345 @@
+//! The stores desk: find an item, issue / take back / decontaminate one scan after another,
+//! print labels for a selection, and see what is overdue.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::page::{PageError, csrf_field, html, layout};
+use super::session::{PageUser, same_secret};
+use crate::app::AppState;
+use crate::db::items::ItemFilter;
+use crate::db::{clients as client_rows, staff as staff_rows};
+use crate::domain::asset_tag;
+use crate::error::AppError;
+use crate::mail::render::{escape, uk_date};
+use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
+use crate::service::pages::Page;
+use crate::service::views::ItemView;
+use crate::service::{items, today};
+use crate::web::item_page::status_words;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeskQuery {
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeskMove {
+    pub csrf: String,
+    pub mode: String,
+    pub code: String,
+    pub client_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub method: Option<String>,
+}
+
+fn require_stores(user: &PageUser) -> Result<(), PageError> {
+    if user.is_stores() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("the desk is for stores staff".into()).into())
+    }
+}
+
+/// Choices for the issue move: clients and workers, loaded once per page.
+struct Choices {
+    clients: Vec<(i64, String)>,
+    workers: Vec<(i64, String)>,
+}
+
+async fn choices(state: &AppState) -> Result<Choices, AppError> {
+    state
+        .read(|c| {
+            let (clients, _) = client_rows::list(c, None, 0, 1000)?;
+            let (staff, _) = staff_rows::list(c, 0, 1000)?;
+            Ok(Choices {
+                clients: clients
+                    .into_iter()
+                    .filter(|x| x.erased_at.is_none())
+                    .map(|x| (x.id, format!("{} ({}, {})", x.name, x.reference, x.postcode)))
+                    .collect(),
+                workers: staff
+                    .into_iter()
+                    .filter(|s| s.active && s.role != "viewer")
+                    .map(|s| (s.id, s.name))
+                    .collect(),
+            })
+        })
+        .await
+}
+
+fn options(list: &[(i64, String)], chosen: Option<i64>) -> String {
+    list.iter()
+        .map(|(id, name)| {
+            let sel = if Some(*id) == chosen { " selected" } else { "" };
+            format!("<option value=\"{id}\"{sel}>{}</option>", escape(name))
+        })
+        .collect()
+}
+
+fn render(
+    user: &PageUser,
+    ch: &Choices,
+    last: &DeskMove,
+    outcome: &str,
+    found: &[ItemView],
+    q: &str,
+) -> String {
+    let mode = if last.mode.is_empty() {
+        "issue"
+    } else {
+        last.mode.as_str()
+    };
+    let mode_options: String = [
+        ("issue", "Issue to a worker"),
+        ("return", "Take back (return)"),
+        ("decontaminate", "Decontaminate"),
+    ]
+    .iter()
+    .map(|(v, label)| {
+        format!(
+            "<option value=\"{v}\"{}>{label}</option>",
+            if *v == mode { " selected" } else { "" }
+        )
+    })
+    .collect();
+    let method = last.method.as_deref().unwrap_or("Chlorine 1000 ppm wipe");
+    let scan = format!(
+        "<section class=\"panel\"><h2>Scan to record</h2>{outcome}<form method=\"post\" action=\"/desk/move\">{csrf}\
+         <label for=\"mode\">Each scan will</label><select id=\"mode\" name=\"mode\">{mode_options}</select>\
+         <div class=\"two\"><div><label for=\"client_id\">Client (issue)</label><select id=\"client_id\" name=\"client_id\">\
+         <option value=\"\">—</option>{clients}</select></div>\
+         <div><label for=\"worker_id\">Worker (issue)</label><select id=\"worker_id\" name=\"worker_id\"><option value=\"\">—</option>{workers}</select></div></div>\
+         <label for=\"method\">Method (decontaminate)</label><input id=\"method\" name=\"method\" type=\"text\" value=\"{method}\">\
+         <label for=\"code\">Scan or type the tag</label>\
+         <input id=\"code\" name=\"code\" type=\"search\" autocomplete=\"off\" autofocus required>\
+         <button type=\"submit\">Record</button></form></section>",
+        csrf = csrf_field(user),
+        clients = options(&ch.clients, last.client_id),
+        workers = options(&ch.workers, last.worker_id),
+        method = escape(method),
+    );
+    let rows: String = found
+        .iter()
+        .map(|i| {
+            format!(
+                "<tr><td><input type=\"checkbox\" name=\"tags\" value=\"{tag}\" aria-label=\"Select {tag}\"></td>\
+                 <td><a href=\"/s/{tag}\">{tag}</a></td><td>{kind}</td><td>{status}</td><td>{serial}</td><td>{client}</td></tr>",
+                tag = escape(&i.asset_tag),
+                kind = escape(&i.type_.name),
+                status = status_words(i.status),
+                serial = escape(i.serial_number.as_deref().unwrap_or("")),
+                client = escape(i.client.as_ref().map_or("", |c| c.name.as_str())),
+            )
+        })
+        .collect();
+    let results = if q.is_empty() {
+        String::new()
+    } else if found.is_empty() {
+        format!("<p>Nothing matches “{}”.</p>", escape(q))
+    } else {
+        format!(
+            "<form method=\"get\" action=\"/desk/labels.pdf\" target=\"_blank\"><table><thead><tr><th></th><th>Tag</th><th>Type</th>\
+             <th>Status</th><th>Serial</th><th>Client</th></tr></thead><tbody>{rows}</tbody></table>\
+             <button type=\"submit\" class=\"secondary\">Print labels for the selected items</button></form>"
+        )
+    };
+    let find = format!(
+        "<section class=\"panel\"><h2>Find an item</h2><form method=\"get\" action=\"/desk\">\
+         <label for=\"q\">Tag, serial, batch or client name</label><input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\">\
+         <button type=\"submit\" class=\"secondary\">Find</button></form>{results}</section>\
+         <p><a class=\"button secondary\" href=\"/desk/overdue\">Overdue checks</a></p>",
+        q = escape(q),
+    );
+    layout(
+        "Stores desk",
+        Some(user),
+        &format!("<h1>Stores desk</h1>{scan}{find}"),
+    )
+}
+
+async fn search(state: &AppState, q: &str) -> Result<Vec<ItemView>, AppError> {
+    if q.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = items::ItemQuery {
+        q: Some(q.to_string()),
+        ..Default::default()
+    };
+    let filter = query.filter()?;
+    let url = state.public_url();
+    let page = Page::parse(Some(1), Some(50))?;
+    Ok(state
+        .read(move |c| items::list(c, &filter, page, &url))
+        .await?
+        .items)
+}
+
+pub async fn desk(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<DeskQuery>,
+) -> Result<HttpResponse, PageError> {
+    require_stores(&user)?;
+    let q = q.into_inner().q.unwrap_or_default();
+    let found = search(&state, &q).await?;
+    let ch = choices(&state).await?;
+    Ok(html(
+        StatusCode::OK,
+        &render(&user, &ch, &DeskMove::default(), "", &found, &q),
+    ))
+}
+
+/// One scan at the desk: the move on that item, and the desk again ready for the next.
+pub async fn desk_move(
+    state: web::Data<AppState>,
+    user: PageUser,
+    form: web::Form<DeskMove>,
+) -> Result<HttpResponse, PageError> {
+    require_stores(&user)?;
+    let f = form.into_inner();
+    if !same_secret(&user.csrf, &f.csrf) {
+        return Err(
+            AppError::Forbidden("this form had expired; reload the page and try again".into()).into(),
+        );
+    }
+    let outcome = match asset_tag::from_scan(&f.code, state.settings.public_url()) {
+        None => Err(format!(
+            "“{}” is not one of our labels",
+            f.code.trim().chars().take(60).collect::<String>()
+        )),
+        Some(tag) => {
+            let request = match f.mode.as_str() {
+                "issue" => Some(MoveRequest::Issue(IssueBody {
+                    client_id: f.client_id,
+                    worker_id: f.worker_id,
+                    notes: None,
+                    expected_version: None,
+                })),
+                "return" => Some(MoveRequest::Return(ReturnBody::default())),
+                "decontaminate" => Some(MoveRequest::Decontaminate(DecontaminateBody {
+                    method: f.method.clone(),
+                    notes: None,
+                    expected_version: None,
+                })),
+                _ => None,
+            };
+            match request {
+                None => Err("choose what each scan should do".to_string()),
+                Some(request) => {
+                    let (actor, mail, t) = (user.actor.clone(), state.mail_context(), tag.to_string());
+                    state
+                        .write(move |c| moves::perform(c, &actor, &t, &request, &mail))
+                        .await
+                        .map(|item| describe(&f.mode, &item))
+                        .map_err(|e| match e {
+                            AppError::Validation(list) => list
+                                .iter()
+                                .map(|x| format!("{}: {}", x.field.replace('_', " "), x.message))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            other => other.to_string(),
+                        })
+                        .map_err(|e| format!("{tag}: {e}"))
+                }
+            }
+        }
+    };
+    let (status, banner) = match outcome {
+        Ok(done) => (
+            StatusCode::OK,
+            format!("<p class=\"done\" role=\"status\">{}</p>", escape(&done)),
+        ),
+        Err(problem) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "<p class=\"error\" role=\"alert\">Not recorded: {}</p>",
+                escape(&problem)
+            ),
+        ),
+    };
+    let ch = choices(&state).await?;
+    Ok(html(status, &render(&user, &ch, &f, &banner, &[], "")))
+}
+
+fn describe(mode: &str, item: &ItemView) -> String {
+    let who = item
+        .worker
+        .as_ref()
+        .map_or(String::new(), |w| format!(" to {}", w.name));
+    let whom = item
+        .client
+        .as_ref()
+        .map_or(String::new(), |c| format!(" for {}", c.name));
+    match mode {
+        "issue" => format!("Issued {}{who}{whom}.", item.asset_tag),
+        "return" => format!(
+            "Took back {}: now {}.",
+            item.asset_tag,
+            status_words(item.status).to_lowercase()
+        ),
+        _ => format!("Decontaminated {}: back in store.", item.asset_tag),
+    }
+}
+
+pub async fn overdue(state: web::Data<AppState>, user: PageUser) -> Result<HttpResponse, PageError> {
+    require_stores(&user)?;
+    let today = today();
+    let url = state.public_url();
+    let filter = ItemFilter {
+        due_before: Some(today),
+        ..Default::default()
+    };
+    let found = state
+        .read(move |c| items::all_matching(c, &filter, 5000, &url))
+        .await?;
+    let rows: String = found
+        .iter()
+        .map(|i| {
+            let due = i.next_check_due.map_or(String::new(), |d| format!("{} ({} days)", uk_date(d), (today - d).num_days()));
+            format!(
+                "<tr><td><a href=\"/s/{tag}\">{tag}</a></td><td>{kind}</td><td class=\"overdue\">{due}</td><td>{place}</td><td>{worker}</td></tr>",
+                tag = escape(&i.asset_tag),
+                kind = escape(&i.type_.name),
+                place = escape(&i.client.as_ref().map_or(String::new(), |c| format!("{}, {}", c.name, c.postcode))),
+                worker = escape(i.worker.as_ref().map_or("no one", |w| w.name.as_str())),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<h1>Overdue checks</h1><section class=\"panel\"><p>{} items have a check overdue.</p><table><thead><tr><th>Tag</th>\
+         <th>Type</th><th>Due</th><th>Client</th><th>Worker</th></tr></thead><tbody>{rows}</tbody></table></section>",
+        found.len()
+    );
+    Ok(html(
+        StatusCode::OK,
+        &layout("Overdue checks", Some(&user), &body),
+    ))
+}
+
+/// Any signed-in person may print labels; the session is the check.
+pub async fn labels(
+    state: web::Data<AppState>,
+    _user: PageUser,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let tags: Vec<String> = q
+        .into_inner()
+        .into_iter()
+        .filter(|(k, _)| k == "tags")
+        .map(|(_, v)| v)
+        .collect();
+    if tags.is_empty() {
+        return Err(AppError::invalid("tags", "tick at least one item to print").into());
+    }
+    let url = state.public_url();
+    let found = state
+        .read(move |c| {
+            tags.iter()
+                .map(|t| items::get(c, t, &url))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(crate::api::labels::sheet_response(&state, found).await?)
+}

@@ -1,0 +1,181 @@
+//! Signing in and out with an email address and password.
+
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::TimeDelta;
+use serde::Deserialize;
+
+use super::page::{PageError, html, layout};
+use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, safe_next, same_secret};
+use crate::app::AppState;
+use crate::db::{sessions, staff};
+use crate::mail::render::escape;
+use crate::service::now;
+use crate::service::staff::verify_password;
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    pub csrf: String,
+    pub next: Option<String>,
+}
+
+fn form(csrf: &str, next: &str, email: &str, problem: Option<&str>) -> String {
+    let problem = problem
+        .map(|p| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(p)))
+        .unwrap_or_default();
+    let body = format!(
+        "<section class=\"panel\"><h1>Sign in</h1>{problem}\
+         <form method=\"post\" action=\"/login\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"next\" value=\"{next}\">\
+         <label for=\"email\">Email address</label>\
+         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\">\
+         <label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+         <button type=\"submit\">Sign in</button></form></section>",
+        csrf = escape(csrf),
+        next = escape(next),
+        email = escape(email),
+    );
+    layout("Sign in", None, &body)
+}
+
+pub async fn login_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<NextQuery>,
+) -> HttpResponse {
+    let csrf = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64)
+        .unwrap_or_else(session::random_token);
+    let mut response = html(
+        StatusCode::OK,
+        &form(&csrf, &safe_next(q.next.as_deref()), "", None),
+    );
+    let _ = response.add_cookie(&session::cookie(&state, LOGIN_CSRF_COOKIE, csrf, None));
+    response
+}
+
+pub async fn login_submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    f: web::Form<LoginForm>,
+) -> Result<HttpResponse, PageError> {
+    let f = f.into_inner();
+    let next = safe_next(f.next.as_deref());
+    let email = f.email.trim().to_ascii_lowercase();
+    let expected = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if expected.is_empty() || !same_secret(&expected, &f.csrf) {
+        let fresh = session::random_token();
+        let mut r = html(
+            StatusCode::FORBIDDEN,
+            &form(
+                &fresh,
+                &next,
+                &email,
+                Some("This sign-in form had expired. Please sign in again."),
+            ),
+        );
+        let _ = r.add_cookie(&session::cookie(&state, LOGIN_CSRF_COOKIE, fresh, None));
+        return Ok(r);
+    }
+    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    if state.throttle.locked(&email, &client).is_some() {
+        return Ok(html(
+            StatusCode::TOO_MANY_REQUESTS,
+            &form(
+                &f.csrf,
+                &next,
+                &email,
+                Some("Too many wrong passwords. Please wait 15 minutes and try again."),
+            ),
+        ));
+    }
+    let (candidate, password) = (email.clone(), f.password);
+    let staff = state
+        .read(move |c| {
+            let found = staff::by_email(c, &candidate)?.filter(|s| s.active);
+            Ok(found.filter(|s| {
+                s.password_hash
+                    .as_deref()
+                    .is_some_and(|h| verify_password(h, &password))
+            }))
+        })
+        .await?;
+    let Some(staff) = staff else {
+        // Each wrong password waits a little longer before it is answered.
+        actix_web::rt::time::sleep(state.throttle.failed(&email, &client)).await;
+        return Ok(html(
+            StatusCode::UNAUTHORIZED,
+            &form(
+                &f.csrf,
+                &next,
+                &email,
+                Some("That email address and password do not match."),
+            ),
+        ));
+    };
+    state.throttle.succeeded(&email);
+    let (token, csrf) = (session::random_token(), session::random_token());
+    let (stored, staff_id) = (token.clone(), staff.id);
+    state
+        .write(move |c| {
+            let now = now();
+            Ok(sessions::create(
+                c,
+                &stored,
+                staff_id,
+                &csrf,
+                now,
+                now + TimeDelta::hours(SESSION_HOURS),
+            )?)
+        })
+        .await?;
+    let mut r = HttpResponse::SeeOther()
+        .insert_header(("Location", next))
+        .finish();
+    let _ = r.add_cookie(&session::cookie(
+        &state,
+        SESSION_COOKIE,
+        token,
+        Some(CookieDuration::hours(SESSION_HOURS)),
+    ));
+    let _ = r.add_removal_cookie(&session::cookie(&state, LOGIN_CSRF_COOKIE, String::new(), None));
+    Ok(r)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    pub csrf: String,
+}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    f: web::Form<LogoutForm>,
+) -> Result<HttpResponse, PageError> {
+    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
+        let probe = token.clone();
+        let live = state.read(move |c| Ok(sessions::find(c, &probe, now())?)).await?;
+        if live.is_some_and(|(_, csrf)| same_secret(&csrf, &f.csrf)) {
+            state.write(move |c| Ok(sessions::delete(c, &token)?)).await?;
+        }
+    }
+    let mut r = HttpResponse::SeeOther()
+        .insert_header(("Location", "/login"))
+        .finish();
+    let _ = r.add_removal_cookie(&session::cookie(&state, SESSION_COOKIE, String::new(), None));
+    Ok(r)
+}

@@ -1,0 +1,121 @@
+//! Who is signed in on the web pages: a session cookie (HttpOnly, SameSite=Lax, Secure on
+//! https), and the per-session CSRF token every form carries.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use rand::RngCore;
+
+use super::page::PageError;
+use crate::app::AppState;
+use crate::db::sessions;
+use crate::domain::roles::Role;
+use crate::service::{Actor, now};
+
+pub const SESSION_COOKIE: &str = "et_session";
+pub const LOGIN_CSRF_COOKIE: &str = "et_login";
+/// A session lasts a long shift.
+pub const SESSION_HOURS: i64 = 12;
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Compares secrets without stopping at the first difference.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn cookie<'a>(
+    state: &AppState,
+    name: &'a str,
+    value: String,
+    max_age: Option<CookieDuration>,
+) -> Cookie<'a> {
+    let mut c = Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.public_url().starts_with("https://"))
+        .finish();
+    if let Some(age) = max_age {
+        c.set_max_age(age);
+    }
+    c
+}
+
+/// A signed-in person on a page. Without a live session, the page sends them to sign in
+/// and back to where they were.
+pub struct PageUser {
+    pub actor: Actor,
+    pub email: String,
+    pub csrf: String,
+}
+
+impl PageUser {
+    pub fn is_stores(&self) -> bool {
+        matches!(self.actor.role, Role::Admin | Role::Stores)
+    }
+}
+
+/// Where sign-in should return to: only a path on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => {
+            n.to_string()
+        }
+        _ => "/scan".to_string(),
+    }
+}
+
+impl FromRequest for PageUser {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let wanted = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        let to_login = move || {
+            let next: String = url_encode(&wanted);
+            PageError::Redirect(format!("/login?next={next}"))
+        };
+        Box::pin(async move {
+            let (Some(token), Some(state)) = (token, state) else {
+                return Err(to_login());
+            };
+            let found = state.read(move |c| Ok(sessions::find(c, &token, now())?)).await?;
+            let Some((staff, csrf)) = found else {
+                return Err(to_login());
+            };
+            let role = Role::parse(&staff.role).map_err(|_| to_login())?;
+            Ok(PageUser {
+                actor: Actor {
+                    id: staff.id,
+                    name: staff.name,
+                    role,
+                },
+                email: staff.email,
+                csrf,
+            })
+        })
+    }
+}
+
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
