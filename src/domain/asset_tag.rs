@@ -63,6 +63,14 @@ pub fn validate_prefix(prefix: &str) -> Result<(), String> {
 /// Finds the tag in whatever a scanner produced: the label's URL (`…/s/TAG`, with or
 /// without a trailing slash), or the bare tag, in any case, with stray whitespace.
 /// A URL that is not one of ours is foreign and yields nothing.
+///
+/// ```
+/// use equiptrack::domain::asset_tag::from_scan;
+/// let ours = "https://equip.example.org";
+/// assert_eq!(from_scan("HTTPS://EQUIP.EXAMPLE.ORG/s/eq-000123/", ours).unwrap().as_str(), "EQ-000123");
+/// assert_eq!(from_scan(" eq-000123\r\n", ours).unwrap().as_str(), "EQ-000123");
+/// assert!(from_scan("https://shop.example.com/s/EQ-000123", ours).is_none());
+/// ```
 pub fn from_scan(code: &str, public_url: &str) -> Option<AssetTag> {
     let code = code.trim();
     let lower = code.to_ascii_lowercase();

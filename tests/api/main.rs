@@ -4,6 +4,7 @@
 mod support;
 
 mod access;
+mod browser;
 mod catalogue;
 mod cli;
 mod clients;
@@ -13,6 +14,7 @@ mod import;
 mod items;
 mod labels;
 mod lifecycle;
+mod pages;
 mod recalls;
 mod reminders;
 mod scan;

@@ -78,6 +78,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub location: Option<String>,
+    /// Every `Set-Cookie` header, as sent.
+    pub cookies: Vec<String>,
     pub body: Vec<u8>,
 }
 
@@ -163,6 +165,11 @@ impl TestApp {
 
     /// A new account with `role`: its id, token and email address.
     pub fn staff(&self, role: &str) -> (i64, String, String) {
+        self.staff_with_password(role, None)
+    }
+
+    /// A new account that can also sign in to the pages with `password`.
+    pub fn staff_with_password(&self, role: &str, password: Option<&str>) -> (i64, String, String) {
         static N: AtomicU32 = AtomicU32::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
         let view = self
@@ -173,7 +180,7 @@ impl TestApp {
                     &format!("{role}{n}@test.example"),
                     &format!("{role} {n}"),
                     role,
-                    None,
+                    password,
                 )
             })
             .expect("user");
@@ -187,11 +194,24 @@ impl TestApp {
         token: Option<&str>,
         body: Option<(&str, Vec<u8>)>,
     ) -> Reply {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+        self.request_with(method, path, &headers, body).await
+    }
+
+    /// A request with any headers (cookies for the web pages).
+    pub async fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Reply {
         let url = format!("{}{path}", self.base);
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self.client.request(method, url);
-        if let Some(t) = token {
-            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
         }
         let mut resp = match body {
             Some((content_type, bytes)) => {
@@ -213,11 +233,18 @@ impl TestApp {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let cookies = resp
+            .headers()
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect();
         let body = resp.body().limit(64 << 20).await.expect("body").to_vec();
         Reply {
             status: resp.status().as_u16(),
             content_type,
             location,
+            cookies,
             body,
         }
     }
