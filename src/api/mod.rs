@@ -10,6 +10,7 @@ pub mod moves;
 pub mod notifications;
 pub mod openapi;
 pub mod recalls;
+pub mod reports;
 pub mod scan;
 pub mod staff;
 pub mod token_cache;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(staff::routes)
             .route("/scan", web::get().to(scan::scan_code))
             .route("/notifications", web::get().to(notifications::list_notifications))
+            .route("/reports/overdue", web::get().to(reports::overdue))
             .configure(items::routes)
             .configure(moves::routes)
             .configure(labels::routes)

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::extract::Auth;
-use super::{catalogue, clients, health, items, labels, moves, notifications, recalls, scan, staff};
+use super::{catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,7 @@ use super::{catalogue, clients, health, items, labels, moves, notifications, rec
         scan::scan_code, crate::web::item_page::label,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications,
+        reports::overdue,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
     ),
     components(schemas(crate::error::FieldError)),

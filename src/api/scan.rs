@@ -1,4 +1,5 @@
-//! `GET /scan?code=…` and `GET /s/{tag}`, the address a label's QR code opens.
+//! `GET /scan?code=…`: whatever a scanner produced, resolved to an item. (`/s/{tag}`, the
+//! address a label opens, is in `web::item_page`.)
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;

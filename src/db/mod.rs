@@ -194,7 +194,8 @@ impl Db {
         conn.transaction(f)
     }
 
-    /// Reads on one connection; a transaction keeps the snapshot consistent.
+    /// Reads on one pooled connection, outside a transaction: each statement sees what is
+    /// committed when it runs.
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
         let mut conn = self.get()?;
         f(&mut conn)

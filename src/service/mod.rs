@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod notify;
 pub mod pages;
 pub mod recalls;
+pub mod reports;
 pub mod scan;
 pub mod staff;
 pub mod views;

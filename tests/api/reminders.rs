@@ -259,6 +259,29 @@ both_backends! {
         assert!(app.smtp.to(&walt_email).is_empty());
     }
 
+    async fn the_overdue_report_lists_every_due_check_as_json_or_csv(app: TestApp) {
+        rounds(&app).await;
+        let viewer = app.user("viewer");
+        let r = app.get("/api/v1/reports/overdue?as_of=2026-07-20", &viewer).await.expect(200).json();
+        assert_eq!((r["overdue"].as_i64(), r["due_soon"].as_i64()), (Some(2), Some(3)));
+        let tags: Vec<&str> = r["entries"].as_array().unwrap().iter().map(|e| e["asset_tag"].as_str().unwrap()).collect();
+        assert_eq!(tags, ["EQ-000001", "EQ-000003", "EQ-000002", "EQ-000004", "EQ-000005"]);
+        assert_eq!(r["entries"][0]["days_overdue"], 18);
+        assert_eq!(r["entries"][0]["check"], "LOLER thorough examination");
+        assert_eq!(r["entries"][4]["worker_name"], serde_json::Value::Null);
+        let csv = app
+            .request_with("GET", "/api/v1/reports/overdue?as_of=2026-07-20", &[("Authorization", &format!("Bearer {viewer}")), ("Accept", "text/csv")], None)
+            .await
+            .expect(200);
+        assert!(csv.content_type.starts_with("text/csv"));
+        let text = csv.text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 6);
+        assert!(lines[0].starts_with("asset_tag,type,check,due,days_overdue,state"));
+        assert!(lines[1].starts_with("EQ-000001,Straight stairlift,LOLER thorough examination,2026-07-02,18,overdue"));
+        app.get("/api/v1/reports/overdue?as_of=soon", &viewer).await.expect(422);
+    }
+
     async fn the_outbox_is_open_to_admin_and_stores_only(app: TestApp) {
         let stores = app.user("stores");
         let worker = app.user("worker");

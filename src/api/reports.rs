@@ -1,0 +1,59 @@
+//! `/reports/overdue`: overdue and due-soon checks, as JSON or CSV.
+
+use actix_web::http::header::ACCEPT;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::extract::Auth;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::service::reports::{self, OverdueReport};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct OverdueQuery {
+    /// The day to report for, YYYY-MM-DD (default today in `reminders.timezone`).
+    pub as_of: Option<String>,
+    /// How many days ahead count as due soon (default `reminders.lead_days`).
+    pub lead_days: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/overdue", tag = "reports", params(OverdueQuery),
+    responses((status = 200, body = OverdueReport, description = "JSON; CSV with `Accept: text/csv`"),
+              (status = 422, description = "A bad date or lead time")), security(("bearer" = [])))]
+pub async fn overdue(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    req: HttpRequest,
+    q: web::Query<OverdueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let as_of = match q.as_of.as_deref() {
+        Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid("as_of", "must be a date, YYYY-MM-DD"))?,
+        None => chrono::Utc::now()
+            .with_timezone(&state.settings.timezone())
+            .date_naive(),
+    };
+    let lead = q.lead_days.unwrap_or(state.settings.reminders.lead_days);
+    if lead > 366 {
+        return Err(AppError::invalid("lead_days", "must be at most 366"));
+    }
+    let report = state.read(move |c| reports::overdue(c, as_of, lead)).await?;
+    let wants_csv = req
+        .headers()
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/csv"));
+    if wants_csv {
+        let body = reports::to_csv(&report)?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"overdue-{as_of}.csv\""),
+            ))
+            .body(body));
+    }
+    Ok(HttpResponse::Ok().json(report))
+}

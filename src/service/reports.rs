@@ -1,0 +1,107 @@
+//! The overdue report: every check overdue or due soon, for the office and for a spreadsheet.
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use crate::db::DbConn;
+use crate::db::due::{self, DueRow};
+use crate::domain::checks::days_overdue;
+use crate::error::AppError;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DueEntry {
+    pub asset_tag: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub check: String,
+    pub due: NaiveDate,
+    pub days_overdue: i64,
+    /// `overdue` or `due_soon`.
+    pub state: String,
+    pub client_name: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub worker_name: Option<String>,
+    pub worker_email: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OverdueReport {
+    pub as_of: NaiveDate,
+    pub lead_days: u32,
+    pub overdue: usize,
+    pub due_soon: usize,
+    /// Overdue first, longest overdue first; then due soon, soonest first.
+    pub entries: Vec<DueEntry>,
+}
+
+pub fn overdue(conn: &mut DbConn, as_of: NaiveDate, lead_days: u32) -> Result<OverdueReport, AppError> {
+    let horizon = as_of
+        .checked_add_days(Days::new(lead_days.into()))
+        .unwrap_or(as_of);
+    let mut entries: Vec<DueEntry> = due::due_by(conn, horizon)?
+        .into_iter()
+        .map(|r: DueRow| DueEntry {
+            days_overdue: days_overdue(r.due, as_of),
+            state: if r.due < as_of { "overdue" } else { "due_soon" }.into(),
+            asset_tag: r.asset_tag,
+            type_name: r.type_name,
+            check: r.rule,
+            due: r.due,
+            client_name: r.client_name,
+            address: r.address,
+            postcode: r.postcode,
+            worker_name: r.worker_name.filter(|_| r.worker_active == Some(true)),
+            worker_email: r.worker_email.filter(|_| r.worker_active == Some(true)),
+        })
+        .collect();
+    entries.sort_by(|a, b| (a.due, &a.asset_tag, &a.check).cmp(&(b.due, &b.asset_tag, &b.check)));
+    let overdue = entries.iter().filter(|e| e.state == "overdue").count();
+    Ok(OverdueReport {
+        as_of,
+        lead_days,
+        overdue,
+        due_soon: entries.len() - overdue,
+        entries,
+    })
+}
+
+/// The same report as CSV, one row per check.
+pub fn to_csv(report: &OverdueReport) -> Result<Vec<u8>, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Internal(format!("CSV: {e}"));
+    out.write_record([
+        "asset_tag",
+        "type",
+        "check",
+        "due",
+        "days_overdue",
+        "state",
+        "client",
+        "address",
+        "postcode",
+        "worker",
+        "worker_email",
+    ])
+    .map_err(fail)?;
+    for e in &report.entries {
+        let days = e.days_overdue.to_string();
+        let due = e.due.to_string();
+        out.write_record([
+            e.asset_tag.as_str(),
+            &e.type_name,
+            &e.check,
+            &due,
+            &days,
+            &e.state,
+            e.client_name.as_deref().unwrap_or(""),
+            e.address.as_deref().unwrap_or(""),
+            e.postcode.as_deref().unwrap_or(""),
+            e.worker_name.as_deref().unwrap_or(""),
+            e.worker_email.as_deref().unwrap_or(""),
+        ])
+        .map_err(fail)?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Internal(format!("CSV: {e}")))
+}
