@@ -197,10 +197,14 @@ fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
         })
         .map_err(|e| describe(&e))?;
     if let Some(admin) = created {
+        println!("created the first admin, {}.", admin.email);
         println!(
-            "created the first admin, {}. Their API token, shown only this once:",
-            admin.email
+            "To sign in to the web pages, give them a password: PATCH /api/v1/staff/{} with \
+             {{\"password\": \"…\"}} using this token, or create a person with \
+             `equiptrack user add … --password-stdin`.",
+            admin.id
         );
+        println!("Their API token, shown only this once:");
         println!("{}", admin.token.unwrap_or_default());
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! Here the scheduler only ticks; each tick asks croner, in the configured zone, whether the
 //! schedule has come round since the last run.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
@@ -30,6 +30,8 @@ impl Schedule {
 
     /// The first run strictly after `after`.
     pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        // Whole seconds: croner keeps any fraction it is given.
+        let after = after.with_nanosecond(0).unwrap_or(after);
         self.cron
             .find_next_occurrence(&after.with_timezone(&self.tz), false)
             .ok()

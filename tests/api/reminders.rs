@@ -67,7 +67,8 @@ async fn sweep(app: &TestApp, day: NaiveDate) -> equiptrack::jobs::sweep::SweepS
 
 fn cli(app: &TestApp) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_equiptrack"));
-    cmd.env_clear()
+    cmd.current_dir(app.dir.path())
+        .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("EQUIPTRACK__SERVER__DATA_DIR", app.dir.path())
         .env("EQUIPTRACK__SERVER__PUBLIC_URL", &app.base)
