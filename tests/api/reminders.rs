@@ -291,3 +291,39 @@ both_backends! {
         app.get("/api/v1/notifications?status=lost", &stores).await.expect(422);
     }
 }
+
+#[actix_web::test]
+async fn a_message_that_keeps_failing_is_marked_failed_with_its_last_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nobody listens on: every send fails.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("sqlite://{}", dir.path().join("mail.db").display());
+    let mut settings = crate::support::test_settings(dir.path(), &url, dead);
+    settings.mail.max_attempts = 2;
+    let db = equiptrack::app::open_database(&settings).unwrap();
+    let message = equiptrack::mail::render::notice("Hello".into(), &["A test.".into()], None, "Service");
+    db.write(|c| equiptrack::service::notify::queue(c, "test:1", "test", "someone@test.example", message))
+        .unwrap();
+    let dispatcher =
+        equiptrack::jobs::dispatch::Dispatcher::new(db.clone(), std::sync::Arc::new(settings)).unwrap();
+
+    let first = dispatcher.dispatch_once().await.unwrap();
+    assert_eq!((first.sent, first.retrying, first.failed), (0, 1, 0));
+    // Not due again until the backoff has passed.
+    let early = dispatcher.dispatch_once().await.unwrap();
+    assert_eq!((early.sent, early.retrying, early.failed), (0, 0, 0));
+    actix_web::rt::time::sleep(Duration::from_millis(1200)).await;
+    let last = dispatcher.dispatch_once().await.unwrap();
+    assert_eq!((last.sent, last.retrying, last.failed), (0, 0, 1));
+    let rows = db
+        .read(|c| Ok(equiptrack::db::notifications::list(c, None, 0, 10)?))
+        .unwrap()
+        .0;
+    assert_eq!(rows[0].status, "failed");
+    assert_eq!(rows[0].attempts, 2);
+    assert!(rows[0].last_error.as_deref().is_some_and(|e| !e.is_empty()));
+}
