@@ -19,21 +19,27 @@ use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::domain::lifecycle::{ItemState, Status};
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// The item JSON's parts are read straight from their tables, only the columns shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = equipment_types)]
 pub struct TypeRef {
+    #[serde(skip)]
+    pub id: i64,
     pub code: String,
     pub name: String,
     pub category: String,
     pub requires_decontamination: bool,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = locations)]
 pub struct LocationRef {
     pub id: i64,
     pub name: String,
 }
 
-#[derive(Clone, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = clients)]
 pub struct ClientRef {
     pub id: i64,
     pub reference: String,
@@ -43,7 +49,8 @@ pub struct ClientRef {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = staff)]
 pub struct StaffRef {
     pub id: i64,
     pub name: String,
@@ -136,6 +143,7 @@ impl From<&Staff> for StaffRef {
 impl From<&EquipmentType> for TypeRef {
     fn from(t: &EquipmentType) -> Self {
         Self {
+            id: t.id,
             code: t.code.clone(),
             name: t.name.clone(),
             category: t.category.clone(),
@@ -151,10 +159,10 @@ pub fn qr_payload(public_url: &str, tag: &str) -> String {
 /// The item row with its type, store, client and worker, and whether a recall is open on it.
 type Joined = (
     Item,
-    EquipmentType,
-    Option<Location>,
-    Option<Client>,
-    Option<Staff>,
+    TypeRef,
+    Option<LocationRef>,
+    Option<ClientRef>,
+    Option<StaffRef>,
     bool,
 );
 
@@ -167,10 +175,10 @@ macro_rules! joined {
             .left_join(staff::table)
             .select((
                 Item::as_select(),
-                EquipmentType::as_select(),
-                Option::<Location>::as_select(),
-                Option::<Client>::as_select(),
-                Option::<Staff>::as_select(),
+                TypeRef::as_select(),
+                Option::<LocationRef>::as_select(),
+                Option::<ClientRef>::as_select(),
+                Option::<StaffRef>::as_select(),
                 diesel::dsl::exists(
                     recall_items::table
                         .filter(recall_items::item_id.eq(items_table::id))
@@ -287,13 +295,13 @@ fn assemble(
         id: item.id,
         qr_payload: qr_payload(public_url, &item.asset_tag),
         asset_tag: item.asset_tag,
-        type_: TypeRef::from(&kind),
+        type_: kind,
         serial_number: item.serial_number,
         batch: item.batch,
         status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
-        location: location.as_ref().map(LocationRef::from),
-        client: client.as_ref().map(ClientRef::from),
-        worker: worker.as_ref().map(StaffRef::from),
+        location,
+        client,
+        worker,
         fitted_at: item.fitted_at,
         last_checked_at: item.last_checked_at,
         next_check_due: item.next_check_due,

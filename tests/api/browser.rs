@@ -3,6 +3,8 @@
 //! screenshots under `target/browser-screenshots/`. SQLite only: the pages, not the
 //! backends, are under test here.
 
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,7 +29,24 @@ struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        // Ending the WebDriver session closes Chromium (which leaves chromedriver's process
+        // group); a plain blocking request, since Drop cannot await. Then the driver goes.
+        if !self.session.is_empty() {
+            let address = self.base.trim_start_matches("http://").to_string();
+            if let Ok(mut stream) = std::net::TcpStream::connect(&address) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let request = format!(
+                    "DELETE /session/{} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    self.session
+                );
+                if stream.write_all(request.as_bytes()).is_ok() {
+                    let _ = stream.read_to_end(&mut Vec::new());
+                }
+            }
+        }
+        let _ = Command::new("kill")
+            .args(["-9", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.wait();
     }
 }
@@ -58,6 +77,7 @@ impl Browser {
             .unwrap()
             .port();
         let driver = Command::new(driver_path)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .stdout(Stdio::null())
