@@ -118,10 +118,12 @@ impl ManageConnection for Manager {
                 // The busy timeout comes first: switching to WAL needs a moment alone.
                 // Checkpoints are left to a background thread (see `Db::connect`) so that
                 // no writer waits for one; the high automatic limit is only a backstop.
+                // Reads go through a shared memory map rather than a read() per page.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864;",
+                     PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864; \
+                     PRAGMA mmap_size = 268435456;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
