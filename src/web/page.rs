@@ -70,6 +70,12 @@ pub fn html(status: StatusCode, page: &str) -> HttpResponse {
         .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("X-Frame-Options", "DENY"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        // Only our own scripts and styles; forms post only to us.
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ))
         .insert_header(("Referrer-Policy", "same-origin"))
         .body(page.to_string())
 }
