@@ -15,6 +15,7 @@ mod items;
 mod labels;
 mod lifecycle;
 mod pages;
+mod postgres;
 mod recalls;
 mod reminders;
 mod scan;

@@ -1,28 +1,30 @@
 //! Manufacturer recalls and field safety notices: find every affected item at once, stop
 //! stock from leaving, list what is in homes, and close each item as it is dealt with.
 
-use std::collections::{BTreeMap, HashMap};
+mod notice;
+mod view;
 
-use chrono::NaiveDateTime;
+use notice::tell_of_recall;
+use view::assemble;
+pub use view::{RecallItemView, RecallView, view};
+
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::items::{find, stale};
-use super::notify::{self, MailContext};
+use super::notify::MailContext;
 use super::pages::{Page, Paged};
-use super::views::{ClientRef, StaffRef, TypeRef};
 use super::{Actor, now};
 use crate::db::events::{self, NewEvent};
 use crate::db::items::{self, Item, ItemChanges};
-use crate::db::recalls::{self, NewRecall, NewRecallItem, Recall, RecallItem};
+use crate::db::recalls::{self, NewRecall, NewRecallItem};
 use crate::db::schema::items as items_table;
-use crate::db::{DbConn, clients, staff, types};
+use crate::db::{DbConn, types};
 use crate::domain::lifecycle::Status;
 use crate::domain::roles::Action;
 use crate::domain::serial::SerialRange;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
-use crate::mail::render;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,47 +48,6 @@ pub struct ResolveRecallItem {
     /// `retrieved` (brought back and quarantined) or `safe` (inspected and found unaffected).
     pub outcome: Option<String>,
     pub notes: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RecallItemView {
-    pub asset_tag: String,
-    pub serial_number: Option<String>,
-    pub batch: Option<String>,
-    /// The item's status now.
-    pub status: String,
-    pub status_at_open: String,
-    /// `home` when a client held it as the recall opened, else `store`.
-    pub found_at: String,
-    /// `open`, `retrieved` or `safe`.
-    pub state: String,
-    pub client: Option<ClientRef>,
-    pub worker: Option<StaffRef>,
-    pub resolved_at: Option<NaiveDateTime>,
-    pub resolved_by: Option<i64>,
-    pub notes: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RecallView {
-    pub id: i64,
-    pub reference: String,
-    pub title: String,
-    #[serde(rename = "type")]
-    pub type_: TypeRef,
-    pub serial_from: Option<String>,
-    pub serial_to: Option<String>,
-    pub batch: Option<String>,
-    /// `open` until every affected item is resolved, then `closed`.
-    pub status: String,
-    pub opened_at: NaiveDateTime,
-    pub opened_by: i64,
-    pub closed_at: Option<NaiveDateTime>,
-    pub affected: usize,
-    pub unresolved: usize,
-    /// Every affected item, those in homes first (on a single recall only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<RecallItemView>>,
 }
 
 enum Scope {
@@ -233,175 +194,6 @@ pub fn open(
     let opened = view(conn, recall.id, true)?;
     tell_of_recall(conn, &opened, mail)?;
     Ok(opened)
-}
-
-/// An opened recall cannot wait for tomorrow: each worker hears of their clients' affected
-/// items, and stores of every affected item, in the recall's own transaction.
-fn tell_of_recall(conn: &mut DbConn, recall: &RecallView, mail: &MailContext) -> Result<(), AppError> {
-    let Some(items) = recall.items.as_ref().filter(|i| !i.is_empty()) else {
-        return Ok(());
-    };
-    let describe = |i: &RecallItemView| {
-        let serial = i
-            .serial_number
-            .as_deref()
-            .map(|s| format!(", serial {s}"))
-            .unwrap_or_default();
-        let batch = i
-            .batch
-            .as_deref()
-            .map(|b| format!(", batch {b}"))
-            .unwrap_or_default();
-        let place = match &i.client {
-            Some(c) => format!("at {}, {}, {}", c.name, c.address, c.postcode),
-            None => "in store (quarantined)".to_string(),
-        };
-        format!(
-            "{}{serial}{batch}: {place}. {}",
-            i.asset_tag,
-            mail.item_link(&i.asset_tag)
-        )
-    };
-    let heading = format!(
-        "Recall {}: {} ({})",
-        recall.reference, recall.title, recall.type_.name
-    );
-    let mut by_worker: BTreeMap<i64, (&StaffRef, Vec<String>)> = BTreeMap::new();
-    for item in items.iter().filter(|i| i.found_at == "home") {
-        if let Some(worker) = &item.worker {
-            by_worker
-                .entry(worker.id)
-                .or_insert((worker, Vec::new()))
-                .1
-                .push(describe(item));
-        }
-    }
-    for (worker, lines) in by_worker.into_values() {
-        let paragraphs = vec![
-            format!("{heading}."),
-            format!(
-                "{} of your clients' items are affected. Please retrieve each one, or inspect it \
-                 where it stands, and tell stores what you found:",
-                lines.len()
-            ),
-            lines.join("\n"),
-        ];
-        let message = render::notice(
-            format!(
-                "Recall {}: {} of your clients' items affected",
-                recall.reference,
-                lines.len()
-            ),
-            &paragraphs,
-            None,
-            &mail.service_name,
-        );
-        let key = format!("recall:{}:{}", recall.id, worker.email.to_lowercase());
-        notify::queue(conn, &key, "recall", &worker.email, message)?;
-    }
-    let lines: Vec<String> = items.iter().map(describe).collect();
-    let paragraphs = vec![
-        format!("{heading}."),
-        format!(
-            "{} items are affected: stock in store has been quarantined; items in homes are listed with \
-             their client, and their workers have been told.",
-            lines.len()
-        ),
-        lines.join("\n"),
-    ];
-    let message = render::notice(
-        format!(
-            "Recall {} opened: {} items affected",
-            recall.reference,
-            lines.len()
-        ),
-        &paragraphs,
-        None,
-        &mail.service_name,
-    );
-    let key = format!("recall:{}:{}", recall.id, mail.stores_address.to_lowercase());
-    notify::queue(conn, &key, "recall", &mail.stores_address, message)?;
-    Ok(())
-}
-
-pub fn view(conn: &mut DbConn, id: i64, with_items: bool) -> Result<RecallView, AppError> {
-    let recall =
-        recalls::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no recall has the id {id}")))?;
-    let rows = recalls::items_of(conn, id)?;
-    let kind = types::get(conn, recall.type_id)?;
-    let items = if with_items {
-        Some(item_views(conn, &rows)?)
-    } else {
-        None
-    };
-    Ok(assemble(recall, &kind, &rows, items))
-}
-
-fn assemble(
-    r: Recall,
-    kind: &types::EquipmentType,
-    rows: &[RecallItem],
-    items: Option<Vec<RecallItemView>>,
-) -> RecallView {
-    RecallView {
-        id: r.id,
-        reference: r.reference,
-        title: r.title,
-        type_: TypeRef::from(kind),
-        serial_from: r.serial_from,
-        serial_to: r.serial_to,
-        batch: r.batch,
-        status: r.status,
-        opened_at: r.opened_at,
-        opened_by: r.opened_by,
-        closed_at: r.closed_at,
-        affected: rows.len(),
-        unresolved: rows.iter().filter(|r| r.state == "open").count(),
-        items,
-    }
-}
-
-fn item_views(conn: &mut DbConn, rows: &[RecallItem]) -> Result<Vec<RecallItemView>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
-    let by_id: HashMap<i64, Item> = items::get_many(conn, &ids)?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
-    let client_ids: Vec<i64> = rows.iter().filter_map(|r| r.client_id).collect();
-    let clients: HashMap<i64, ClientRef> = clients::get_many(conn, &client_ids)?
-        .iter()
-        .map(|c| (c.id, ClientRef::from(c)))
-        .collect();
-    let mut workers: HashMap<i64, StaffRef> = HashMap::new();
-    for id in rows.iter().filter_map(|r| r.worker_id) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = workers.entry(id) {
-            if let Some(s) = staff::get(conn, id)? {
-                slot.insert(StaffRef::from(&s));
-            }
-        }
-    }
-    let mut views: Vec<RecallItemView> = rows
-        .iter()
-        .filter_map(|r| {
-            let item = by_id.get(&r.item_id)?;
-            Some(RecallItemView {
-                asset_tag: item.asset_tag.clone(),
-                serial_number: item.serial_number.clone(),
-                batch: item.batch.clone(),
-                status: item.status.clone(),
-                status_at_open: r.status_at_open.clone(),
-                found_at: if r.client_id.is_some() { "home" } else { "store" }.into(),
-                state: r.state.clone(),
-                client: r.client_id.and_then(|id| clients.get(&id).cloned()),
-                worker: r.worker_id.and_then(|id| workers.get(&id).cloned()),
-                resolved_at: r.resolved_at,
-                resolved_by: r.resolved_by,
-                notes: r.notes.clone(),
-            })
-        })
-        .collect();
-    views.sort_by_key(|v| (v.found_at != "home", v.state != "open", v.asset_tag.clone()));
-    Ok(views)
 }
 
 pub fn list(conn: &mut DbConn, status: Option<&str>, page: Page) -> Result<Paged<RecallView>, AppError> {

@@ -1,0 +1,103 @@
+//! What each move's request carries.
+
+use serde::Deserialize;
+
+use crate::domain::lifecycle::Move;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueBody {
+    /// The client the item is for.
+    pub client_id: Option<i64>,
+    /// The worker who takes it and becomes responsible for its checks.
+    pub worker_id: Option<i64>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FitBody {
+    /// Defaults to the client it was issued for.
+    pub client_id: Option<i64>,
+    /// YYYY-MM-DD, default today: records are often entered after the visit.
+    pub fitted_at: Option<String>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckBody {
+    /// The check rule's name; optional when the type has one rule.
+    pub rule: Option<String>,
+    /// `pass` or `fail`.
+    pub outcome: Option<String>,
+    /// YYYY-MM-DD, default today.
+    pub performed_at: Option<String>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnBody {
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecontaminateBody {
+    /// How it was cleaned, e.g. `chlorine 1000ppm wipe`, `washer-disinfector`.
+    pub method: Option<String>,
+    pub notes: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+/// The body of `quarantine`, `release` and `condemn`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
+/// A move with its body.
+#[derive(Debug)]
+pub enum MoveRequest {
+    Issue(IssueBody),
+    Fit(FitBody),
+    Check(CheckBody),
+    Return(ReturnBody),
+    Decontaminate(DecontaminateBody),
+    Quarantine(ReasonBody),
+    Release(ReasonBody),
+    Condemn(ReasonBody),
+}
+
+impl MoveRequest {
+    pub fn kind(&self) -> Move {
+        match self {
+            Self::Issue(_) => Move::Issue,
+            Self::Fit(_) => Move::Fit,
+            Self::Check(_) => Move::Check,
+            Self::Return(_) => Move::Return,
+            Self::Decontaminate(_) => Move::Decontaminate,
+            Self::Quarantine(_) => Move::Quarantine,
+            Self::Release(_) => Move::Release,
+            Self::Condemn(_) => Move::Condemn,
+        }
+    }
+
+    pub(super) fn expected_version(&self) -> Option<i64> {
+        match self {
+            Self::Issue(b) => b.expected_version,
+            Self::Fit(b) => b.expected_version,
+            Self::Check(b) => b.expected_version,
+            Self::Return(b) => b.expected_version,
+            Self::Decontaminate(b) => b.expected_version,
+            Self::Quarantine(b) | Self::Release(b) | Self::Condemn(b) => b.expected_version,
+        }
+    }
+}
