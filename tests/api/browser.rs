@@ -68,6 +68,10 @@ fn skip(why: &str) -> Option<Browser> {
 impl Browser {
     /// A headless Chromium; `phone` emulates a 360-pixel-wide phone, else a desk screen.
     async fn start(phone: bool) -> Option<Browser> {
+        Self::start_with(phone, Vec::new()).await
+    }
+
+    async fn start_with(phone: bool, extra_args: Vec<String>) -> Option<Browser> {
         let Some(driver_path) = chromedriver() else {
             return skip("chromedriver is not installed (Debian: chromium-driver)");
         };
@@ -107,6 +111,7 @@ impl Browser {
             "--no-first-run".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        args.extend(extra_args);
         let mut options = json!({ "binary": "/usr/bin/chromium" });
         if phone {
             options["mobileEmulation"] =
@@ -361,4 +366,60 @@ async fn stores_issue_an_item_at_the_desk_by_typing_its_tag_and_scan_by_typing_t
     browser.wait_for(".verdict strong").await;
     assert!(browser.url().await.ends_with("/s/EQ-000002"));
     browser.screenshot("desk-item-page").await;
+}
+
+/// A camera's worth of video showing `png` (a label) on a white wall, as YUV4MPEG2, which
+/// Chromium's fake capture device plays in a loop.
+fn label_video(png: &[u8], path: &std::path::Path) {
+    let label = image::load_from_memory(png).unwrap().to_luma8();
+    let (w, h) = (960u32, 640u32);
+    let (ox, oy) = ((w - label.width()) / 2, (h - label.height()) / 2);
+    let mut luma = vec![235u8; (w * h) as usize];
+    for (x, y, p) in label.enumerate_pixels() {
+        luma[((y + oy) * w + x + ox) as usize] = p.0[0];
+    }
+    let chroma = vec![128u8; (w * h / 4) as usize];
+    let mut video = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..10 {
+        video.extend_from_slice(b"FRAME\n");
+        video.extend_from_slice(&luma);
+        video.extend_from_slice(&chroma);
+        video.extend_from_slice(&chroma);
+    }
+    std::fs::write(path, video).unwrap();
+}
+
+#[actix_web::test]
+async fn the_scan_page_reads_a_label_through_the_camera_and_opens_the_item() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    app.stairlift_type().await;
+    let (_, _, email) = app.staff_with_password("worker", Some(PASSWORD));
+    app.item("STAIRLIFT-STRAIGHT", json!({})).await;
+    let png = app
+        .get("/api/v1/items/EQ-000001/label.png", &app.admin)
+        .await
+        .expect(200)
+        .body;
+    let video = app.dir.path().join("label.y4m");
+    label_video(&png, &video);
+    // The fake camera shows the label; headless Chromium on Linux has no BarcodeDetector,
+    // so this is the page's own jsQR path.
+    let camera = vec![
+        "--use-fake-device-for-media-stream".to_string(),
+        "--use-fake-ui-for-media-stream".to_string(),
+        format!("--use-file-for-fake-video-capture={}", video.display()),
+    ];
+    let Some(browser) = Browser::start_with(true, camera).await else {
+        return;
+    };
+    browser.goto(&format!("{}/scan", app.base)).await;
+    browser.sign_in(&email).await;
+    browser.wait_for("#camera-start").await;
+    browser.click("#camera-start").await;
+    assert_eq!(browser.wait_for(".verdict strong").await, "Safe to use");
+    assert!(
+        browser.url().await.ends_with("/s/EQ-000001"),
+        "the camera opened the label's page"
+    );
+    browser.screenshot("phone-after-camera-scan").await;
 }
