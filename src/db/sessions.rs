@@ -44,3 +44,8 @@ pub fn delete(conn: &mut DbConn, token: &str) -> QueryResult<()> {
         .execute(conn)
         .map(|_| ())
 }
+
+/// Removes sessions that have expired; answers how many.
+pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
+}

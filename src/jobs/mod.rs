@@ -59,6 +59,15 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, String> {
                 Err(e) => log::error!("reminder sweep for {as_of} panicked: {e}"),
             }
             state.outbox.notify_one();
+            // Expired web sessions go once a day too.
+            let db = state.db.clone();
+            let purged = tokio::task::spawn_blocking(move || {
+                db.write(|c| Ok(crate::db::sessions::purge_expired(c, crate::service::now())?))
+            })
+            .await;
+            if let Ok(Err(e)) = purged {
+                log::warn!("cannot purge expired sessions: {e}");
+            }
         })
     })
     .map_err(|e| format!("cannot schedule the sweep: {e}"))?;

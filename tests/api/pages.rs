@@ -192,6 +192,13 @@ both_backends! {
         let r = post_form(&app, &cookie, "/logout", &[("csrf", &page_csrf(&html))]).await.expect(303);
         assert_eq!(r.location.as_deref(), Some("/login"));
         page(&app, &cookie, "/scan").await.expect(303);
+        // A session that has simply expired is purged by the daily job.
+        let (cookie, _) = sign_in(&app, &email, "/scan").await;
+        page(&app, &cookie, "/scan").await.expect(200);
+        let later = equiptrack::service::now() + chrono::TimeDelta::hours(13);
+        let purged = app.db.write(|c| Ok(equiptrack::db::sessions::purge_expired(c, later)?)).unwrap();
+        assert_eq!(purged, 1);
+        page(&app, &cookie, "/scan").await.expect(303);
     }
 
     async fn the_desk_is_for_stores_and_records_a_move_per_scan(app: TestApp) {
