@@ -56,6 +56,13 @@ both_backends! {
         assert_eq!(checked["checks_due"][1]["next_due"], "2027-01-10");
         assert_eq!(checked["next_check_due"], "2026-12-30");
         assert_eq!(checked["last_checked_at"], "2026-07-01");
+        // A check entered late, older than the last, moves no date back.
+        let late = app.post("/api/v1/items/EQ-000001/checks", &worker_token, json!({
+            "rule": "LOLER thorough examination", "outcome": "pass", "performed_at": "2026-06-01"
+        })).await.expect(200).json();
+        assert_eq!(late["checks_due"][0]["last_checked_at"], "2026-07-01");
+        assert_eq!(late["checks_due"][0]["next_due"], "2026-12-30");
+        assert_eq!(late["next_check_due"], "2026-12-30");
 
         let returned = app.post("/api/v1/items/EQ-000001/return", &worker_token, json!({"notes": "no longer needed"})).await.expect(200).json();
         assert_eq!(returned["status"], "awaiting_decontamination");
@@ -70,8 +77,8 @@ both_backends! {
         assert_eq!(clean["status"], "in_store");
         app.post("/api/v1/items/EQ-000001/condemn", &stores, json!({"reason": "end of life"})).await.expect(200);
         let history = app.get("/api/v1/items/EQ-000001/events", &app.admin).await.expect(200).json();
-        assert_eq!(actions(&history), ["received", "issued", "fitted", "check_passed", "returned", "decontaminated", "condemned"]);
-        let decon = &history["items"][5];
+        assert_eq!(actions(&history), ["received", "issued", "fitted", "check_passed", "check_passed", "returned", "decontaminated", "condemned"]);
+        let decon = &history["items"][6];
         assert_eq!(decon["from_status"], "awaiting_decontamination");
         assert_eq!(decon["to_status"], "in_store");
         assert!(decon["notes"].as_str().unwrap().contains("chlorine"));

@@ -179,24 +179,22 @@ fn plan(
                     None => said,
                 });
                 if outcome == Outcome::Pass {
+                    // A check entered late moves nothing back: the rule runs from its latest check.
                     let dues = items::dues_for(conn, &[item.id])?;
-                    let mut next: Vec<Option<NaiveDate>> = Vec::new();
-                    for r in &loaded.rules {
-                        let current = dues.iter().find(|d| d.rule_id == r.id);
-                        if r.id == rule.id {
-                            next.push(Some(next_due(performed, r.interval_days)));
-                        } else {
-                            next.push(current.and_then(|d| d.next_due));
-                        }
-                    }
-                    let last = current_last(&dues, rule.id);
+                    let latest = current_last(&dues, rule.id).map_or(performed, |l| l.max(performed));
+                    let due = next_due(latest, rule.interval_days);
                     fx.set_dues.push(CheckDue {
                         item_id: item.id,
                         rule_id: rule.id,
-                        last_checked_at: Some(last.map_or(performed, |l| l.max(performed))),
-                        next_due: Some(next_due(performed, rule.interval_days)),
+                        last_checked_at: Some(latest),
+                        next_due: Some(due),
                     });
-                    fx.changes.next_check_due = Some(next.into_iter().flatten().min());
+                    let others = loaded
+                        .rules
+                        .iter()
+                        .filter(|r| r.id != rule.id)
+                        .filter_map(|r| dues.iter().find(|d| d.rule_id == r.id).and_then(|d| d.next_due));
+                    fx.changes.next_check_due = Some(others.chain([due]).min());
                     fx.changes.last_checked_at =
                         Some(Some(item.last_checked_at.map_or(performed, |l| l.max(performed))));
                 }
