@@ -217,16 +217,6 @@ pub fn is_under_open_recall(conn: &mut DbConn, item_id: i64) -> QueryResult<bool
     .get_result(conn)
 }
 
-/// Items with an open recall against them, among `item_ids`.
-pub fn under_open_recall(conn: &mut DbConn, item_ids: &[i64]) -> QueryResult<Vec<i64>> {
-    recall_items::table
-        .filter(recall_items::item_id.eq_any(item_ids))
-        .filter(recall_items::state.eq("open"))
-        .select(recall_items::item_id)
-        .distinct()
-        .load(conn)
-}
-
 #[derive(Debug, Default, Clone)]
 pub struct ItemFilter {
     pub status: Option<String>,

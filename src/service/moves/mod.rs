@@ -37,8 +37,8 @@ pub struct Loaded {
 pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
     let item = find(conn, tag)?;
     let kind = types::get(conn, item.type_id)?;
-    let rules = types::rules_for(conn, &[kind.id])?;
-    let recalled = !items::under_open_recall(conn, &[item.id])?.is_empty();
+    let rules = types::rules_of(conn, kind.id)?;
+    let recalled = items::is_under_open_recall(conn, item.id)?;
     let state = ItemState {
         status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
         at_client: item.client_id.is_some(),
@@ -180,7 +180,7 @@ fn plan(
                 });
                 if outcome == Outcome::Pass {
                     // A check entered late moves nothing back: the rule runs from its latest check.
-                    let dues = items::dues_for(conn, &[item.id])?;
+                    let dues = items::dues_of(conn, item.id)?;
                     let latest = current_last(&dues, rule.id).map_or(performed, |l| l.max(performed));
                     let due = next_due(latest, rule.interval_days);
                     fx.set_dues.push(CheckDue {
