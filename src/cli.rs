@@ -259,12 +259,5 @@ fn backup(db: &Db, file: &Path) -> Result<(), String> {
 
 /// The error as a person at a terminal should read it, every invalid field on its own line.
 fn describe(e: &crate::error::AppError) -> String {
-    match e {
-        crate::error::AppError::Validation(errors) => errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => other.to_string(),
-    }
+    e.for_people("\n")
 }

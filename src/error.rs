@@ -65,6 +65,23 @@ impl AppError {
         Self::NotFound(what.into())
     }
 
+    /// The error as a person should read it, on a page or at a terminal: every invalid field
+    /// named (joined by `sep`), and the unexpected logged and answered with an apology.
+    pub fn for_people(&self, sep: &str) -> String {
+        match self {
+            Self::Validation(errors) => errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field.replace('_', " "), f.message))
+                .collect::<Vec<_>>()
+                .join(sep),
+            Self::Internal(cause) => {
+                log::error!("internal error: {cause}");
+                "something went wrong on our side; please try again".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+
     fn title(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "Bad request",

@@ -233,15 +233,7 @@ pub async fn desk_move(
                         .write(move |c| moves::perform(c, &actor, &t, &request, &mail))
                         .await
                         .map(|item| describe(&f.mode, &item))
-                        .map_err(|e| match e {
-                            AppError::Validation(list) => list
-                                .iter()
-                                .map(|x| format!("{}: {}", x.field.replace('_', " "), x.message))
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                            other => other.to_string(),
-                        })
-                        .map_err(|e| format!("{tag}: {e}"))
+                        .map_err(|e| format!("{tag}: {}", e.for_people("; ")))
                 }
             }
         }

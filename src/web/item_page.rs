@@ -182,14 +182,7 @@ async fn rerender(
     error: AppError,
 ) -> Result<HttpResponse, PageError> {
     let status = actix_web::ResponseError::status_code(&error);
-    let words = match &error {
-        AppError::Validation(list) => list
-            .iter()
-            .map(|f| format!("{}: {}", f.field.replace('_', " "), f.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    };
+    let words = error.for_people("; ");
     let result = assess(state, user, tag).await?;
     let banner = format!(
         "<p class=\"error\" role=\"alert\">Not recorded: {}</p>",

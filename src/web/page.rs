@@ -30,19 +30,7 @@ impl ResponseError for PageError {
                 .insert_header((LOCATION, to.as_str()))
                 .finish(),
             Self::App(e) => {
-                let detail = match e {
-                    AppError::Internal(_) => {
-                        // Logged by the API mapping; a person gets a plain apology.
-                        let _ = e.error_response();
-                        "Something went wrong on our side. Please try again.".to_string()
-                    }
-                    AppError::Validation(errors) => errors
-                        .iter()
-                        .map(|f| format!("{}: {}", f.field, f.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    other => other.to_string(),
-                };
+                let detail = e.for_people("; ");
                 let body = format!(
                     "<section class=\"panel\"><h1>{}</h1><p>{}</p><p><a class=\"button\" href=\"/scan\">Scan a label</a></p></section>",
                     title_for(self.status_code()),
