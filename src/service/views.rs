@@ -9,7 +9,6 @@ use serde::Serialize;
 use crate::db::DbConn;
 use crate::db::clients::Client;
 use crate::db::items::{self, Item};
-use crate::db::locations::Location;
 use crate::db::schema::{
     check_rules, clients, equipment_types, item_checks_due, items as items_table, locations, recall_items,
     staff,
@@ -104,15 +103,6 @@ impl ItemView {
             fitted: self.fitted_at.is_some(),
             under_open_recall: self.under_open_recall,
             requires_decontamination: self.type_.requires_decontamination,
-        }
-    }
-}
-
-impl From<&Location> for LocationRef {
-    fn from(l: &Location) -> Self {
-        Self {
-            id: l.id,
-            name: l.name.clone(),
         }
     }
 }
