@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::db::DatabaseTarget;
+use crate::web::proxies::TrustedProxies;
 
 /// Every key with its working default, compiled in so the binary runs from any folder.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
@@ -36,6 +37,9 @@ pub struct ServerSettings {
     pub data_dir: PathBuf,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed for the sign-in throttle;
+    /// empty means none (the peer address is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Clone, Deserialize)]
@@ -333,6 +337,14 @@ fn typed_like(default: &Value, raw: &str) -> Result<Value, String> {
             .parse::<i64>()
             .map(Value::Integer)
             .map_err(|_| format!("{raw:?} is not a whole number")),
+        // A list from the environment is comma-separated.
+        Value::Array(_) => Ok(Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| Value::String(v.to_string()))
+                .collect(),
+        )),
         Value::Boolean(_) => match raw.trim() {
             "true" | "1" | "yes" => Ok(Value::Boolean(true)),
             "false" | "0" | "no" => Ok(Value::Boolean(false)),
@@ -395,6 +407,11 @@ mod tests {
             ("EQUIPTRACK__MAIL__TRANSPORT", "pigeon", "mail.transport"),
             ("DATABASE_URL", "postgress://typo", "database.url"),
             ("EQUIPTRACK__SERVER__COLOUR", "red", "server.colour"),
+            (
+                "EQUIPTRACK__SERVER__TRUSTED_PROXIES",
+                "10.0.0.0/8, proxy.example",
+                "server.trusted_proxies",
+            ),
         ];
         for (name, value, key) in cases {
             let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
