@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
+use crate::db::staff::hash_token;
 use crate::db::{DbConn, login_throttle};
 use crate::error::AppError;
 
@@ -46,7 +47,8 @@ impl Attempt {
         client: &str,
         now: NaiveDateTime,
     ) -> Result<Option<Attempt>, AppError> {
-        let pair = format!("pair:{email} {client}");
+        // Hashed: the key stays short whatever was typed, and the table holds no addresses.
+        let pair = format!("pair:{}", hash_token(&format!("{email}\n{client}")));
         let taken = login_throttle::take(conn, &pair, PER_PAIR, now, now - WINDOW)?;
         Ok(taken.map(|tries| Attempt {
             pair,

@@ -1,5 +1,6 @@
 -- Wrong passwords, counted in the database so that every instance sees the same counts.
--- A key is "pair:<email> <client>" or "client:<client>"; a window starts with its first failure.
+-- A key is "pair:" and a hash of address and client, or "client:" and the client address;
+-- a window starts with its first failure.
 CREATE TABLE login_throttle (
     throttle_key TEXT PRIMARY KEY NOT NULL,
     failures INTEGER NOT NULL,
