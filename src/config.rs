@@ -381,9 +381,15 @@ mod tests {
                 ("EQUIPTRACK__SERVER__BIND", "127.0.0.1:9999"),
                 ("EQUIPTRACK__REMINDERS__LEAD_DAYS", "3"),
                 ("DATABASE_URL", "postgres://u:p@127.0.0.1/db"),
+                ("EQUIPTRACK__SERVER__TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1"),
             ]),
         )
         .unwrap();
+        let proxies = &s.server.trusted_proxies;
+        assert!(
+            proxies.contains("10.9.9.9".parse().unwrap()) && proxies.contains("192.0.2.1".parse().unwrap())
+        );
+        assert!(!proxies.contains("192.0.2.2".parse().unwrap()));
         assert_eq!(s.server.bind, "127.0.0.1:9999");
         assert_eq!(s.reminders.lead_days, 3);
         assert!(!s.database_target().is_sqlite());

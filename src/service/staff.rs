@@ -301,3 +301,34 @@ pub fn token_holder(
         })
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(active: bool, password: Option<&str>) -> Staff {
+        Staff {
+            id: 1,
+            email: "pat@test.example".into(),
+            name: "Pat".into(),
+            role: "worker".into(),
+            active,
+            password_hash: password.map(|p| hash_password(p).unwrap()),
+            created_at: now(),
+        }
+    }
+
+    #[test]
+    fn sign_in_checks_unknown_accounts_against_a_hash_made_like_the_real_ones() {
+        let dummy = PasswordHash::new(DUMMY_HASH.as_str()).expect("the dummy is a real Argon2 hash");
+        let fresh = hash_password("x").unwrap();
+        let real = PasswordHash::new(&fresh).unwrap();
+        assert_eq!((dummy.algorithm, dummy.version), (real.algorithm, real.version));
+        assert_eq!(dummy.params, real.params, "same cost, so the same time");
+        assert!(check_sign_in(None, "no account has this password").is_none());
+        assert!(check_sign_in(Some(account(true, None)), "anything at all").is_none());
+        assert!(check_sign_in(Some(account(false, Some("right one"))), "right one").is_none());
+        assert!(check_sign_in(Some(account(true, Some("right one"))), "wrong one").is_none());
+        assert!(check_sign_in(Some(account(true, Some("right one"))), "right one").is_some());
+    }
+}
