@@ -259,6 +259,7 @@ impl Settings {
         crate::domain::asset_tag::validate_prefix(&self.service.asset_tag_prefix)
             .map_err(|m| ConfigError::new("service.asset_tag_prefix", m))?;
         crate::domain::validate::email(&self.service.admin_email)
+            .and_then(|e| crate::service::staff::deliverable(&e))
             .map_err(|m| ConfigError::new("service.admin_email", m))?;
         if self.service.name.trim().is_empty() {
             return Err(ConfigError::new("service.name", "must not be empty"));
@@ -411,6 +412,11 @@ mod tests {
                 "reminders.timezone",
             ),
             ("EQUIPTRACK__MAIL__TRANSPORT", "pigeon", "mail.transport"),
+            (
+                "EQUIPTRACK__SERVICE__ADMIN_EMAIL",
+                "ad..min@example.org",
+                "service.admin_email",
+            ),
             ("DATABASE_URL", "postgress://typo", "database.url"),
             ("EQUIPTRACK__SERVER__COLOUR", "red", "server.colour"),
             (

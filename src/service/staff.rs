@@ -117,7 +117,7 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 
 /// Mail to staff is sent with lettre: an address it cannot parse is refused now rather than
 /// discovered when a message fails to send.
-fn deliverable(email: &str) -> Result<(), String> {
+pub fn deliverable(email: &str) -> Result<(), String> {
     email
         .parse::<lettre::Address>()
         .map(|_| ())
