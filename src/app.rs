@@ -11,7 +11,6 @@ use crate::config::Settings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::service::notify::MailContext;
-use crate::web::throttle::LoginThrottle;
 use tokio::sync::Notify;
 
 /// What every handler can reach.
@@ -22,8 +21,6 @@ pub struct AppState {
     pub tokens: Arc<TokenCache>,
     /// Wakes the outbox dispatcher when mail has been queued.
     pub outbox: Arc<Notify>,
-    /// Wrong passwords on the sign-in page.
-    pub throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
@@ -33,7 +30,6 @@ impl AppState {
             settings: Arc::new(settings),
             tokens: Arc::default(),
             outbox: Arc::default(),
-            throttle: Arc::default(),
         }
     }
 

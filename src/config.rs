@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::db::DatabaseTarget;
+use crate::web::proxies::TrustedProxies;
 
 /// Every key with its working default, compiled in so the binary runs from any folder.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
@@ -36,6 +37,9 @@ pub struct ServerSettings {
     pub data_dir: PathBuf,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed for the sign-in throttle;
+    /// empty means none (the peer address is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Clone, Deserialize)]
@@ -255,6 +259,7 @@ impl Settings {
         crate::domain::asset_tag::validate_prefix(&self.service.asset_tag_prefix)
             .map_err(|m| ConfigError::new("service.asset_tag_prefix", m))?;
         crate::domain::validate::email(&self.service.admin_email)
+            .and_then(|e| crate::service::staff::deliverable(&e))
             .map_err(|m| ConfigError::new("service.admin_email", m))?;
         if self.service.name.trim().is_empty() {
             return Err(ConfigError::new("service.name", "must not be empty"));
@@ -333,6 +338,14 @@ fn typed_like(default: &Value, raw: &str) -> Result<Value, String> {
             .parse::<i64>()
             .map(Value::Integer)
             .map_err(|_| format!("{raw:?} is not a whole number")),
+        // A list from the environment is comma-separated.
+        Value::Array(_) => Ok(Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| Value::String(v.to_string()))
+                .collect(),
+        )),
         Value::Boolean(_) => match raw.trim() {
             "true" | "1" | "yes" => Ok(Value::Boolean(true)),
             "false" | "0" | "no" => Ok(Value::Boolean(false)),
@@ -369,9 +382,15 @@ mod tests {
                 ("EQUIPTRACK__SERVER__BIND", "127.0.0.1:9999"),
                 ("EQUIPTRACK__REMINDERS__LEAD_DAYS", "3"),
                 ("DATABASE_URL", "postgres://u:p@127.0.0.1/db"),
+                ("EQUIPTRACK__SERVER__TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1"),
             ]),
         )
         .unwrap();
+        let proxies = &s.server.trusted_proxies;
+        assert!(
+            proxies.contains("10.9.9.9".parse().unwrap()) && proxies.contains("192.0.2.1".parse().unwrap())
+        );
+        assert!(!proxies.contains("192.0.2.2".parse().unwrap()));
         assert_eq!(s.server.bind, "127.0.0.1:9999");
         assert_eq!(s.reminders.lead_days, 3);
         assert!(!s.database_target().is_sqlite());
@@ -393,8 +412,18 @@ mod tests {
                 "reminders.timezone",
             ),
             ("EQUIPTRACK__MAIL__TRANSPORT", "pigeon", "mail.transport"),
+            (
+                "EQUIPTRACK__SERVICE__ADMIN_EMAIL",
+                "ad..min@example.org",
+                "service.admin_email",
+            ),
             ("DATABASE_URL", "postgress://typo", "database.url"),
             ("EQUIPTRACK__SERVER__COLOUR", "red", "server.colour"),
+            (
+                "EQUIPTRACK__SERVER__TRUSTED_PROXIES",
+                "10.0.0.0/8, proxy.example",
+                "server.trusted_proxies",
+            ),
         ];
         for (name, value, key) in cases {
             let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();

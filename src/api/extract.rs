@@ -7,12 +7,13 @@ use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::app::AppState;
 use crate::db::staff::hash_token;
 use crate::error::{AppError, FieldError};
-use crate::service::Actor;
-use crate::service::staff::authenticate;
+use crate::service::staff::token_holder;
+use crate::service::{Actor, now};
 
 /// Largest JSON body accepted.
 pub const JSON_LIMIT: usize = 1 << 20;
@@ -40,12 +41,12 @@ impl FromRequest for Auth {
                 return Err(AppError::Unauthorized);
             };
             let key = hash_token(&token);
-            if let Some(actor) = state.tokens.get(&key) {
+            if let Some(actor) = state.tokens.get(&key, now()) {
                 return Ok(Auth(actor));
             }
-            let actor = state.read(move |conn| authenticate(conn, &token)).await?;
-            let actor = actor.ok_or(AppError::Unauthorized)?;
-            state.tokens.put(key, actor.clone());
+            let found = state.read(move |conn| token_holder(conn, &token)).await?;
+            let (actor, expires) = found.ok_or(AppError::Unauthorized)?;
+            state.tokens.put(key, actor.clone(), expires);
             Ok(Auth(actor))
         })
     }
@@ -87,18 +88,44 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     } else {
         bytes
     };
-    let de = &mut serde_json::Deserializer::from_slice(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value: Value = serde_json::from_slice(text)
+        .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    // PostgreSQL cannot store NUL, and no person types it: refused here for every field at once.
+    if let Some(field) = nul_at(&value, String::new()) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            field,
+            "must not contain a NUL character",
+        )]));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let field = if path == "." { "body".to_string() } else { path };
-                AppError::Validation(vec![FieldError::new(field, strip_position(&inner.to_string()))])
-            }
-            _ => AppError::BadRequest(format!("the body is not valid JSON: {inner}")),
-        }
+        let field = if path == "." { "body".to_string() } else { path };
+        AppError::Validation(vec![FieldError::new(
+            field,
+            strip_position(&e.into_inner().to_string()),
+        )])
     })
+}
+
+/// Where the first NUL is, named like a field error (`check_rules[0].name`).
+fn nul_at(value: &Value, path: String) -> Option<String> {
+    let named = |path: String| if path.is_empty() { "body".to_string() } else { path };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(named(path)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_at(v, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let at = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') { Some(at) } else { nul_at(v, at) }
+        }),
+        _ => None,
+    }
 }
 
 fn strip_position(message: &str) -> String {

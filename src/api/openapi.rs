@@ -14,7 +14,7 @@ use super::{catalogue, clients, health, items, labels, moves, notifications, rec
         health::healthz,
         catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
-        staff::list_staff, staff::create_staff, staff::patch_staff,
+        staff::list_staff, staff::create_staff, staff::patch_staff, staff::rotate_token,
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn,

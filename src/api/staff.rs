@@ -7,12 +7,13 @@ use super::parse_id;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::service::pages::{PageQuery, Paged};
-use crate::service::staff::{self, CreateStaff, PatchStaff, StaffView};
+use crate::service::staff::{self, CreateStaff, PatchStaff, RotateToken, StaffView};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/staff", web::get().to(list_staff))
         .route("/staff", web::post().to(create_staff))
-        .route("/staff/{id}", web::patch().to(patch_staff));
+        .route("/staff/{id}", web::patch().to(patch_staff))
+        .route("/staff/{id}/tokens", web::post().to(rotate_token));
 }
 
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(PageQuery),
@@ -55,4 +56,29 @@ pub async fn patch_staff(
     // A role or active flag may have changed: signed-in staff are looked up afresh.
     state.tokens.clear();
     Ok(HttpResponse::Ok().json(body))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/{id}/tokens", tag = "staff", params(("id" = i64, Path)), request_body = RotateToken,
+    responses((status = 201, body = StaffView, description = "A new API token, shown once; the account's old token has ended"),
+              (status = 400, description = "The body is not JSON"),
+              (status = 401, description = "No valid token"),
+              (status = 403, description = "Not admin, and not the person's own account"),
+              (status = 404, description = "No such staff member"),
+              (status = 409, description = "The account is deactivated"),
+              (status = 413, description = "The body is too large"),
+              (status = 422, description = "Invalid fields, or `expires_at` not in the future")),
+    security(("bearer" = [])))]
+pub async fn rotate_token(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    JsonBody(req): JsonBody<RotateToken>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id, "staff member")?;
+    let body = state
+        .write(move |c| staff::rotate_token(c, &actor, id, &req))
+        .await?;
+    // The old token must stop working at once, cached or not.
+    state.tokens.clear();
+    Ok(HttpResponse::Created().json(body))
 }

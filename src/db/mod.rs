@@ -7,6 +7,7 @@ pub mod events;
 pub mod items;
 pub mod lease;
 pub mod locations;
+pub mod login_throttle;
 pub mod notifications;
 pub mod recalls;
 pub mod schema;

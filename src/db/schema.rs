@@ -18,6 +18,7 @@ diesel::table! {
         staff_id -> BigInt,
         token_hash -> Text,
         created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -235,3 +236,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     sessions,
 );
+
+diesel::table! {
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        window_start -> Timestamp,
+    }
+}

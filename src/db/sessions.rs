@@ -45,6 +45,11 @@ pub fn delete(conn: &mut DbConn, token: &str) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Ends every session of a staff member.
+pub fn end_for_staff(conn: &mut DbConn, staff_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::staff_id.eq(staff_id))).execute(conn)
+}
+
 /// Removes sessions that have expired; answers how many.
 pub fn purge_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)

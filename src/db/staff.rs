@@ -93,7 +93,12 @@ pub fn count_active_admins(conn: &mut DbConn) -> QueryResult<i64> {
 
 /// Tokens are 32 random bytes shown once; only their SHA-256 is kept, so a copy of the
 /// database does not hand out access.
-pub fn issue_token(conn: &mut DbConn, staff_id: i64, now: NaiveDateTime) -> QueryResult<String> {
+pub fn issue_token(
+    conn: &mut DbConn,
+    staff_id: i64,
+    now: NaiveDateTime,
+    expires: Option<NaiveDateTime>,
+) -> QueryResult<String> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = format!("et_{}", hex::encode(bytes));
@@ -102,19 +107,35 @@ pub fn issue_token(conn: &mut DbConn, staff_id: i64, now: NaiveDateTime) -> Quer
             api_tokens::staff_id.eq(staff_id),
             api_tokens::token_hash.eq(hash_token(&token)),
             api_tokens::created_at.eq(now),
+            api_tokens::expires_at.eq(expires),
         ))
         .execute(conn)?;
     Ok(token)
 }
 
-pub fn by_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<Staff>> {
+/// The active staff member behind a token that has not ended, and when it ends.
+pub fn by_token(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(Staff, Option<NaiveDateTime>)>> {
     api_tokens::table
         .inner_join(staff::table)
         .filter(api_tokens::token_hash.eq(hash_token(token)))
+        .filter(
+            api_tokens::expires_at
+                .is_null()
+                .or(api_tokens::expires_at.gt(now)),
+        )
         .filter(staff::active.eq(true))
-        .select(Staff::as_select())
+        .select((Staff::as_select(), api_tokens::expires_at))
         .first(conn)
         .optional()
+}
+
+/// Ends every API token of a staff member.
+pub fn end_tokens(conn: &mut DbConn, staff_id: i64) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.filter(api_tokens::staff_id.eq(staff_id))).execute(conn)
 }
 
 pub fn hash_token(token: &str) -> String {

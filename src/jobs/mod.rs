@@ -59,14 +59,18 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, String> {
                 Err(e) => log::error!("reminder sweep for {as_of} panicked: {e}"),
             }
             state.outbox.notify_one();
-            // Expired web sessions go once a day too.
+            // Expired web sessions and old sign-in counts go once a day too.
             let db = state.db.clone();
             let purged = tokio::task::spawn_blocking(move || {
-                db.write(|c| Ok(crate::db::sessions::purge_expired(c, crate::service::now())?))
+                db.write(|c| {
+                    let now = crate::service::now();
+                    crate::web::throttle::purge(c, now)?;
+                    Ok(crate::db::sessions::purge_expired(c, now)?)
+                })
             })
             .await;
             if let Ok(Err(e)) = purged {
-                log::warn!("cannot purge expired sessions: {e}");
+                log::warn!("cannot purge expired sessions and sign-in counts: {e}");
             }
         })
     })

@@ -2,14 +2,16 @@
 
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
-use chrono::NaiveDateTime;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::items::MAX_TEXT;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
-use crate::db::DbConn;
 use crate::db::staff::{self as rows, NewStaff, Staff, StaffChanges};
+use crate::db::{DbConn, sessions};
 use crate::domain::roles::{Action, Role};
 use crate::domain::validate::{self, Errors};
 use crate::error::AppError;
@@ -45,9 +47,21 @@ pub struct StaffView {
     pub active: bool,
     pub has_password: bool,
     pub created_at: NaiveDateTime,
-    /// The API token, shown once when the account is created.
+    /// The API token, shown once when the account is created or its token rotated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// When that token ends, if it was given an end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_expires_at: Option<DateTime<Utc>>,
+}
+
+/// A new API token for an account; the old one ends.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotateToken {
+    /// When the new token stops working (RFC 3339, in the future); absent, it lasts until
+    /// rotated again or the account is deactivated.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl From<Staff> for StaffView {
@@ -61,6 +75,7 @@ impl From<Staff> for StaffView {
             has_password: s.password_hash.is_some(),
             created_at: s.created_at,
             token: None,
+            token_expires_at: None,
         }
     }
 }
@@ -73,6 +88,23 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
 }
 
+/// A hash of nothing anyone knows, made like every stored one: sign-in verifies against it
+/// when there is no usable account, so an unknown address costs the same time as a known one.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("no account has this password").unwrap_or_default());
+
+/// The account `found` for an address if `password` is its password. The Argon2 work is the
+/// same whether or not the account exists, is active or has a password.
+pub fn check_sign_in(found: Option<Staff>, password: &str) -> Option<Staff> {
+    let usable = found.filter(|s| s.active && s.password_hash.is_some());
+    let hash = usable
+        .as_ref()
+        .and_then(|s| s.password_hash.as_deref())
+        .unwrap_or(DUMMY_HASH.as_str());
+    let matches = verify_password(hash, password);
+    usable.filter(|_| matches)
+}
+
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
@@ -81,6 +113,15 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// Mail to staff is sent with lettre: an address it cannot parse is refused now rather than
+/// discovered when a message fails to send.
+pub fn deliverable(email: &str) -> Result<(), String> {
+    email
+        .parse::<lettre::Address>()
+        .map(|_| ())
+        .map_err(|e| format!("{email:?} is not an address mail can be sent to ({e})"))
 }
 
 fn check_password(errors: &mut Errors, password: Option<&str>) -> Option<String> {
@@ -104,10 +145,12 @@ pub fn create_account(
     let mut errors = Errors::default();
     let email = match errors.required("email", Some(email), 254) {
         e if e.is_empty() => e,
-        e => validate::email(&e).unwrap_or_else(|m| {
-            errors.add("email", m);
-            String::new()
-        }),
+        e => validate::email(&e)
+            .and_then(|e| deliverable(&e).map(|()| e))
+            .unwrap_or_else(|m| {
+                errors.add("email", m);
+                String::new()
+            }),
     };
     let name = errors.required("name", Some(name), MAX_TEXT);
     let role = match errors.required("role", Some(role), 16) {
@@ -135,7 +178,7 @@ pub fn create_account(
             created_at: now,
         },
     )?;
-    let token = rows::issue_token(conn, staff.id, now)?;
+    let token = rows::issue_token(conn, staff.id, now, None)?;
     let mut view = StaffView::from(staff);
     view.token = Some(token);
     Ok(view)
@@ -195,17 +238,97 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Res
     {
         rows::update(conn, id, &changes)?;
     }
+    // A new password shuts out whoever knew the old one; a change of the active flag ends
+    // access, so that reactivating an account does not bring back a session or token.
+    let activity_changed = changes.active.is_some_and(|a| a != current.active);
+    if changes.password_hash.is_some() || activity_changed {
+        sessions::end_for_staff(conn, id)?;
+    }
+    if activity_changed {
+        rows::end_tokens(conn, id)?;
+    }
     let updated =
         rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
     Ok(updated.into())
 }
 
+/// Admins rotate anyone's token; anybody may rotate their own.
+pub fn rotate_token(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    req: &RotateToken,
+) -> Result<StaffView, AppError> {
+    if actor.id != id {
+        actor.require(Action::ManageStaff)?;
+    }
+    let staff =
+        rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
+    if !staff.active {
+        return Err(AppError::conflict(
+            "this account is deactivated; reactivate it before giving it a token",
+        ));
+    }
+    let now = now();
+    if req.expires_at.is_some_and(|at| at.naive_utc() <= now) {
+        return Err(AppError::invalid("expires_at", "must be in the future"));
+    }
+    rows::end_tokens(conn, id)?;
+    let token = rows::issue_token(conn, id, now, req.expires_at.map(|at| at.naive_utc()))?;
+    let mut view = StaffView::from(staff);
+    view.token = Some(token);
+    view.token_expires_at = req.expires_at;
+    Ok(view)
+}
+
 pub fn authenticate(conn: &mut DbConn, token: &str) -> Result<Option<Actor>, AppError> {
-    Ok(rows::by_token(conn, token)?.and_then(|s| {
-        Role::parse(&s.role).ok().map(|role| Actor {
-            id: s.id,
-            name: s.name,
-            role,
+    Ok(token_holder(conn, token)?.map(|(actor, _)| actor))
+}
+
+/// The active staff member behind an API token, and when the token ends if it does.
+pub fn token_holder(
+    conn: &mut DbConn,
+    token: &str,
+) -> Result<Option<(Actor, Option<NaiveDateTime>)>, AppError> {
+    Ok(rows::by_token(conn, token, now())?.and_then(|(s, expires)| {
+        Role::parse(&s.role).ok().map(|role| {
+            let actor = Actor {
+                id: s.id,
+                name: s.name,
+                role,
+            };
+            (actor, expires)
         })
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(active: bool, password: Option<&str>) -> Staff {
+        Staff {
+            id: 1,
+            email: "pat@test.example".into(),
+            name: "Pat".into(),
+            role: "worker".into(),
+            active,
+            password_hash: password.map(|p| hash_password(p).unwrap()),
+            created_at: now(),
+        }
+    }
+
+    #[test]
+    fn sign_in_checks_unknown_accounts_against_a_hash_made_like_the_real_ones() {
+        let dummy = PasswordHash::new(DUMMY_HASH.as_str()).expect("the dummy is a real Argon2 hash");
+        let fresh = hash_password("x").unwrap();
+        let real = PasswordHash::new(&fresh).unwrap();
+        assert_eq!((dummy.algorithm, dummy.version), (real.algorithm, real.version));
+        assert_eq!(dummy.params, real.params, "same cost, so the same time");
+        assert!(check_sign_in(None, "no account has this password").is_none());
+        assert!(check_sign_in(Some(account(true, None)), "anything at all").is_none());
+        assert!(check_sign_in(Some(account(false, Some("right one"))), "right one").is_none());
+        assert!(check_sign_in(Some(account(true, Some("right one"))), "wrong one").is_none());
+        assert!(check_sign_in(Some(account(true, Some("right one"))), "right one").is_some());
+    }
 }

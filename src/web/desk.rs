@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::form::PageForm;
 use super::page::{PageError, csrf_field, html, layout};
 use super::session::{PageUser, same_secret};
 use crate::app::AppState;
@@ -195,7 +196,7 @@ pub async fn desk(
 pub async fn desk_move(
     state: web::Data<AppState>,
     user: PageUser,
-    form: web::Form<DeskMove>,
+    form: PageForm<DeskMove>,
 ) -> Result<HttpResponse, PageError> {
     require_stores(&user)?;
     let f = form.into_inner();

@@ -6,13 +6,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::TimeDelta;
 use serde::Deserialize;
 
+use super::form::PageForm;
 use super::page::{PageError, html, layout};
 use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, safe_next, same_secret};
+use super::throttle::Attempt;
 use crate::app::AppState;
 use crate::db::{sessions, staff};
+use crate::error::AppError;
 use crate::mail::render::escape;
 use crate::service::now;
-use crate::service::staff::verify_password;
+use crate::service::staff::check_sign_in;
 
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
@@ -68,7 +71,7 @@ pub async fn login_page(
 pub async fn login_submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    f: web::Form<LoginForm>,
+    f: PageForm<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
     let f = f.into_inner();
     let next = safe_next(f.next.as_deref());
@@ -91,32 +94,40 @@ pub async fn login_submit(
         let _ = r.add_cookie(&session::cookie(&state, LOGIN_CSRF_COOKIE, fresh, None));
         return Ok(r);
     }
-    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    if state.throttle.locked(&email, &client).is_some() {
-        return Ok(html(
+    let client = state.settings.server.trusted_proxies.client_of(&req);
+    let too_many = |csrf: &str| {
+        html(
             StatusCode::TOO_MANY_REQUESTS,
             &form(
-                &f.csrf,
+                csrf,
                 &next,
                 &email,
                 Some("Too many wrong passwords. Please wait 15 minutes and try again."),
             ),
-        ));
-    }
-    let (candidate, password) = (email.clone(), f.password);
-    let staff = state
-        .read(move |c| {
-            let found = staff::by_email(c, &candidate)?.filter(|s| s.active);
-            Ok(found.filter(|s| {
-                s.password_hash
-                    .as_deref()
-                    .is_some_and(|h| verify_password(h, &password))
-            }))
-        })
+        )
+    };
+    // The try is counted before the password is checked, so a burst cannot outrun the limit.
+    let (who, from) = (email.clone(), client.clone());
+    let attempt = state
+        .write(move |c| Attempt::reserve(c, &who, &from, now()))
         .await?;
+    let Some(attempt) = attempt else {
+        return Ok(too_many(&f.csrf));
+    };
+    let candidate = email.clone();
+    let found = state.read(move |c| Ok(staff::by_email(c, &candidate)?)).await?;
+    let password = f.password;
+    // Argon2 is slow on purpose: off the async workers, and without holding a connection.
+    let staff = web::block(move || check_sign_in(found, &password))
+        .await
+        .map_err(AppError::from)?;
     let Some(staff) = staff else {
+        let failure = state.write(move |c| attempt.failed(c, now())).await?;
         // Each wrong password waits a little longer before it is answered.
-        actix_web::rt::time::sleep(state.throttle.failed(&email, &client)).await;
+        actix_web::rt::time::sleep(failure.delay).await;
+        if failure.refused {
+            return Ok(too_many(&f.csrf));
+        }
         return Ok(html(
             StatusCode::UNAUTHORIZED,
             &form(
@@ -127,11 +138,11 @@ pub async fn login_submit(
             ),
         ));
     };
-    state.throttle.succeeded(&email);
     let (token, csrf) = (session::random_token(), session::random_token());
     let (stored, staff_id) = (token.clone(), staff.id);
     state
         .write(move |c| {
+            attempt.succeeded(c)?;
             let now = now();
             Ok(sessions::create(
                 c,
@@ -164,7 +175,7 @@ pub struct LogoutForm {
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    f: web::Form<LogoutForm>,
+    f: PageForm<LogoutForm>,
 ) -> Result<HttpResponse, PageError> {
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
         let probe = token.clone();

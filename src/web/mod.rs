@@ -2,9 +2,11 @@
 //! desk. Server-rendered HTML with its CSS and scripts embedded in the binary: no build step.
 
 pub mod desk;
+pub mod form;
 pub mod item_page;
 pub mod login;
 pub mod page;
+pub mod proxies;
 pub mod scan_page;
 pub mod session;
 pub mod throttle;
@@ -12,23 +14,13 @@ pub mod throttle;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
-use crate::error::AppError;
-
 const CSS: &str = include_str!("../../assets/web/app.css");
 const SCAN_JS: &str = include_str!("../../assets/web/scan.js");
 /// jsQR 1.4.0 (Apache-2.0, assets/web/LICENSE-jsQR.txt), for browsers without BarcodeDetector.
 const JSQR_JS: &str = include_str!("../../assets/web/jsQR.js");
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::FormConfig::default()
-            .limit(64 * 1024)
-            .error_handler(|err, _| {
-                page::PageError::App(AppError::BadRequest(format!("the form could not be read: {err}")))
-                    .into()
-            }),
-    )
-    .route(
+    cfg.route(
         "/",
         web::get().to(|| async {
             HttpResponse::SeeOther()

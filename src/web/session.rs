@@ -65,11 +65,22 @@ impl PageUser {
 /// Where sign-in should return to: only a path on this site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => {
-            n.to_string()
-        }
+        Some(n) if is_local_path(n) => n.to_string(),
         _ => "/scan".to_string(),
     }
+}
+
+/// One `/` not followed by `/` or `\` (browsers read either as the start of another host),
+/// and printable ASCII only: browsers drop tabs and newlines before reading a URL (so
+/// `/<tab>/evil.example` is `//evil.example`), and a header cannot carry them. The pages' own
+/// links back are percent-encoded, so nothing genuine is lost.
+fn is_local_path(next: &str) -> bool {
+    let mut chars = next.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !next.contains('\\')
+        && next.len() < 500
+        && next.bytes().all(|b| b.is_ascii_graphic())
 }
 
 impl FromRequest for PageUser {

@@ -1,59 +1,86 @@
-//! Slows down and limits wrong passwords, per address and per client, so a password cannot
-//! be guessed at speed. In memory: each instance keeps its own count.
+//! Slows down and limits wrong passwords so a password cannot be guessed at speed, without
+//! letting anyone lock others out. The counts live in the database, so every instance shares
+//! them, and there are two:
+//!
+//! - per account and client: each try is counted *before* the password is verified, so a
+//!   parallel burst gets no more guesses than the limit; each failure is answered later than
+//!   the one before, and the limit locks that pair for the window. The right password clears it.
+//! - per client: past its cap a wrong password is refused outright, but the right password for
+//!   a known account still passes, so failures from one shared address (a proxy, invented
+//!   accounts) cannot lock out someone who has not been failing.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Failures allowed in one window before sign-in is refused for the rest of it.
-pub const PER_ADDRESS: u32 = 5;
-pub const PER_CLIENT: u32 = 20;
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+use chrono::{NaiveDateTime, TimeDelta};
 
-#[derive(Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+use crate::db::staff::hash_token;
+use crate::db::{DbConn, login_throttle};
+use crate::error::AppError;
+
+/// Tries one account may have from one client in a window.
+pub const PER_PAIR: i32 = 5;
+/// Failures one client may have in a window before wrong passwords are refused outright.
+pub const PER_CLIENT: i32 = 20;
+pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
+
+/// One reserved try of an address from a client.
+pub struct Attempt {
+    pair: String,
+    client: String,
+    /// Tries of this pair in the window, this one included.
+    tries: i32,
 }
 
-impl LoginThrottle {
-    fn count(&self, key: &str) -> u32 {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key)
-            .filter(|(_, since)| since.elapsed() < WINDOW)
-            .map_or(0, |(n, _)| *n)
+/// How a wrong password is answered.
+pub struct Failure {
+    /// Held back this long before the answer.
+    pub delay: Duration,
+    /// The client is over its cap: answered as "too many" rather than "do not match".
+    pub refused: bool,
+}
+
+impl Attempt {
+    /// Takes one try for `email` from `client`; `None` when that pair has used them all.
+    pub fn reserve(
+        conn: &mut DbConn,
+        email: &str,
+        client: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<Attempt>, AppError> {
+        // Hashed: the key stays short whatever was typed, and the table holds no addresses.
+        let pair = format!("pair:{}", hash_token(&format!("{email}\n{client}")));
+        let taken = login_throttle::take(conn, &pair, PER_PAIR, now, now - WINDOW)?;
+        Ok(taken.map(|tries| Attempt {
+            pair,
+            client: format!("client:{client}"),
+            tries,
+        }))
     }
 
-    /// How long until this address and client may try again, if they are locked out.
-    pub fn locked(&self, email: &str, client: &str) -> Option<Duration> {
-        let over = self.count(&format!("a:{email}")) >= PER_ADDRESS
-            || self.count(&format!("c:{client}")) >= PER_CLIENT;
-        over.then_some(WINDOW)
+    /// The password matched: the pair starts afresh.
+    pub fn succeeded(self, conn: &mut DbConn) -> Result<(), AppError> {
+        Ok(login_throttle::clear(conn, &self.pair)?)
     }
 
-    /// Records a failure; answers how long to hold the answer back (longer each time).
-    pub fn failed(&self, email: &str, client: &str) -> Duration {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
-        }
-        let mut worst = 0;
-        for key in [format!("a:{email}"), format!("c:{client}")] {
-            let entry = map.entry(key).or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-            worst = worst.max(entry.0);
-        }
-        Duration::from_millis((250 * u64::from(worst)).min(2000))
+    /// The password did not match: the try stays counted and the client's failure is added.
+    pub fn failed(self, conn: &mut DbConn, now: NaiveDateTime) -> Result<Failure, AppError> {
+        let client =
+            login_throttle::take(conn, &self.client, i32::MAX, now, now - WINDOW)?.unwrap_or(i32::MAX);
+        Ok(Failure {
+            delay: delay_after(self.tries),
+            refused: client > PER_CLIENT,
+        })
     }
+}
 
-    pub fn succeeded(&self, email: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&format!("a:{email}"));
-    }
+/// The wait before answering the `n`th wrong password of a pair: longer each time, at most 2 s.
+pub fn delay_after(n: i32) -> Duration {
+    Duration::from_millis((250 * u64::try_from(n.max(1)).unwrap_or(1)).min(2000))
+}
+
+/// Forgets windows that have passed (from the daily sweep).
+pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppError> {
+    Ok(login_throttle::purge_stale(conn, now - WINDOW)?)
 }
 
 #[cfg(test)]
@@ -61,17 +88,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_address_is_locked_after_five_failures_and_each_failure_waits_longer() {
-        let t = LoginThrottle::default();
-        assert!(t.locked("a@x.org", "1.2.3.4").is_none());
-        let waits: Vec<Duration> = (0..5).map(|_| t.failed("a@x.org", "1.2.3.4")).collect();
-        assert!(waits.windows(2).all(|w| w[0] < w[1]));
-        assert!(
-            t.locked("a@x.org", "5.6.7.8").is_some(),
-            "locked for that address from anywhere"
-        );
-        assert!(t.locked("b@x.org", "5.6.7.8").is_none());
-        t.succeeded("a@x.org");
-        assert!(t.locked("a@x.org", "5.6.7.8").is_none());
+    fn each_failure_waits_longer_up_to_two_seconds() {
+        let waits: Vec<Duration> = (1..=PER_PAIR).map(delay_after).collect();
+        assert!(waits.windows(2).all(|w| w[0] < w[1]), "{waits:?}");
+        assert_eq!(delay_after(100), Duration::from_secs(2));
     }
 }

@@ -1,0 +1,2 @@
+ALTER TABLE api_tokens DROP COLUMN expires_at;
+DROP TABLE login_throttle;
