@@ -20,3 +20,5 @@ mod recalls;
 mod reminders;
 mod scan;
 mod smtp;
+mod review_desk;
+mod review_mail;
