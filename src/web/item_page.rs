@@ -6,6 +6,7 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::form::Form;
 use super::page::{PageError, csrf_field, html, layout};
 use super::session::{PageUser, same_secret};
 use crate::api::extract::Auth;
@@ -102,7 +103,7 @@ pub async fn act(
     state: web::Data<AppState>,
     user: PageUser,
     path: web::Path<(String, String)>,
-    form: web::Form<MoveForm>,
+    form: Form<MoveForm>,
 ) -> Result<HttpResponse, PageError> {
     let (tag, mv) = path.into_inner();
     let f = form.into_inner();

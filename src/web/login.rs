@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::TimeDelta;
 use serde::Deserialize;
 
+use super::form::Form;
 use super::page::{PageError, html, layout};
 use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, safe_next, same_secret};
 use crate::app::AppState;
@@ -68,7 +69,7 @@ pub async fn login_page(
 pub async fn login_submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    f: web::Form<LoginForm>,
+    f: Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
     let f = f.into_inner();
     let next = safe_next(f.next.as_deref());
@@ -164,7 +165,7 @@ pub struct LogoutForm {
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    f: web::Form<LogoutForm>,
+    f: Form<LogoutForm>,
 ) -> Result<HttpResponse, PageError> {
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
         let probe = token.clone();

@@ -2,6 +2,7 @@
 //! desk. Server-rendered HTML with its CSS and scripts embedded in the binary: no build step.
 
 pub mod desk;
+pub mod form;
 pub mod item_page;
 pub mod login;
 pub mod page;
@@ -12,7 +13,6 @@ pub mod throttle;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
-use crate::error::AppError;
 
 const CSS: &str = include_str!("../../assets/web/app.css");
 const SCAN_JS: &str = include_str!("../../assets/web/scan.js");
@@ -23,10 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
         web::FormConfig::default()
             .limit(64 * 1024)
-            .error_handler(|err, _| {
-                page::PageError::App(AppError::BadRequest(format!("the form could not be read: {err}")))
-                    .into()
-            }),
+            .error_handler(|err, _| form::unreadable(err)),
     )
     .route(
         "/",
