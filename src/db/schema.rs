@@ -234,4 +234,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     counters,
     notifications,
     sessions,
+    sweeps,
 );
+
+diesel::table! {
+    sweeps (id) {
+        id -> BigInt,
+        as_of -> Date,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        outcome -> Text,
+        due_checks -> Integer,
+        digests -> Integer,
+        queued -> Integer,
+        error -> Nullable<Text>,
+    }
+}

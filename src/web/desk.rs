@@ -297,9 +297,7 @@ pub async fn overdue(
         due_before: Some(today),
         ..Default::default()
     };
-    let found = state
-        .read(move |c| items::list(c, &filter, page, &url))
-        .await?;
+    let found = state.read(move |c| items::list(c, &filter, page, &url)).await?;
     let rows: String = found
         .items
         .iter()
@@ -332,7 +330,9 @@ fn pager(page: Page, total: i64) -> String {
     if pages == 1 {
         return String::new();
     }
-    let link = |n: i64, words: &str| format!("<a class=\"button secondary\" href=\"/desk/overdue?page={n}\">{words}</a>");
+    let link = |n: i64, words: &str| {
+        format!("<a class=\"button secondary\" href=\"/desk/overdue?page={n}\">{words}</a>")
+    };
     let previous = if page.page > 1 {
         link(page.page - 1, "Previous page")
     } else {

@@ -139,7 +139,10 @@ mod tests {
     }
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -167,7 +170,11 @@ mod tests {
     #[test]
     fn a_field_that_is_not_a_number_or_is_missing_is_refused() {
         let bad = from_fields::<Move>(&fields(&[("csrf", "x"), ("client_id", "seven")]));
-        assert!(bad.unwrap_err().to_string().contains("\"seven\" is not a whole number"));
+        assert!(
+            bad.unwrap_err()
+                .to_string()
+                .contains("\"seven\" is not a whole number")
+        );
         assert!(from_fields::<Move>(&fields(&[("client_id", "1")])).is_err());
     }
 }

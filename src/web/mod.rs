@@ -13,7 +13,6 @@ pub mod throttle;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
-
 const CSS: &str = include_str!("../../assets/web/app.css");
 const SCAN_JS: &str = include_str!("../../assets/web/scan.js");
 /// jsQR 1.4.0 (Apache-2.0, assets/web/LICENSE-jsQR.txt), for browsers without BarcodeDetector.

@@ -7,7 +7,11 @@ use crate::browser::{Browser, ENTER, PASSWORD};
 use crate::support::{Backend, TestApp};
 
 async fn status(app: &TestApp) -> serde_json::Value {
-    app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json()["status"].clone()
+    app.get("/api/v1/items/EQ-000001", &app.admin)
+        .await
+        .expect(200)
+        .json()["status"]
+        .clone()
 }
 
 #[actix_web::test]
@@ -21,9 +25,13 @@ async fn stores_take_back_and_decontaminate_at_the_desk_leaving_client_and_worke
     let worker = app.user_with_id("worker").0;
     let client = app.client_person("SC-1", "Margaret Oduya", "LS6 2AB").await;
     app.item("STAIRLIFT-STRAIGHT", json!({})).await;
-    app.post("/api/v1/items/EQ-000001/issue", &app.admin, json!({"client_id": client, "worker_id": worker}))
-        .await
-        .expect(200);
+    app.post(
+        "/api/v1/items/EQ-000001/issue",
+        &app.admin,
+        json!({"client_id": client, "worker_id": worker}),
+    )
+    .await
+    .expect(200);
     app.post("/api/v1/items/EQ-000001/fit", &app.admin, json!({}))
         .await
         .expect(200);
@@ -34,7 +42,9 @@ async fn stores_take_back_and_decontaminate_at_the_desk_leaving_client_and_worke
     // The selects stay on "—": the page sends them as empty fields.
     browser.click("#mode option[value='return']").await;
     browser.type_into("#code", "EQ-000001").await;
-    browser.click("form[action='/desk/move'] button[type=submit]").await;
+    browser
+        .click("form[action='/desk/move'] button[type=submit]")
+        .await;
     browser.wait_for_text(".done", "Took back EQ-000001").await;
     assert_eq!(status(&app).await, "awaiting_decontamination");
 

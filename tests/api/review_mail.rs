@@ -16,19 +16,27 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-/// One frame in a home, its check 35 days overdue, with a worker: answers the worker's email.
+/// One frame in a home, its check 3 days overdue (not yet escalated to stores), with a worker: answers the worker's email.
 async fn one_overdue_round(app: &TestApp) -> String {
     app.frame_type().await;
     let (worker, _, email) = app.staff("worker");
     let client = app.client_person("SC-1", "Margaret Oduya", "LS6 2AB").await;
     app.item("FRAME-WALKING", json!({})).await;
-    app.post("/api/v1/items/EQ-000001/issue", &app.admin, json!({"client_id": client, "worker_id": worker}))
-        .await
-        .expect(200);
-    let fitted = today().checked_sub_days(Days::new(400)).unwrap();
-    app.post("/api/v1/items/EQ-000001/fit", &app.admin, json!({"fitted_at": fitted.to_string()}))
-        .await
-        .expect(200);
+    app.post(
+        "/api/v1/items/EQ-000001/issue",
+        &app.admin,
+        json!({"client_id": client, "worker_id": worker}),
+    )
+    .await
+    .expect(200);
+    let fitted = today().checked_sub_days(Days::new(368)).unwrap();
+    app.post(
+        "/api/v1/items/EQ-000001/fit",
+        &app.admin,
+        json!({"fitted_at": fitted.to_string()}),
+    )
+    .await
+    .expect(200);
     email
 }
 
@@ -56,7 +64,10 @@ async fn sweeps_until(app: &TestApp, what: &str, done: impl Fn(&Value) -> bool) 
         if done(&record) {
             return record;
         }
-        assert!(started.elapsed() < Duration::from_secs(40), "no {what} in time: {record}");
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "no {what} in time: {record}"
+        );
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -88,12 +99,21 @@ fn failed_message(app: &TestApp, kind: &str, recipient: &str, text: &str, error:
 }
 
 async fn status_of(app: &TestApp) -> Value {
-    app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json()["status"].clone()
+    app.get("/api/v1/items/EQ-000001", &app.admin)
+        .await
+        .expect(200)
+        .json()["status"]
+        .clone()
 }
 
 async fn retry(app: &TestApp, id: &str, token: &str) -> crate::support::Reply {
-    app.request("POST", &format!("/api/v1/notifications/{id}/retry"), Some(token), None)
-        .await
+    app.request(
+        "POST",
+        &format!("/api/v1/notifications/{id}/retry"),
+        Some(token),
+        None,
+    )
+    .await
 }
 
 /// Fills the register with `n` items whose check is overdue, with SQL: the page, not the
@@ -149,19 +169,20 @@ both_backends! {
 
     async fn each_sweep_is_recorded_newest_first_and_shown_by_reminders_run(app: TestApp) {
         one_overdue_round(&app).await;
-        let first = cli(&app).args(["reminders", "run", "--as-of", "2026-07-20"]).output().unwrap();
+        let (day, next) = (today().to_string(), today().succ_opt().unwrap().to_string());
+        let first = cli(&app).args(["reminders", "run", "--as-of", &day]).output().unwrap();
         assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-        let second = cli(&app).args(["reminders", "run", "--as-of", "2026-07-21"]).output().unwrap();
+        let second = cli(&app).args(["reminders", "run", "--as-of", &next]).output().unwrap();
         let said = String::from_utf8_lossy(&second.stdout);
         let record = sweeps(&app).await;
         assert_eq!(record["total"], 2);
         let newest = &record["items"][0];
-        assert_eq!(newest["as_of"], "2026-07-21");
+        assert_eq!(newest["as_of"], next);
         assert_eq!(newest["outcome"], "ok");
         assert_eq!((newest["digests"].as_i64(), newest["queued"].as_i64()), (Some(1), Some(1)));
         assert!(said.contains(&format!("recorded as sweep {}: ok", newest["id"])), "{said}");
         let paged = app.get("/api/v1/sweeps?page=2&per_page=1", &app.admin).await.expect(200).json();
-        assert_eq!(paged["items"][0]["as_of"], "2026-07-20");
+        assert_eq!(paged["items"][0]["as_of"], day);
         assert_eq!(paged["total"], 2);
         app.get("/api/v1/sweeps", &app.user("stores")).await.expect(200);
         app.get("/api/v1/sweeps", &app.user("worker")).await.expect(403);
