@@ -135,7 +135,7 @@ both_backends! {
         let _jobs = start_jobs(&app).await;
         let mail = app.smtp.wait_for(1, 15).await;
         assert_eq!(mail.len(), 1, "today's digest went out without waiting for tomorrow");
-        assert_eq!(mail[0].to, [worker.clone()]);
+        assert_eq!(mail[0].to, [worker.as_str()]);
         let record = sweeps_until(&app, "finished sweep", |r| r["items"][0]["outcome"] == "ok").await;
         assert_eq!(record["total"], 1);
         let sweep = &record["items"][0];
