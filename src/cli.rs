@@ -174,6 +174,10 @@ fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<()
             ""
         }
     );
+    if let Some(id) = summary.sweep_id {
+        let outcome = if summary.skipped { "skipped" } else { "ok" };
+        println!("recorded as sweep {id}: {outcome} (GET /api/v1/sweeps lists them)");
+    }
     let dispatcher = jobs::dispatch::Dispatcher::new(db, settings)?;
     let sent = actix_web::rt::System::new()
         .block_on(dispatcher.dispatch_once())

@@ -117,6 +117,10 @@ pub struct ReminderSettings {
     pub lead_days: u32,
     /// Days overdue after which stores are told too.
     pub escalate_after_days: u32,
+    /// A failed sweep is tried again after this many seconds, doubling each time up to
+    /// `retry_max_seconds`, until it succeeds that day.
+    pub retry_base_seconds: u64,
+    pub retry_max_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -228,6 +232,7 @@ impl Settings {
             ),
             ("mail.retry_base_seconds", self.mail.retry_base_seconds),
             ("mail.max_attempts", u64::from(self.mail.max_attempts)),
+            ("reminders.retry_base_seconds", self.reminders.retry_base_seconds),
         ] {
             if value == 0 {
                 return Err(ConfigError::new(key, "must be at least 1"));
@@ -237,6 +242,12 @@ impl Settings {
             return Err(ConfigError::new(
                 "mail.retry_max_seconds",
                 "must not be below mail.retry_base_seconds",
+            ));
+        }
+        if self.reminders.retry_max_seconds < self.reminders.retry_base_seconds {
+            return Err(ConfigError::new(
+                "reminders.retry_max_seconds",
+                "must not be below reminders.retry_base_seconds",
             ));
         }
         if self.mail.transport == "smtp" && self.mail.smtp_host.trim().is_empty() {

@@ -13,6 +13,7 @@ pub mod recalls;
 pub mod reports;
 pub mod scan;
 pub mod staff;
+pub mod sweeps;
 pub mod token_cache;
 
 use actix_web::{HttpResponse, web};
@@ -35,6 +36,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(staff::routes)
             .route("/scan", web::get().to(scan::scan_code))
             .route("/notifications", web::get().to(notifications::list_notifications))
+            .route(
+                "/notifications/{id}/retry",
+                web::post().to(notifications::retry_notification),
+            )
+            .route("/sweeps", web::get().to(sweeps::list_sweeps))
             .route("/reports/overdue", web::get().to(reports::overdue))
             .configure(items::routes)
             .configure(moves::routes)

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::extract::Auth;
+use super::parse_id;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::service::notifications::{self, NotificationView};
@@ -31,5 +32,22 @@ pub async fn list_notifications(
     let body = state
         .read(move |c| notifications::list(c, &actor, status.as_deref(), page))
         .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications", params(("id" = i64, Path)),
+    responses((status = 200, body = NotificationView, description = "Queued again, attempts reset"),
+              (status = 401, description = "No valid token"), (status = 403, description = "Not admin or stores"),
+              (status = 404, description = "No such notification"),
+              (status = 409, description = "The notification is not failed")),
+    security(("bearer" = [])))]
+pub async fn retry_notification(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id, "notification")?;
+    let body = state.write(move |c| notifications::retry(c, &actor, id)).await?;
+    state.outbox.notify_one();
     Ok(HttpResponse::Ok().json(body))
 }

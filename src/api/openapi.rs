@@ -5,7 +5,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::extract::Auth;
-use super::{catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff};
+use super::{
+    catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff, sweeps,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,7 +22,7 @@ use super::{catalogue, clients, health, items, labels, moves, notifications, rec
         moves::release, moves::condemn,
         scan::scan_code, crate::web::item_page::label,
         labels::label_png, labels::label_svg, labels::labels_pdf,
-        notifications::list_notifications,
+        notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
         reports::overdue,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
     ),

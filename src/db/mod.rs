@@ -13,6 +13,7 @@ pub mod recalls;
 pub mod schema;
 pub mod sessions;
 pub mod staff;
+pub mod sweeps;
 pub mod types;
 
 use std::path::{Path, PathBuf};

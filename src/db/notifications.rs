@@ -119,6 +119,32 @@ pub fn mark_failed(
         .map(|_| ())
 }
 
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Notification>> {
+    notifications::table
+        .find(id)
+        .select(Notification::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Puts a failed row back in the queue with a fresh set of attempts; false when the row is
+/// not failed (any more).
+pub fn requeue(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let touched = diesel::update(
+        notifications::table
+            .filter(notifications::id.eq(id))
+            .filter(notifications::status.eq("failed")),
+    )
+    .set((
+        notifications::status.eq("pending"),
+        notifications::attempts.eq(0),
+        notifications::next_attempt_at.eq(now),
+        notifications::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(touched == 1)
+}
+
 pub fn list(
     conn: &mut DbConn,
     status: Option<&str>,

@@ -235,6 +235,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     counters,
     notifications,
     sessions,
+    sweeps,
 );
 
 diesel::table! {
@@ -242,5 +243,19 @@ diesel::table! {
         throttle_key -> Text,
         failures -> Integer,
         window_start -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sweeps (id) {
+        id -> BigInt,
+        as_of -> Date,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        outcome -> Text,
+        due_checks -> Integer,
+        digests -> Integer,
+        queued -> Integer,
+        error -> Nullable<Text>,
     }
 }

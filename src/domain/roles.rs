@@ -25,6 +25,10 @@ pub enum Action {
     ManageItems,
     ManageRecalls,
     ViewNotifications,
+    /// Send a failed email again.
+    RetryNotifications,
+    /// The record of reminder sweeps.
+    ViewSweeps,
     Move(Move),
 }
 
@@ -66,6 +70,8 @@ impl Role {
                     | ManageItems
                     | ManageRecalls
                     | ViewNotifications
+                    | RetryNotifications
+                    | ViewSweeps
                     | Move(M::Issue | M::Return | M::Decontaminate | M::Quarantine | M::Release | M::Condemn)
             ),
             Role::Worker => matches!(action, Move(M::Fit | M::Check | M::Return | M::Quarantine)),
@@ -92,5 +98,9 @@ mod tests {
                 .all(|r| r.may(Action::Move(Move::Return)) != (*r == Role::Viewer))
         );
         assert!(!Role::Viewer.may(Action::ManageItems));
+        for mail in [Action::RetryNotifications, Action::ViewSweeps] {
+            assert!(Role::Admin.may(mail) && Role::Stores.may(mail));
+            assert!(!Role::Worker.may(mail) && !Role::Viewer.may(mail));
+        }
     }
 }

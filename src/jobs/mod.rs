@@ -2,12 +2,13 @@
 //! dispatcher. The work itself is in plain functions (`sweep::sweep`, `Dispatcher`).
 
 pub mod dispatch;
+pub mod failed_mail;
 pub mod schedule;
 pub mod sweep;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
@@ -19,64 +20,39 @@ pub fn validate_cron(schedule: &str, tz: Tz) -> Result<(), String> {
     Schedule::parse(schedule, tz).map(|_| ())
 }
 
-/// Starts the dispatcher and the sweep's schedule on the running runtime.
+/// Today's attempts at the sweep, so that a failure is retried with backoff rather than at
+/// every tick, and a success is not asked of the database again.
+#[derive(Debug, Default)]
+struct Today {
+    day: Option<NaiveDate>,
+    swept: bool,
+    failures: i32,
+    not_before: Option<DateTime<Utc>>,
+}
+
+/// Starts the dispatcher and the sweep's schedule on the running runtime. A sweep owed for
+/// today (its time has passed and no sweep for today has succeeded, here or elsewhere)
+/// starts at once, so a service started after 07:00 still sends that day's reminders.
 pub async fn start(state: &AppState) -> Result<JobScheduler, String> {
     let dispatcher = dispatch::Dispatcher::new(state.db.clone(), state.settings.clone())?;
     tokio::spawn(dispatcher.run(state.outbox.clone()));
 
     let schedule = Schedule::parse(&state.settings.reminders.schedule, state.settings.timezone())?;
-    let next = Arc::new(Mutex::new(schedule.next_after(Utc::now())));
-    log::info!(
-        "next reminder sweep: {:?}",
-        *next.lock().unwrap_or_else(|p| p.into_inner())
-    );
+    log::info!("next reminder sweep: {:?}", schedule.next_after(Utc::now()));
+    let today = Arc::new(tokio::sync::Mutex::new(Today::default()));
     let scheduler = JobScheduler::new()
         .await
         .map_err(|e| format!("cannot start the scheduler: {e}"))?;
+    tokio::spawn(tick(state.clone(), schedule.clone(), today.clone()));
     let state = state.clone();
-    // The scheduler only ticks; whether the sweep is due is asked of `schedule` in the
+    // The scheduler only ticks; whether the sweep is owed is asked of `schedule` in the
     // configured zone, so the hour holds across clock changes.
-    let tick = Job::new_async("*/10 * * * * *", move |_, _| {
-        let (state, schedule, next) = (state.clone(), schedule.clone(), next.clone());
-        Box::pin(async move {
-            let now = Utc::now();
-            let due = {
-                let mut next = next.lock().unwrap_or_else(|p| p.into_inner());
-                let due = next.is_some_and(|at| at <= now);
-                if due {
-                    *next = schedule.next_after(now);
-                }
-                due
-            };
-            if !due {
-                return;
-            }
-            let as_of = now.with_timezone(&state.settings.timezone()).date_naive();
-            let (db, settings) = (state.db.clone(), state.settings.clone());
-            match tokio::task::spawn_blocking(move || sweep::sweep(&db, &settings, as_of)).await {
-                Ok(Ok(summary)) => log::info!("reminder sweep for {as_of}: {summary:?}"),
-                Ok(Err(e)) => log::error!("reminder sweep for {as_of} failed: {e}"),
-                Err(e) => log::error!("reminder sweep for {as_of} panicked: {e}"),
-            }
-            state.outbox.notify_one();
-            // Expired web sessions and old sign-in counts go once a day too.
-            let db = state.db.clone();
-            let purged = tokio::task::spawn_blocking(move || {
-                db.write(|c| {
-                    let now = crate::service::now();
-                    crate::web::throttle::purge(c, now)?;
-                    Ok(crate::db::sessions::purge_expired(c, now)?)
-                })
-            })
-            .await;
-            if let Ok(Err(e)) = purged {
-                log::warn!("cannot purge expired sessions and sign-in counts: {e}");
-            }
-        })
+    let job = Job::new_async("*/10 * * * * *", move |_, _| {
+        Box::pin(tick(state.clone(), schedule.clone(), today.clone()))
     })
     .map_err(|e| format!("cannot schedule the sweep: {e}"))?;
     scheduler
-        .add(tick)
+        .add(job)
         .await
         .map_err(|e| format!("cannot schedule the sweep: {e}"))?;
     scheduler
@@ -84,4 +60,83 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, String> {
         .await
         .map_err(|e| format!("cannot start the scheduler: {e}"))?;
     Ok(scheduler)
+}
+
+/// One look at the clock: sweeps when today's sweep is owed and not backing off.
+async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex<Today>>) {
+    // A sweep still running from an earlier tick holds the lock: this tick has nothing to do.
+    let Ok(mut today) = today.try_lock() else {
+        return;
+    };
+    let now = Utc::now();
+    let Some(day) = schedule.owed_today(now) else {
+        return;
+    };
+    if today.day != Some(day) {
+        *today = Today {
+            day: Some(day),
+            ..Today::default()
+        };
+    }
+    if today.swept || today.not_before.is_some_and(|at| now < at) {
+        return;
+    }
+    let (db, settings) = (state.db.clone(), state.settings.clone());
+    let outcome = tokio::task::spawn_blocking(move || {
+        if db.read(|c| Ok(crate::db::sweeps::succeeded(c, day)?))? {
+            return Ok(None);
+        }
+        sweep::sweep(&db, &settings, day).map(Some)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(crate::error::AppError::Internal(format!(
+            "the sweep panicked: {e}"
+        )))
+    });
+    let failed = match outcome {
+        Ok(None) => false,
+        Ok(Some(summary)) if summary.skipped => {
+            // Another instance is sweeping; look again later in case it fails.
+            log::info!("reminder sweep for {day}: another instance holds it");
+            true
+        }
+        Ok(Some(summary)) => {
+            log::info!("reminder sweep for {day}: {summary:?}");
+            state.outbox.notify_one();
+            purge_sessions(&state).await;
+            false
+        }
+        Err(e) => {
+            log::error!(
+                "reminder sweep for {day} failed (attempt {}): {e}",
+                today.failures + 1
+            );
+            true
+        }
+    };
+    if failed {
+        today.failures += 1;
+        let r = &state.settings.reminders;
+        let delay = dispatch::backoff(today.failures, r.retry_base_seconds, r.retry_max_seconds);
+        today.not_before = Some(Utc::now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1)));
+    } else {
+        today.swept = true;
+    }
+}
+
+/// Expired web sessions and old sign-in counts go once a day, with the sweep.
+async fn purge_sessions(state: &AppState) {
+    let db = state.db.clone();
+    let purged = tokio::task::spawn_blocking(move || {
+        db.write(|c| {
+            let now = crate::service::now();
+            crate::web::throttle::purge(c, now)?;
+            Ok(crate::db::sessions::purge_expired(c, now)?)
+        })
+    })
+    .await;
+    if let Ok(Err(e)) = purged {
+        log::warn!("cannot purge expired sessions and sign-in counts: {e}");
+    }
 }

@@ -3,7 +3,7 @@
 //! Here the scheduler only ticks; each tick asks croner, in the configured zone, whether the
 //! schedule has come round since the last run.
 
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
@@ -37,6 +37,20 @@ impl Schedule {
             .ok()
             .map(|t| t.with_timezone(&Utc))
     }
+
+    /// Today's date in the zone once today's first run has come, so that a sweep missed
+    /// or failed earlier today is still owed; `None` before that time.
+    pub fn owed_today(&self, now: DateTime<Utc>) -> Option<NaiveDate> {
+        let today = now.with_timezone(&self.tz).date_naive();
+        let midnight = today.and_hms_opt(0, 0, 0)?.and_local_timezone(self.tz);
+        // A zone whose clocks jump at midnight starts the day at the later instant.
+        let start = midnight
+            .earliest()
+            .or_else(|| midnight.latest())?
+            .with_timezone(&Utc);
+        let first = self.next_after(start - TimeDelta::seconds(1))?;
+        (first <= now && first.with_timezone(&self.tz).date_naive() == today).then_some(today)
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +72,19 @@ mod tests {
         assert_eq!(s.next_after(utc(2027, 3, 28, 6)), Some(utc(2027, 3, 29, 6)));
         // Clocks go back at 01:00 UTC on Sun 31 Oct 2027: 07:00 GMT is 07:00 UTC again.
         assert_eq!(s.next_after(utc(2027, 10, 30, 6)), Some(utc(2027, 10, 31, 7)));
+    }
+
+    #[test]
+    fn todays_sweep_is_owed_from_its_time_until_midnight() {
+        let s = Schedule::parse("0 0 7 * * *", chrono_tz::Europe::London).unwrap();
+        let at = |h, m| Utc.with_ymd_and_hms(2027, 7, 14, h, m, 0).unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 7, 14);
+        // BST: 07:00 London is 06:00 UTC.
+        assert_eq!(s.owed_today(at(5, 59)), None);
+        assert_eq!(s.owed_today(at(6, 0)), day);
+        assert_eq!(s.owed_today(at(22, 59)), day);
+        // 23:00 UTC is already the 15th in London, before its 07:00.
+        assert_eq!(s.owed_today(at(23, 0)), None);
     }
 
     #[test]

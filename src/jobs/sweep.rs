@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
+use super::failed_mail;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::db::due::{self, DueRow};
 use crate::db::lease::Lease;
+use crate::db::sweeps::{self, Finished};
 use crate::domain::checks::days_overdue;
 use crate::error::AppError;
 use crate::mail::render::{self, DueLine, Rendered, Section, uk_date};
-use crate::service::notify;
+use crate::service::{notify, now};
 
 /// Fixed key of the advisory lock that lets one instance sweep at a time.
 const SWEEP_LEASE: i64 = 0x6571_7377_6565;
@@ -27,12 +29,14 @@ pub struct SweepSummary {
     pub as_of: Option<NaiveDate>,
     /// Checks overdue or due within the lead time.
     pub due_checks: usize,
-    /// Digests this sweep found to send.
+    /// Digests this sweep found to send (the failed-mail list for stores among them).
     pub digests: usize,
     /// Of those, newly queued (the rest were queued by an earlier run that day).
     pub queued: usize,
     /// True when another instance held the sweep and this one did nothing.
     pub skipped: bool,
+    /// Its row in the record of sweeps.
+    pub sweep_id: Option<i64>,
 }
 
 /// One email the sweep owes.
@@ -43,25 +47,55 @@ pub struct Planned {
     pub mail: Rendered,
 }
 
+/// One sweep for `as_of`, recorded in `sweeps` from start to end (a sweep that dies half
+/// way stays `running`).
 pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSummary, AppError> {
+    let id = db.write(|c| Ok(sweeps::start(c, as_of, now())?))?;
+    let mut summary = SweepSummary {
+        as_of: Some(as_of),
+        sweep_id: Some(id),
+        ..Default::default()
+    };
+    let result = run(db, settings, as_of, &mut summary);
+    let error = result.as_ref().err().map(ToString::to_string);
+    let end = Finished {
+        outcome: match (&result, summary.skipped) {
+            (Err(_), _) => sweeps::FAILED,
+            (Ok(()), true) => sweeps::SKIPPED,
+            (Ok(()), false) => sweeps::OK,
+        },
+        due_checks: summary.due_checks,
+        digests: summary.digests,
+        queued: summary.queued,
+        error: error.as_deref(),
+    };
+    // What was queued stays queued whatever happens here; a lost record only means a
+    // harmless second sweep that day.
+    if let Err(e) = db.write(|c| Ok(sweeps::finish(c, id, now(), &end)?)) {
+        log::error!("cannot record the end of sweep {id}: {e}");
+    }
+    result.map(|()| summary)
+}
+
+/// The sweep itself; `summary` counts as it goes, so a failure records how far it got.
+fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummary) -> Result<(), AppError> {
     let Some(_lease) = Lease::try_take(db, SWEEP_LEASE)? else {
         log::info!("another instance is sweeping; this one stands aside");
-        return Ok(SweepSummary {
-            as_of: Some(as_of),
-            skipped: true,
-            ..Default::default()
-        });
+        summary.skipped = true;
+        return Ok(());
     };
     let horizon = as_of
         .checked_add_days(Days::new(settings.reminders.lead_days.into()))
         .unwrap_or(as_of);
-    let rows = db.read(|c| Ok(due::due_by(c, horizon)?))?;
-    let due_checks = rows.len();
-    let planned = plan(rows, as_of, settings);
+    let (rows, failed_mail) =
+        db.read(|c| Ok((due::due_by(c, horizon)?, failed_mail::plan(c, as_of, settings)?)))?;
+    summary.due_checks = rows.len();
+    let mut planned = plan(rows, as_of, settings);
+    planned.extend(failed_mail);
+    summary.digests = planned.len();
     let abort_after: Option<usize> = std::env::var(FAULT_ABORT_AFTER_DIGESTS)
         .ok()
         .and_then(|v| v.parse().ok());
-    let mut queued = 0;
     // One transaction per digest: a crash keeps what was queued, and the keys make the
     // next run skip it.
     for (n, p) in planned.iter().enumerate() {
@@ -71,20 +105,14 @@ pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSumm
             html: p.mail.html.clone(),
         };
         if db.write(|c| notify::queue(c, &p.key, p.kind, &p.recipient, mail))? {
-            queued += 1;
+            summary.queued += 1;
         }
         if abort_after == Some(n + 1) {
             log::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
             std::process::abort();
         }
     }
-    Ok(SweepSummary {
-        as_of: Some(as_of),
-        due_checks,
-        digests: planned.len(),
-        queued,
-        skipped: false,
-    })
+    Ok(())
 }
 
 struct WorkerDigest {

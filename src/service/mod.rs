@@ -12,6 +12,7 @@ pub mod recalls;
 pub mod reports;
 pub mod scan;
 pub mod staff;
+pub mod sweeps;
 pub mod views;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};

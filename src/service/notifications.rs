@@ -15,7 +15,7 @@ pub const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NotificationView {
     pub id: i64,
-    /// `digest`, `stores_digest`, `check_failed` or `recall`.
+    /// `digest`, `stores_digest`, `check_failed`, `recall` or `failed_mail`.
     pub kind: String,
     pub recipient: String,
     pub subject: String,
@@ -62,4 +62,22 @@ pub fn list(
     }
     let (rows, total) = notifications::list(conn, status, page.offset(), page.per_page)?;
     Ok(page.wrap(rows.into_iter().map(NotificationView::from).collect(), total))
+}
+
+/// Sends a failed email again: back in the queue with its attempts reset. Only a failed
+/// row can be retried; anything else is on its way or delivered already.
+pub fn retry(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<NotificationView, AppError> {
+    actor.require(Action::RetryNotifications)?;
+    let not_found = || AppError::NotFound(format!("no notification has the id {id}"));
+    let row = notifications::find(conn, id)?.ok_or_else(not_found)?;
+    if row.status != "failed" || !notifications::requeue(conn, id, super::now())? {
+        return Err(AppError::Conflict {
+            detail: format!(
+                "notification {id} is {}: only failed mail can be sent again",
+                row.status
+            ),
+            extra: Some(serde_json::json!({ "status": row.status })),
+        });
+    }
+    Ok(notifications::find(conn, id)?.ok_or_else(not_found)?.into())
 }

@@ -1,5 +1,7 @@
 //! The overdue report: every check overdue or due soon, for the office and for a spreadsheet.
 
+use std::borrow::Cow;
+
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
@@ -66,6 +68,21 @@ pub fn overdue(conn: &mut DbConn, as_of: NaiveDate, lead_days: u32) -> Result<Ov
     })
 }
 
+/// A cell a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, tab or
+/// carriage return) gets a leading `'`, so it is shown as text instead (OWASP's advice on
+/// CSV injection).
+pub fn inert(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+fn text(value: Option<&str>) -> Cow<'_, str> {
+    inert(value.unwrap_or(""))
+}
+
 /// The same report as CSV, one row per check.
 pub fn to_csv(report: &OverdueReport) -> Result<Vec<u8>, AppError> {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -87,21 +104,38 @@ pub fn to_csv(report: &OverdueReport) -> Result<Vec<u8>, AppError> {
     for e in &report.entries {
         let days = e.days_overdue.to_string();
         let due = e.due.to_string();
-        out.write_record([
-            e.asset_tag.as_str(),
-            &e.type_name,
-            &e.check,
-            &due,
-            &days,
-            &e.state,
-            e.client_name.as_deref().unwrap_or(""),
-            e.address.as_deref().unwrap_or(""),
-            e.postcode.as_deref().unwrap_or(""),
-            e.worker_name.as_deref().unwrap_or(""),
-            e.worker_email.as_deref().unwrap_or(""),
-        ])
-        .map_err(fail)?;
+        // Numbers and dates are ours and stay numbers; only the text people typed is made inert.
+        let cells: [Cow<'_, str>; 11] = [
+            text(Some(&e.asset_tag)),
+            text(Some(&e.type_name)),
+            text(Some(&e.check)),
+            due.as_str().into(),
+            days.as_str().into(),
+            text(Some(&e.state)),
+            text(e.client_name.as_deref()),
+            text(e.address.as_deref()),
+            text(e.postcode.as_deref()),
+            text(e.worker_name.as_deref()),
+            text(e.worker_email.as_deref()),
+        ];
+        out.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(fail)?;
     }
     out.into_inner()
         .map_err(|e| AppError::Internal(format!("CSV: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn cells_that_start_a_formula_are_made_text_and_others_are_left_alone() {
+        for risky in ["=1+2", "+44", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(inert(risky), format!("'{risky}"));
+        }
+        for plain in ["EQ-000001", "Margaret Oduya", "", "a=b", "'quoted"] {
+            assert_eq!(inert(plain), plain);
+        }
+    }
 }

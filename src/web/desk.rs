@@ -276,18 +276,30 @@ fn describe(mode: &str, item: &ItemView) -> String {
     }
 }
 
-pub async fn overdue(state: web::Data<AppState>, user: PageUser) -> Result<HttpResponse, PageError> {
+#[derive(Debug, Default, Deserialize)]
+pub struct OverdueQuery {
+    pub page: Option<i64>,
+}
+
+/// Rows on one page of the overdue list.
+const OVERDUE_PER_PAGE: i64 = 100;
+
+pub async fn overdue(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<OverdueQuery>,
+) -> Result<HttpResponse, PageError> {
     require_stores(&user)?;
+    let page = Page::parse(q.page, Some(OVERDUE_PER_PAGE))?;
     let today = today();
     let url = state.public_url();
     let filter = ItemFilter {
         due_before: Some(today),
         ..Default::default()
     };
-    let found = state
-        .read(move |c| items::all_matching(c, &filter, 5000, &url))
-        .await?;
+    let found = state.read(move |c| items::list(c, &filter, page, &url)).await?;
     let rows: String = found
+        .items
         .iter()
         .map(|i| {
             let due = i.next_check_due.map_or(String::new(), |d| format!("{} ({} days)", uk_date(d), (today - d).num_days()));
@@ -302,13 +314,39 @@ pub async fn overdue(state: web::Data<AppState>, user: PageUser) -> Result<HttpR
         .collect();
     let body = format!(
         "<h1>Overdue checks</h1><section class=\"panel\"><p>{} items have a check overdue.</p><table><thead><tr><th>Tag</th>\
-         <th>Type</th><th>Due</th><th>Client</th><th>Worker</th></tr></thead><tbody>{rows}</tbody></table></section>",
-        found.len()
+         <th>Type</th><th>Due</th><th>Client</th><th>Worker</th></tr></thead><tbody>{rows}</tbody></table>{pager}</section>",
+        found.total,
+        pager = pager(page, found.total),
     );
     Ok(html(
         StatusCode::OK,
         &layout("Overdue checks", Some(&user), &body),
     ))
+}
+
+/// "Page 2 of 51" with links to the pages either side.
+fn pager(page: Page, total: i64) -> String {
+    let pages = ((total + page.per_page - 1) / page.per_page).max(1);
+    if pages == 1 {
+        return String::new();
+    }
+    let link = |n: i64, words: &str| {
+        format!("<a class=\"button secondary\" href=\"/desk/overdue?page={n}\">{words}</a>")
+    };
+    let previous = if page.page > 1 {
+        link(page.page - 1, "Previous page")
+    } else {
+        String::new()
+    };
+    let next = if page.page < pages {
+        link(page.page + 1, "Next page")
+    } else {
+        String::new()
+    };
+    format!(
+        "<nav class=\"pager\" aria-label=\"Pages\"><p>Page {} of {pages}</p>{previous} {next}</nav>",
+        page.page
+    )
 }
 
 /// Any signed-in person may print labels; the session is the check.

@@ -1,13 +1,16 @@
-//! The one way pages read a posted form: a size limit, the form content type, and no NUL
+//! The one way pages read a posted form: a size limit, the form content type, no NUL
 //! anywhere (PostgreSQL cannot store it, and no person types it), all as a 400 before any
-//! handler or the sign-in throttle sees the fields.
+//! handler or the sign-in throttle sees the fields. A browser sends a select left on "—" or a
+//! blank text box as an empty field (`client_id=&worker_id=`); for a form that means "none",
+//! so an optional field that came empty is `None` rather than a number that failed to parse.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use serde::de::DeserializeOwned;
+use serde::de::value::{Error as ValueError, MapDeserializer};
+use serde::de::{DeserializeOwned, Deserializer, Error as _, IntoDeserializer, Visitor};
 
 use super::page::PageError;
 use crate::api::extract::read_body;
@@ -66,18 +69,144 @@ pub fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| AppError::BadRequest("the form could not be read: it is not UTF-8".into()))?;
     // A form body is a query string: the same decoder reads both.
-    web::Query::<T>::from_query(text)
+    let fields = web::Query::<Vec<(String, String)>>::from_query(text)
         .map(web::Query::into_inner)
-        .map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))
+        .map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))?;
+    from_fields(&fields).map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))
 }
 
 fn unreadable(why: &str) -> PageError {
     PageError::App(AppError::BadRequest(format!("the form could not be read: {why}")))
 }
 
+/// Builds `T` from a form's fields: an empty field is `None` for an `Option`, an empty
+/// string for a `String`, and numbers and flags are parsed from the text.
+pub fn from_fields<T: DeserializeOwned>(fields: &[(String, String)]) -> Result<T, ValueError> {
+    let pairs = fields.iter().map(|(k, v)| (k.as_str(), Field(v.as_str())));
+    T::deserialize(MapDeserializer::new(pairs))
+}
+
+/// One field's text.
+struct Field<'a>(&'a str);
+
+impl<'de> IntoDeserializer<'de, ValueError> for Field<'de> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+macro_rules! parsed {
+    ($($method:ident => $visit:ident as $what:literal),* $(,)?) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+                let value = self.0.trim().parse().map_err(|_| {
+                    ValueError::custom(format!("{:?} is not {}", self.0, $what))
+                })?;
+                visitor.$visit(value)
+            }
+        )*
+    };
+}
+
+impl<'de> Deserializer<'de> for Field<'de> {
+    type Error = ValueError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        if self.0.is_empty() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ValueError> {
+        visitor.visit_enum(self.0.into_deserializer())
+    }
+
+    parsed! {
+        deserialize_bool => visit_bool as "true or false",
+        deserialize_i8 => visit_i8 as "a whole number",
+        deserialize_i16 => visit_i16 as "a whole number",
+        deserialize_i32 => visit_i32 as "a whole number",
+        deserialize_i64 => visit_i64 as "a whole number",
+        deserialize_u8 => visit_u8 as "a whole number",
+        deserialize_u16 => visit_u16 as "a whole number",
+        deserialize_u32 => visit_u32 as "a whole number",
+        deserialize_u64 => visit_u64 as "a whole number",
+        deserialize_f32 => visit_f32 as "a number",
+        deserialize_f64 => visit_f64 as "a number",
+    }
+
+    serde::forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct newtype_struct seq tuple tuple_struct
+        map struct identifier ignored_any
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Move {
+        csrf: String,
+        client_id: Option<i64>,
+        worker_id: Option<i64>,
+        method: Option<String>,
+        version: Option<i64>,
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn empty_fields_are_none_and_the_rest_are_parsed() {
+        let m: Move = from_fields(&fields(&[
+            ("csrf", ""),
+            ("client_id", ""),
+            ("worker_id", "7"),
+            ("method", ""),
+            ("version", " 3 "),
+        ]))
+        .unwrap();
+        assert_eq!(
+            m,
+            Move {
+                csrf: String::new(),
+                client_id: None,
+                worker_id: Some(7),
+                method: None,
+                version: Some(3),
+            }
+        );
+    }
+
+    #[test]
+    fn a_field_that_is_not_a_number_or_is_missing_is_refused() {
+        let bad = from_fields::<Move>(&fields(&[("csrf", "x"), ("client_id", "seven")]));
+        assert!(
+            bad.unwrap_err()
+                .to_string()
+                .contains("\"seven\" is not a whole number")
+        );
+        assert!(from_fields::<Move>(&fields(&[("client_id", "1")])).is_err());
+    }
 
     #[derive(Debug, serde::Deserialize)]
     struct Login {

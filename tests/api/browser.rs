@@ -14,12 +14,12 @@ use serde_json::{Value, json};
 
 use crate::support::{Backend, TestApp};
 
-const PASSWORD: &str = "a long enough password";
+pub(crate) const PASSWORD: &str = "a long enough password";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// WebDriver's code for the Enter key, which a USB scanner sends after the tag.
-const ENTER: &str = "\u{E007}";
+pub(crate) const ENTER: &str = "\u{E007}";
 
-struct Browser {
+pub(crate) struct Browser {
     driver: Child,
     base: String,
     session: String,
@@ -67,11 +67,11 @@ fn skip(why: &str) -> Option<Browser> {
 
 impl Browser {
     /// A headless Chromium; `phone` emulates a 360-pixel-wide phone, else a desk screen.
-    async fn start(phone: bool) -> Option<Browser> {
+    pub(crate) async fn start(phone: bool) -> Option<Browser> {
         Self::start_with(phone, Vec::new()).await
     }
 
-    async fn start_with(phone: bool, extra_args: Vec<String>) -> Option<Browser> {
+    pub(crate) async fn start_with(phone: bool, extra_args: Vec<String>) -> Option<Browser> {
         let Some(driver_path) = chromedriver() else {
             return skip("chromedriver is not installed (Debian: chromium-driver)");
         };
@@ -141,13 +141,13 @@ impl Browser {
         Some(browser)
     }
 
-    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
+    pub(crate) async fn call(&self, method: &str, path: &str, body: Value) -> Value {
         self.try_call(method, path, body)
             .await
             .unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"))
     }
 
-    async fn try_call(&self, method: &str, path: &str, body: Value) -> Result<Value, String> {
+    pub(crate) async fn try_call(&self, method: &str, path: &str, body: Value) -> Result<Value, String> {
         let url = if path == "/session" {
             format!("{}{path}", self.base)
         } else {
@@ -173,7 +173,7 @@ impl Browser {
     }
 
     /// The text of the first element matching `css`, if the page shows one right now.
-    async fn try_text(&self, css: &str) -> Option<String> {
+    pub(crate) async fn try_text(&self, css: &str) -> Option<String> {
         let found = self
             .try_call(
                 "POST",
@@ -191,11 +191,11 @@ impl Browser {
         text.as_str().map(str::to_string)
     }
 
-    async fn goto(&self, url: &str) {
+    pub(crate) async fn goto(&self, url: &str) {
         self.call("POST", "/url", json!({ "url": url })).await;
     }
 
-    async fn url(&self) -> String {
+    pub(crate) async fn url(&self) -> String {
         self.call("GET", "/url", Value::Null)
             .await
             .as_str()
@@ -203,7 +203,7 @@ impl Browser {
             .to_string()
     }
 
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let found = self
             .call(
                 "POST",
@@ -217,25 +217,25 @@ impl Browser {
             .to_string()
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let el = self.find(css).await;
         self.call("POST", &format!("/element/{el}/click"), json!({}))
             .await;
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
         self.call("POST", &format!("/element/{el}/value"), json!({ "text": text }))
             .await;
     }
 
     /// Waits for the page to show `css` (pages load after a click); answers its text.
-    async fn wait_for(&self, css: &str) -> String {
+    pub(crate) async fn wait_for(&self, css: &str) -> String {
         self.wait_for_text(css, "").await
     }
 
     /// Waits until `css` shows text containing `needle` (the page after a form posts).
-    async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+    pub(crate) async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let started = Instant::now();
         loop {
             if let Some(text) = self.try_text(css).await.filter(|t| t.contains(needle)) {
@@ -250,7 +250,7 @@ impl Browser {
         }
     }
 
-    async fn screenshot(&self, name: &str) -> PathBuf {
+    pub(crate) async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.call("GET", "/screenshot", Value::Null).await;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(png.as_str().unwrap())
@@ -263,7 +263,7 @@ impl Browser {
         path
     }
 
-    async fn sign_in(&self, email: &str) {
+    pub(crate) async fn sign_in(&self, email: &str) {
         self.wait_for("#email").await;
         self.type_into("#email", email).await;
         self.type_into("#password", PASSWORD).await;

@@ -18,6 +18,8 @@ mod pages;
 mod postgres;
 mod recalls;
 mod reminders;
+mod review_desk;
+mod review_mail;
 mod review_signin;
 mod scan;
 mod smtp;

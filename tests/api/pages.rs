@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::support::{Reply, TestApp};
 
-const PASSWORD: &str = "a long enough password";
+pub(crate) const PASSWORD: &str = "a long enough password";
 
 fn cookie_value(reply: &Reply, name: &str) -> Option<String> {
     reply.cookies.iter().find_map(|c| {
@@ -39,7 +39,7 @@ fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
 }
 
 /// Signs in through the form as a client would; answers the session cookie.
-async fn sign_in(app: &TestApp, email: &str, next: &str) -> (String, Reply) {
+pub(crate) async fn sign_in(app: &TestApp, email: &str, next: &str) -> (String, Reply) {
     let page = app
         .request("GET", &format!("/login?next={next}"), None, None)
         .await
@@ -67,7 +67,7 @@ async fn sign_in(app: &TestApp, email: &str, next: &str) -> (String, Reply) {
 }
 
 /// The CSRF token a page's forms carry.
-fn page_csrf(html: &str) -> String {
+pub(crate) fn page_csrf(html: &str) -> String {
     let at = html
         .find("name=\"csrf\" value=\"")
         .expect("a form with a CSRF token")
@@ -75,11 +75,11 @@ fn page_csrf(html: &str) -> String {
     html[at..at + 64].to_string()
 }
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> Reply {
+pub(crate) async fn page(app: &TestApp, cookie: &str, path: &str) -> Reply {
     app.request_with("GET", path, &[("Cookie", cookie)], None).await
 }
 
-async fn post_form(app: &TestApp, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post_form(app: &TestApp, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
     app.request_with(
         "POST",
         path,

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::support::TestApp;
 
-const STORES: &str = "stores@test.example";
+pub(crate) const STORES: &str = "stores@test.example";
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 7, 20).unwrap()
@@ -55,7 +55,7 @@ async fn rounds(app: &TestApp) -> (String, String) {
     (wendy_email, walt_email)
 }
 
-async fn sweep(app: &TestApp, day: NaiveDate) -> equiptrack::jobs::sweep::SweepSummary {
+pub(crate) async fn sweep(app: &TestApp, day: NaiveDate) -> equiptrack::jobs::sweep::SweepSummary {
     let (db, settings) = (app.db.clone(), app.settings.clone());
     let summary = actix_web::web::block(move || equiptrack::jobs::sweep::sweep(&db, &settings, day))
         .await
@@ -65,7 +65,7 @@ async fn sweep(app: &TestApp, day: NaiveDate) -> equiptrack::jobs::sweep::SweepS
     summary
 }
 
-fn cli(app: &TestApp) -> Command {
+pub(crate) fn cli(app: &TestApp) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_equiptrack"));
     cmd.current_dir(app.dir.path())
         .env_clear()
@@ -83,7 +83,7 @@ fn cli(app: &TestApp) -> Command {
 }
 
 /// Each recipient's count of messages, after giving stragglers a moment.
-async fn settle(app: &TestApp) -> Vec<(String, usize)> {
+pub(crate) async fn settle(app: &TestApp) -> Vec<(String, usize)> {
     actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
     let mut counts: Vec<(String, usize)> = Vec::new();
     for m in app.smtp.messages() {
