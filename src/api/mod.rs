@@ -1,5 +1,6 @@
 //! HTTP handlers by resource. Each parses the request, calls one service function, answers.
 
+pub mod audit;
 pub mod catalogue;
 pub mod clients;
 pub mod extract;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(staff::routes)
             .route("/scan", web::get().to(scan::scan_code))
             .route("/notifications", web::get().to(notifications::list_notifications))
+            .route("/audit", web::get().to(audit::list_audit))
             .route("/reports/overdue", web::get().to(reports::overdue))
             .configure(items::routes)
             .configure(moves::routes)

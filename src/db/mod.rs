@@ -1,5 +1,7 @@
 //! Connections, the pool, migrations, and the queries for each table.
 
+pub mod audit;
+pub mod checks;
 pub mod clients;
 pub mod counters;
 pub mod due;
@@ -7,6 +9,7 @@ pub mod events;
 pub mod items;
 pub mod lease;
 pub mod locations;
+pub mod notes;
 pub mod notifications;
 pub mod recalls;
 pub mod schema;

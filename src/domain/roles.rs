@@ -22,6 +22,9 @@ pub enum Action {
     ManageLocations,
     ManageClients,
     EraseClients,
+    /// Everything held about one person, for a subject access request.
+    ExportClients,
+    ViewAudit,
     ManageItems,
     ManageRecalls,
     ViewNotifications,
@@ -92,5 +95,7 @@ mod tests {
                 .all(|r| r.may(Action::Move(Move::Return)) != (*r == Role::Viewer))
         );
         assert!(!Role::Viewer.may(Action::ManageItems));
+        assert!(Role::ALL.iter().all(|r| r.may(Action::ViewAudit) == (*r == Role::Admin)));
+        assert!(Role::ALL.iter().all(|r| r.may(Action::ExportClients) == (*r == Role::Admin)));
     }
 }

@@ -5,6 +5,7 @@ use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Subject};
 use super::items::MAX_TEXT;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
@@ -144,13 +145,16 @@ pub fn create_account(
 pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateStaff) -> Result<StaffView, AppError> {
     actor.require(Action::ManageStaff)?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    create_account(
+    let view = create_account(
         conn,
         &text(&req.email),
         &text(&req.name),
         &text(&req.role),
         req.password.as_deref(),
-    )
+    )?;
+    let details = serde_json::json!({ "role": view.role, "password_set": view.has_password });
+    audit::record(conn, Some(actor), "staff_created", Subject::Staff(view.id), details)?;
+    Ok(view)
 }
 
 pub fn list(conn: &mut DbConn, actor: &Actor, page: Page) -> Result<Paged<StaffView>, AppError> {
@@ -197,6 +201,7 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Res
     }
     let updated =
         rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
+    audit::staff_changed(conn, actor, &current, &updated, changes.password_hash.is_some())?;
     Ok(updated.into())
 }
 
