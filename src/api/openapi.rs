@@ -5,7 +5,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::extract::Auth;
-use super::{audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff};
+use super::{
+    audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff,
+};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -36,8 +36,11 @@ pub fn insert(conn: &mut DbConn, entry: &NewEntry) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// An entry and the name of the staff member who acted, if any.
+pub type EntryWithActor = (Entry, Option<String>);
+
 /// A page of entries, newest first, each with the name of who acted.
-pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<(Entry, Option<String>)>, i64)> {
+pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<EntryWithActor>, i64)> {
     let total = audit_log::table.count().get_result(conn)?;
     let rows = audit_log::table
         .left_join(staff::table)

@@ -95,7 +95,15 @@ mod tests {
                 .all(|r| r.may(Action::Move(Move::Return)) != (*r == Role::Viewer))
         );
         assert!(!Role::Viewer.may(Action::ManageItems));
-        assert!(Role::ALL.iter().all(|r| r.may(Action::ViewAudit) == (*r == Role::Admin)));
-        assert!(Role::ALL.iter().all(|r| r.may(Action::ExportClients) == (*r == Role::Admin)));
+        assert!(
+            Role::ALL
+                .iter()
+                .all(|r| r.may(Action::ViewAudit) == (*r == Role::Admin))
+        );
+        assert!(
+            Role::ALL
+                .iter()
+                .all(|r| r.may(Action::ExportClients) == (*r == Role::Admin))
+        );
     }
 }

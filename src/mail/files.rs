@@ -56,6 +56,9 @@ mod tests {
         let removed = remove_messages(dir.path(), &["<gone@equiptrack>".to_string()]).unwrap();
         assert_eq!(removed, 1);
         assert!(keep.exists() && !drop.exists());
-        assert_eq!(remove_messages(&dir.path().join("none"), &["<x>".into()]).unwrap(), 0);
+        assert_eq!(
+            remove_messages(&dir.path().join("none"), &["<x>".into()]).unwrap(),
+            0
+        );
     }
 }

@@ -112,11 +112,21 @@ pub fn staff_changed(
         record(conn, Some(actor), "staff_role_changed", subject, details)?;
     }
     if before.active != after.active {
-        let action = if after.active { "staff_reactivated" } else { "staff_deactivated" };
+        let action = if after.active {
+            "staff_reactivated"
+        } else {
+            "staff_deactivated"
+        };
         record(conn, Some(actor), action, subject, serde_json::json!({}))?;
     }
     if password_set {
-        record(conn, Some(actor), "staff_password_set", subject, serde_json::json!({}))?;
+        record(
+            conn,
+            Some(actor),
+            "staff_password_set",
+            subject,
+            serde_json::json!({}),
+        )?;
     }
     Ok(())
 }

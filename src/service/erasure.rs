@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use super::clients::{ClientView, find};
 use super::audit::{self, Subject};
+use super::clients::{ClientView, find};
 use super::{Actor, now};
 use crate::db::clients::{self, ClientChanges};
 use crate::db::notifications::{self, Notification};
@@ -36,7 +36,11 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
             "this client still holds equipment: collect or reassign it before erasing them",
         ));
     }
-    let mut words = vec![client.name.clone(), client.address.clone(), client.postcode.clone()];
+    let mut words = vec![
+        client.name.clone(),
+        client.address.clone(),
+        client.postcode.clone(),
+    ];
     words.extend(client.phone.clone());
     words.extend(notes::bodies_of_client(conn, id)?);
     words.extend(recalls::notes_of_client(conn, id)?);
@@ -78,7 +82,11 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
 }
 
 fn redact_message(conn: &mut DbConn, row: &Notification, words: &[String]) -> Result<(), AppError> {
-    let html_words: Vec<String> = words.iter().map(|w| escape(w).replace('\n', "<br>")).collect();
+    // The HTML part holds the same words escaped, with line breaks as they were or as <br>.
+    let html_words: Vec<String> = words
+        .iter()
+        .flat_map(|w| [escape(w).replace('\n', "<br>"), escape(w)])
+        .collect();
     notifications::redact(
         conn,
         row.id,
@@ -105,7 +113,11 @@ mod tests {
 
     #[test]
     fn a_note_quoting_a_name_goes_whole_and_other_words_stay() {
-        let words = ["Ann Lee".to_string(), "Ann Lee says it rocks".to_string(), " ".to_string()];
+        let words = [
+            "Ann Lee".to_string(),
+            "Ann Lee says it rocks".to_string(),
+            " ".to_string(),
+        ];
         assert_eq!(
             redact("Notes: Ann Lee says it rocks. At Ann Lee's home.", &words),
             "Notes: [erased]. At [erased]'s home."

@@ -320,7 +320,13 @@ pub fn patch(
     if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
         return Err(stale());
     }
-    audit::record(conn, Some(actor), "item_updated", Subject::Item(item.id), edit_details(&item, &changes))?;
+    audit::record(
+        conn,
+        Some(actor),
+        "item_updated",
+        Subject::Item(item.id),
+        edit_details(&item, &changes),
+    )?;
     events::insert(
         conn,
         &NewEvent {

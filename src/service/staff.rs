@@ -153,7 +153,13 @@ pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateStaff) -> Result<Sta
         req.password.as_deref(),
     )?;
     let details = serde_json::json!({ "role": view.role, "password_set": view.has_password });
-    audit::record(conn, Some(actor), "staff_created", Subject::Staff(view.id), details)?;
+    audit::record(
+        conn,
+        Some(actor),
+        "staff_created",
+        Subject::Staff(view.id),
+        details,
+    )?;
     Ok(view)
 }
 

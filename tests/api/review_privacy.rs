@@ -8,12 +8,20 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
+mod migration;
+
 const WORDS_OF_A: [&str; 5] = ["Winifred", "Blackwood", "Quarry Lane", "LS21 1AB", "blue pot"];
 
 async fn commode_type(app: &TestApp) {
-    app.post("/api/v1/equipment-types", &app.admin, json!({
-        "code": "COMMODE", "name": "Commode", "category": "other", "check_interval_days": 365
-    })).await.expect(201);
+    app.post(
+        "/api/v1/equipment-types",
+        &app.admin,
+        json!({
+            "code": "COMMODE", "name": "Commode", "category": "other", "check_interval_days": 365
+        }),
+    )
+    .await
+    .expect(201);
 }
 
 async fn person(app: &TestApp, reference: &str, name: &str, address: &str, postcode: &str) -> i64 {
@@ -23,7 +31,10 @@ async fn person(app: &TestApp, reference: &str, name: &str, address: &str, postc
 }
 
 async fn step(app: &TestApp, mv: &str, body: Value) -> Value {
-    app.post(&format!("/api/v1/items/EQ-000001/{mv}"), &app.admin, body).await.expect(200).json()
+    app.post(&format!("/api/v1/items/EQ-000001/{mv}"), &app.admin, body)
+        .await
+        .expect(200)
+        .json()
 }
 
 /// One commode, first with Winifred (a failed check, collected, repaired, cleaned), then with
@@ -32,17 +43,49 @@ async fn two_visits(app: &TestApp) -> (i64, i64) {
     commode_type(app).await;
     app.item("COMMODE", json!({})).await;
     let (worker, _) = app.user_with_id("worker");
-    let a = person(app, "SC-A", "Winifred Blackwood", "7 Quarry Lane, Otley", "LS21 1AB").await;
+    let a = person(
+        app,
+        "SC-A",
+        "Winifred Blackwood",
+        "7 Quarry Lane, Otley",
+        "LS21 1AB",
+    )
+    .await;
     let b = person(app, "SC-B", "Tobias Fenwick", "3 Mill Row, Ilkley", "LS29 8QE").await;
-    step(app, "issue", json!({"client_id": a, "worker_id": worker, "notes": "for Winifred's bathroom"})).await;
-    step(app, "fit", json!({"fitted_at": "2026-11-01", "notes": "Winifred keeps the key under the blue pot"})).await;
+    step(
+        app,
+        "issue",
+        json!({"client_id": a, "worker_id": worker, "notes": "for Winifred's bathroom"}),
+    )
+    .await;
+    step(
+        app,
+        "fit",
+        json!({"fitted_at": "2026-11-01", "notes": "Winifred keeps the key under the blue pot"}),
+    )
+    .await;
     step(app, "checks", json!({"outcome": "fail", "performed_at": "2026-11-02", "notes": "Winifred Blackwood says the seat wobbles"})).await;
     step(app, "return", json!({"notes": "collected from Winifred"})).await;
     step(app, "release", json!({"reason": "seat replaced"})).await;
-    step(app, "decontaminate", json!({"method": "chlorine wipe", "notes": "soiled at the blue pot house"})).await;
-    step(app, "issue", json!({"client_id": b, "worker_id": worker, "notes": "for Tobias"})).await;
+    step(
+        app,
+        "decontaminate",
+        json!({"method": "chlorine wipe", "notes": "soiled at the blue pot house"}),
+    )
+    .await;
+    step(
+        app,
+        "issue",
+        json!({"client_id": b, "worker_id": worker, "notes": "for Tobias"}),
+    )
+    .await;
     step(app, "fit", json!({"notes": "Tobias wants it by the bed"})).await;
-    step(app, "checks", json!({"outcome": "fail", "notes": "Tobias Fenwick reports a cracked leg"})).await;
+    step(
+        app,
+        "checks",
+        json!({"outcome": "fail", "notes": "Tobias Fenwick reports a cracked leg"}),
+    )
+    .await;
     (a, b)
 }
 
@@ -53,11 +96,17 @@ fn outbox_rows(app: &TestApp) -> Vec<String> {
         .read(|c| {
             Ok(notifications::table
                 .order(notifications::id)
-                .select((notifications::subject, notifications::body_text, notifications::body_html))
+                .select((
+                    notifications::subject,
+                    notifications::body_text,
+                    notifications::body_html,
+                ))
                 .load(c)?)
         })
         .unwrap();
-    rows.into_iter().map(|(s, t, h)| format!("{s}\n{t}\n{h}")).collect()
+    rows.into_iter()
+        .map(|(s, t, h)| format!("{s}\n{t}\n{h}"))
+        .collect()
 }
 
 /// Writes every outbox row as an `.eml` file through the real file transport, as a service
@@ -81,8 +130,17 @@ async fn write_eml_files(app: &TestApp) -> std::path::PathBuf {
         })
         .unwrap();
     for (key, recipient, subject, text, html) in &rows {
-        let out = Outgoing { dedup_key: key, recipient, subject, text, html };
-        mailer.send(mail::build(&settings.mail.from, &out).unwrap()).await.unwrap();
+        let out = Outgoing {
+            dedup_key: key,
+            recipient,
+            subject,
+            text,
+            html,
+        };
+        mailer
+            .send(mail::build(&settings.mail.from, &out).unwrap())
+            .await
+            .unwrap();
     }
     settings.server.data_dir.join("outbox")
 }
@@ -93,7 +151,12 @@ fn eml_texts(dir: &std::path::Path) -> Vec<String> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .map(|p| std::fs::read_to_string(p).unwrap().replace("=\r\n", "").replace("=\n", ""))
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .replace("=\r\n", "")
+                .replace("=\n", "")
+        })
         .collect()
 }
 

@@ -98,7 +98,10 @@ pub(super) fn tell_of_recall(
         &mail.service_name,
     );
     let key = format!("recall:{}:{}", recall.id, mail.stores_address.to_lowercase());
-    let clients: Vec<i64> = items.iter().filter_map(|i| i.client.as_ref().map(|c| c.id)).collect();
+    let clients: Vec<i64> = items
+        .iter()
+        .filter_map(|i| i.client.as_ref().map(|c| c.id))
+        .collect();
     notify::queue_about(conn, &key, "recall", &mail.stores_address, message, &clients)?;
     Ok(())
 }
