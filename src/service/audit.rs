@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::pages::{Page, Paged};
+use super::staff::StaffView;
 use super::{Actor, now};
 use crate::db::DbConn;
 use crate::db::audit::{self, NewEntry};
@@ -91,6 +92,12 @@ pub fn list(conn: &mut DbConn, actor: &Actor, page: Page) -> Result<Paged<AuditV
         })
         .collect();
     Ok(page.wrap(views, total))
+}
+
+/// An account was created, by an admin or (with no actor) from the command line.
+pub fn staff_created(conn: &mut DbConn, actor: Option<&Actor>, view: &StaffView) -> Result<(), AppError> {
+    let details = serde_json::json!({ "role": view.role, "password_set": view.has_password });
+    record(conn, actor, "staff_created", Subject::Staff(view.id), details)
 }
 
 /// The entries one staff change makes: each of name, role and active that changed, and a

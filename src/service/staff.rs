@@ -5,7 +5,7 @@ use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Subject};
+use super::audit;
 use super::items::MAX_TEXT;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
@@ -152,14 +152,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateStaff) -> Result<Sta
         &text(&req.role),
         req.password.as_deref(),
     )?;
-    let details = serde_json::json!({ "role": view.role, "password_set": view.has_password });
-    audit::record(
-        conn,
-        Some(actor),
-        "staff_created",
-        Subject::Staff(view.id),
-        details,
-    )?;
+    audit::staff_created(conn, Some(actor), &view)?;
     Ok(view)
 }
 

@@ -64,6 +64,10 @@ async fn two_visits(app: &TestApp) -> (i64, i64) {
         json!({"fitted_at": "2026-11-01", "notes": "Winifred keeps the key under the blue pot"}),
     )
     .await;
+    // The reminder digest a year on names her and her home.
+    let due = chrono::NaiveDate::from_ymd_opt(2027, 10, 25).unwrap();
+    let swept = equiptrack::jobs::sweep::sweep(&app.db, &app.settings, due).unwrap();
+    assert_eq!(swept.queued, 1);
     step(app, "checks", json!({"outcome": "fail", "performed_at": "2026-11-02", "notes": "Winifred Blackwood says the seat wobbles"})).await;
     step(app, "return", json!({"notes": "collected from Winifred"})).await;
     step(app, "release", json!({"reason": "seat replaced"})).await;
@@ -184,13 +188,13 @@ both_backends! {
         app.delete(&format!("/api/v1/clients/{a}"), &app.admin).await.expect(200);
 
         let rows = outbox_rows(&app);
-        assert_eq!(rows.len(), 2, "the rows stay");
+        assert_eq!(rows.len(), 3, "the rows stay");
         for row in &rows {
             assert!(!holds_any(row, &WORDS_OF_A), "an outbox row still holds Winifred's words: {row}");
         }
         assert!(rows.iter().any(|r| r.contains("3 Mill Row") && r.contains("cracked leg")), "Tobias's mail is untouched");
         let files = eml_texts(&dir);
-        assert_eq!(files.len(), files_before - 1, "only Winifred's file is removed");
+        assert_eq!(files.len(), files_before - 2, "only the files of the two mails about Winifred are removed");
         assert!(files.iter().all(|t| !holds_any(t, &WORDS_OF_A)));
         assert!(files.iter().any(|t| t.contains("cracked leg")));
 
@@ -262,9 +266,11 @@ both_backends! {
         assert_eq!(checks[0]["performed_at"], "2026-11-02");
         assert!(checks[0]["notes"].as_str().unwrap().contains("seat wobbles"));
         let mail = export["mail"].as_array().unwrap();
-        assert_eq!(mail.len(), 1, "{mail:?}");
-        assert!(mail[0]["subject"].as_str().unwrap().starts_with("Failed safety check"));
-        assert!(mail[0]["body_text"].as_str().unwrap().contains("Quarry Lane"));
+        assert_eq!(mail.len(), 2, "{mail:?}");
+        assert_eq!(mail[0]["kind"], "digest", "the reminder naming her: {mail:?}");
+        assert_eq!(mail[1]["kind"], "check_failed");
+        assert!(mail[1]["subject"].as_str().unwrap().starts_with("Failed safety check"));
+        assert!(mail.iter().all(|m| m["body_text"].as_str().unwrap().contains("Quarry Lane")));
         assert!(!export.to_string().contains("Mill Row"));
     }
 
