@@ -1,6 +1,7 @@
 DROP TABLE audit_log;
 DROP FUNCTION audit_log_append_only();
 DROP TABLE notification_clients;
+DROP INDEX events_client;
 
 ALTER TABLE decontaminations ADD COLUMN notes TEXT;
 UPDATE decontaminations SET notes = (SELECT body FROM notes WHERE notes.id = decontaminations.note_id);

@@ -79,6 +79,9 @@ ALTER TABLE decontaminations DROP COLUMN notes;
 -- Notes were numbered by hand above: new ones continue after them.
 SELECT setval(pg_get_serial_sequence('notes', 'id'), COALESCE((SELECT MAX(id) FROM notes), 0) + 1, false);
 
+-- A client's history is read for their export.
+CREATE INDEX events_client ON events (client_id);
+
 -- Which outbox rows speak of which client, so erasure and the export find them.
 CREATE TABLE notification_clients (
     notification_id BIGINT NOT NULL REFERENCES notifications(id),

@@ -1,6 +1,7 @@
 -- SQLite cannot drop a column that references another table: the note_id columns stay, empty.
 DROP TABLE audit_log;
 DROP TABLE notification_clients;
+DROP INDEX events_client;
 
 ALTER TABLE decontaminations ADD COLUMN notes TEXT;
 UPDATE decontaminations SET notes = (SELECT body FROM notes WHERE notes.id = decontaminations.note_id),

@@ -69,6 +69,9 @@ SET note_id = (SELECT COALESCE(MAX(id), 0) FROM events) + (SELECT COALESCE(MAX(i
 WHERE notes IS NOT NULL AND note_id IS NULL;
 ALTER TABLE decontaminations DROP COLUMN notes;
 
+-- A client's history is read for their export.
+CREATE INDEX events_client ON events (client_id);
+
 -- Which outbox rows speak of which client, so erasure and the export find them.
 CREATE TABLE notification_clients (
     notification_id BIGINT NOT NULL REFERENCES notifications(id),
