@@ -174,6 +174,15 @@ pub fn link_clients(conn: &mut DbConn, id: i64, client_ids: &[i64]) -> QueryResu
     Ok(())
 }
 
+/// The messages linked to one client when they were queued.
+pub fn linked_to_client(conn: &mut DbConn, client_id: i64) -> QueryResult<Vec<i64>> {
+    notification_clients::table
+        .filter(notification_clients::client_id.eq(client_id))
+        .select(notification_clients::notification_id)
+        .load(conn)
+}
+
+/// `%text%` for LIKE, the pattern characters in `text` taken literally.
 fn containing(text: &str) -> String {
     format!("%{}%", super::items::escape_like(text))
 }

@@ -45,8 +45,9 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     words.extend(notes::bodies_of_client(conn, id)?);
     words.extend(recalls::notes_of_client(conn, id)?);
     let rows = notifications::about_client(conn, id, &client.name, &client.address)?;
+    let linked = notifications::linked_to_client(conn, id)?;
     for row in &rows {
-        redact_message(conn, row, &words)?;
+        redact_message(conn, row, &words, linked.contains(&row.id))?;
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     for row in &ids {
@@ -81,7 +82,24 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     })
 }
 
-fn redact_message(conn: &mut DbConn, row: &Notification, words: &[String]) -> Result<(), AppError> {
+/// What a message that went out about an erased client reads afterwards.
+const REDACTED_BODY: &str = "[erased: this message spoke of a client who has since been erased]";
+
+/// Mail still to go keeps its other words, so nothing owed to anyone else is lost. Mail
+/// already gone that was queued about the client goes whole: it may hold words the
+/// register no longer has (an address since corrected).
+fn redact_message(
+    conn: &mut DbConn,
+    row: &Notification,
+    words: &[String],
+    linked: bool,
+) -> Result<(), AppError> {
+    let still_to_go = matches!(row.status.as_str(), "pending" | "sending");
+    if linked && !still_to_go {
+        let html = format!("<p>{}</p>", escape(REDACTED_BODY));
+        notifications::redact(conn, row.id, &redact(&row.subject, words), REDACTED_BODY, &html)?;
+        return Ok(());
+    }
     // The HTML part holds the same words escaped, with line breaks as they were or as <br>.
     let html_words: Vec<String> = words
         .iter()

@@ -177,6 +177,27 @@ fn notes_of(history: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Waits until the dispatcher has sent every queued message.
+async fn all_sent(app: &TestApp) {
+    for _ in 0..100 {
+        app.outbox.notify_one();
+        let unsent: i64 = app
+            .db
+            .read(|c| {
+                Ok(notifications::table
+                    .filter(notifications::status.ne("sent"))
+                    .count()
+                    .get_result(c)?)
+            })
+            .unwrap();
+        if unsent == 0 {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the outbox did not drain");
+}
+
 both_backends! {
     async fn erasing_a_client_redacts_their_mail_removes_their_eml_files_and_blanks_their_notes(app: TestApp) {
         let (a, _) = two_visits(&app).await;
@@ -330,5 +351,26 @@ both_backends! {
         assert_eq!(role["details"]["old"], "worker");
         assert_eq!(role["details"]["new"], "stores");
         assert_eq!(log["items"][4]["details"]["role"], "worker");
+    }
+
+    async fn mail_sent_about_a_client_goes_even_when_their_address_was_corrected_since(app: TestApp) {
+        commode_type(&app).await;
+        app.item("COMMODE", json!({})).await;
+        let (worker, _) = app.user_with_id("worker");
+        let a = person(&app, "SC-A", "Winifred Blackwood", "7 Quarry Lane, Otley", "LS21 1AB").await;
+        step(&app, "issue", json!({"client_id": a, "worker_id": worker})).await;
+        step(&app, "fit", json!({"fitted_at": "2026-11-01"})).await;
+        let due = chrono::NaiveDate::from_ymd_opt(2027, 10, 25).unwrap();
+        equiptrack::jobs::sweep::sweep(&app.db, &app.settings, due).unwrap();
+        all_sent(&app).await;
+        assert!(outbox_rows(&app)[0].contains("7 Quarry Lane"));
+        app.patch(&format!("/api/v1/clients/{a}"), &app.admin, json!({"name": "Winnie Blackwood", "address": "12 New Street, Otley"}))
+            .await.expect(200);
+        step(&app, "return", json!({})).await;
+        app.delete(&format!("/api/v1/clients/{a}"), &app.admin).await.expect(200);
+        let rows = outbox_rows(&app);
+        assert_eq!(rows.len(), 1);
+        assert!(!holds_any(&rows[0], &WORDS_OF_A), "{}", rows[0]);
+        assert!(!rows[0].contains("New Street"));
     }
 }
