@@ -120,7 +120,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 None
             };
             let created = db
-                .write(|c| staff::create_account(c, &email, &name, &role, password.as_deref()))
+                .write(|c| {
+                    let created = staff::create_account(c, &email, &name, &role, password.as_deref())?;
+                    crate::service::audit::staff_created(c, None, &created)?;
+                    Ok(created)
+                })
                 .map_err(|e| describe(&e))?;
             println!(
                 "created {} <{}> with the role {}",
@@ -197,7 +201,9 @@ fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
             if crate::db::staff::count(c)? > 0 {
                 return Ok(None);
             }
-            staff::create_account(c, &email, "Administrator", "admin", None).map(Some)
+            let admin = staff::create_account(c, &email, "Administrator", "admin", None)?;
+            crate::service::audit::staff_created(c, None, &admin)?;
+            Ok(Some(admin))
         })
         .map_err(|e| describe(&e))?;
     if let Some(admin) = created {

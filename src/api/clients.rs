@@ -7,7 +7,10 @@ use super::extract::{Auth, JsonBody};
 use super::parse_id;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::mail;
 use crate::service::clients::{self, ClientView, CreateClient, PatchClient};
+use crate::service::erasure;
+use crate::service::export::{self, ClientExport};
 use crate::service::pages::{Page, Paged};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -15,7 +18,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/clients", web::post().to(create_client))
         .route("/clients/{id}", web::get().to(get_client))
         .route("/clients/{id}", web::patch().to(patch_client))
-        .route("/clients/{id}", web::delete().to(erase_client));
+        .route("/clients/{id}", web::delete().to(erase_client))
+        .route("/clients/{id}/export", web::get().to(export_client));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -80,7 +84,10 @@ pub async fn patch_client(
 }
 
 #[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)),
-    responses((status = 200, body = ClientView, description = "The client, anonymised"),
+    responses((status = 200, body = ClientView, description = "The client, anonymised: the notes of their \
+                visits read [erased], mail about them is redacted and its .eml files removed"),
+              (status = 401, description = "No valid token"), (status = 403, description = "Not admin"),
+              (status = 404, description = "No such client"),
               (status = 409, description = "The client still holds equipment")), security(("bearer" = [])))]
 pub async fn erase_client(
     state: web::Data<AppState>,
@@ -88,6 +95,26 @@ pub async fn erase_client(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "client")?;
-    let body = state.write(move |c| clients::erase(c, &actor, id)).await?;
+    let erased = state.write(move |c| erasure::erase(c, &actor, id)).await?;
+    // Files are removed once the database has committed; erasing again retries them.
+    let dir = mail::outbox_dir(&state.settings);
+    let ids = erased.message_ids;
+    web::block(move || mail::files::remove_messages(&dir, &ids))
+        .await?
+        .map_err(|e| AppError::Internal(format!("cannot remove outbox files: {e}")))?;
+    Ok(HttpResponse::Ok().json(erased.client))
+}
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/export", tag = "clients", params(("id" = i64, Path)),
+    responses((status = 200, body = ClientExport, description = "Everything held about the person"),
+              (status = 401, description = "No valid token"), (status = 403, description = "Not admin"),
+              (status = 404, description = "No such client")), security(("bearer" = [])))]
+pub async fn export_client(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id, "client")?;
+    let body = state.write(move |c| export::export(c, &actor, id)).await?;
     Ok(HttpResponse::Ok().json(body))
 }

@@ -1,5 +1,6 @@
 //! HTTP handlers by resource. Each parses the request, calls one service function, answers.
 
+pub mod audit;
 pub mod catalogue;
 pub mod clients;
 pub mod extract;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(notifications::retry_notification),
             )
             .route("/sweeps", web::get().to(sweeps::list_sweeps))
+            .route("/audit", web::get().to(audit::list_audit))
             .route("/reports/overdue", web::get().to(reports::overdue))
             .configure(items::routes)
             .configure(moves::routes)

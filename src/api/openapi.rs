@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::extract::Auth;
 use super::{
-    catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff, sweeps,
+    audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff, sweeps,
 };
 
 #[derive(OpenApi)]
@@ -16,6 +16,7 @@ use super::{
         health::healthz,
         catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
+        clients::export_client, audit::list_audit,
         staff::list_staff, staff::create_staff, staff::patch_staff, staff::rotate_token,
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,

@@ -1,14 +1,17 @@
-//! The append-only history of each item.
+//! The append-only history of each item. Its notes live in `notes`, where erasure alone
+//! may blank them.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConn;
-use super::schema::{events, staff};
+use super::schema::{events, notes as note_rows, staff};
+use super::{DbConn, notes};
 use crate::on_backend;
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = events)]
+/// An event to write; its notes, when any, belong to `client_id`'s visit.
+#[derive(Debug, Clone)]
 pub struct NewEvent {
     pub item_id: i64,
     pub occurred_at: NaiveDateTime,
@@ -20,8 +23,35 @@ pub struct NewEvent {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Insertable)]
 #[diesel(table_name = events)]
+struct EventRow<'a> {
+    item_id: i64,
+    occurred_at: NaiveDateTime,
+    staff_id: Option<i64>,
+    action: &'a str,
+    from_status: Option<&'a str>,
+    to_status: Option<&'a str>,
+    client_id: Option<i64>,
+    note_id: Option<i64>,
+}
+
+impl NewEvent {
+    fn row(&self, note_id: Option<i64>) -> EventRow<'_> {
+        EventRow {
+            item_id: self.item_id,
+            occurred_at: self.occurred_at,
+            staff_id: self.staff_id,
+            action: &self.action,
+            from_status: self.from_status.as_deref(),
+            to_status: self.to_status.as_deref(),
+            client_id: self.client_id,
+            note_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
 pub struct Event {
     pub id: i64,
     pub item_id: i64,
@@ -34,16 +64,72 @@ pub struct Event {
     pub notes: Option<String>,
 }
 
-pub fn insert(conn: &mut DbConn, event: &NewEvent) -> QueryResult<()> {
+/// The columns of `Event`, its notes read through the note it points at.
+type EventColumns = (
+    events::id,
+    events::item_id,
+    events::occurred_at,
+    events::staff_id,
+    events::action,
+    events::from_status,
+    events::to_status,
+    events::client_id,
+    diesel::dsl::Nullable<note_rows::body>,
+);
+
+fn event_columns() -> EventColumns {
+    (
+        events::id,
+        events::item_id,
+        events::occurred_at,
+        events::staff_id,
+        events::action,
+        events::from_status,
+        events::to_status,
+        events::client_id,
+        note_rows::body.nullable(),
+    )
+}
+
+/// Writes an event; its notes belong to the event's client. Answers the note's id.
+pub fn insert(conn: &mut DbConn, event: &NewEvent) -> QueryResult<Option<i64>> {
+    insert_owned(conn, event, event.client_id)
+}
+
+/// Writes an event whose notes belong to `owner`'s visit, which may differ from the event's
+/// client (a cleaning after a collection). Answers the note's id.
+pub fn insert_owned(conn: &mut DbConn, event: &NewEvent, owner: Option<i64>) -> QueryResult<Option<i64>> {
+    let note = event
+        .notes
+        .as_deref()
+        .map(|body| notes::insert(conn, owner, body))
+        .transpose()?;
     diesel::insert_into(events::table)
-        .values(event)
-        .execute(conn)
-        .map(|_| ())
+        .values(event.row(note))
+        .execute(conn)?;
+    Ok(note)
 }
 
 pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
+    // Batches carry the same few words for many items (an import, a recall): one note each.
+    let mut shared: HashMap<(Option<i64>, &str), i64> = HashMap::new();
+    let mut rows = Vec::with_capacity(batch.len());
+    for event in batch {
+        let note = match event.notes.as_deref() {
+            None => None,
+            Some(body) => Some(match shared.get(&(event.client_id, body)) {
+                Some(id) => *id,
+                None => {
+                    let id = notes::insert(conn, event.client_id, body)?;
+                    shared.insert((event.client_id, body), id);
+                    id
+                }
+            }),
+        };
+        rows.push(event.row(note));
+    }
     // SQLite caps the number of bound values in one statement.
-    for chunk in batch.chunks(2000) {
+    for chunk in rows.chunks(2000) {
         on_backend!(&mut *conn, |c| diesel::insert_into(events::table)
             .values(chunk)
             .execute(c))?;
@@ -66,12 +152,40 @@ pub fn for_item(
         .count()
         .get_result(conn)?;
     let rows = events::table
+        .left_join(note_rows::table)
         .left_join(staff::table.on(events::staff_id.eq(staff::id.nullable())))
         .filter(events::item_id.eq(item_id))
         .order(events::id)
         .offset(offset)
         .limit(limit)
-        .select((Event::as_select(), staff::name.nullable()))
+        .select((event_columns(), staff::name.nullable()))
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// Every event that names one client or whose note belongs to their visit, oldest first.
+pub fn for_client(conn: &mut DbConn, client_id: i64) -> QueryResult<Vec<Event>> {
+    events::table
+        .left_join(note_rows::table)
+        .filter(
+            events::client_id
+                .eq(client_id)
+                .or(note_rows::client_id.eq(client_id)),
+        )
+        .order(events::id)
+        .select(event_columns())
+        .load(conn)
+}
+
+/// The client an item was last with, read from its history: whose visit a cleaning after a
+/// collection belongs to.
+pub fn last_client_of_item(conn: &mut DbConn, item_id: i64) -> QueryResult<Option<i64>> {
+    events::table
+        .filter(events::item_id.eq(item_id))
+        .filter(events::client_id.is_not_null())
+        .order(events::id.desc())
+        .select(events::client_id)
+        .first::<Option<i64>>(conn)
+        .optional()
+        .map(Option::flatten)
 }

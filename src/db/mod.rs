@@ -1,5 +1,7 @@
 //! Connections, the pool, migrations, and the queries for each table.
 
+pub mod audit;
+pub mod checks;
 pub mod clients;
 pub mod counters;
 pub mod due;
@@ -8,6 +10,7 @@ pub mod items;
 pub mod lease;
 pub mod locations;
 pub mod login_throttle;
+pub mod notes;
 pub mod notifications;
 pub mod recalls;
 pub mod schema;

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::notifications;
+use super::schema::{notification_clients, notifications};
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -174,4 +174,81 @@ pub fn next_due(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
         .filter(notifications::status.eq("pending"))
         .select(diesel::dsl::min(notifications::next_attempt_at))
         .first(conn)
+}
+
+pub fn id_of(conn: &mut DbConn, dedup_key: &str) -> QueryResult<i64> {
+    notifications::table
+        .filter(notifications::dedup_key.eq(dedup_key))
+        .select(notifications::id)
+        .first(conn)
+}
+
+/// Records which clients a message speaks of, so erasure and the export find it.
+pub fn link_clients(conn: &mut DbConn, id: i64, client_ids: &[i64]) -> QueryResult<()> {
+    let mut ids = client_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for client_id in ids {
+        on_backend!(&mut *conn, |c| diesel::insert_into(notification_clients::table)
+            .values((
+                notification_clients::notification_id.eq(id),
+                notification_clients::client_id.eq(client_id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// The messages linked to one client when they were queued.
+pub fn linked_to_client(conn: &mut DbConn, client_id: i64) -> QueryResult<Vec<i64>> {
+    notification_clients::table
+        .filter(notification_clients::client_id.eq(client_id))
+        .select(notification_clients::notification_id)
+        .load(conn)
+}
+
+/// `%text%` for LIKE, the pattern characters in `text` taken literally.
+fn containing(text: &str) -> String {
+    format!("%{}%", super::items::escape_like(text))
+}
+
+/// Every message about one client: linked to them when queued, or (for mail queued before
+/// links were kept) naming them and their address together.
+pub fn about_client(
+    conn: &mut DbConn,
+    client_id: i64,
+    name: &str,
+    address: &str,
+) -> QueryResult<Vec<Notification>> {
+    let linked = notification_clients::table
+        .filter(notification_clients::client_id.eq(client_id))
+        .select(notification_clients::notification_id);
+    let mut query = notifications::table
+        .filter(notifications::id.eq_any(linked))
+        .into_boxed();
+    if !name.is_empty() && !address.is_empty() {
+        query = query.or_filter(
+            notifications::body_text
+                .like(containing(name))
+                .escape('\\')
+                .and(notifications::body_text.like(containing(address)).escape('\\')),
+        );
+    }
+    query
+        .order(notifications::id)
+        .select(Notification::as_select())
+        .load(conn)
+}
+
+/// Rewrites a message's words: the row stays, what it said about someone goes.
+pub fn redact(conn: &mut DbConn, id: i64, subject: &str, text: &str, html: &str) -> QueryResult<()> {
+    diesel::update(notifications::table.find(id))
+        .set((
+            notifications::subject.eq(subject),
+            notifications::body_text.eq(text),
+            notifications::body_html.eq(html),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }

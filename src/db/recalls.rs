@@ -174,3 +174,23 @@ pub fn close(conn: &mut DbConn, recall_id: i64, at: NaiveDateTime) -> QueryResul
         .execute(conn)
         .map(|_| ())
 }
+
+/// Blanks what was noted when resolving items held by one client.
+pub fn erase_notes_of_client(conn: &mut DbConn, client_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        recall_items::table
+            .filter(recall_items::client_id.eq(client_id))
+            .filter(recall_items::notes.is_not_null()),
+    )
+    .set(recall_items::notes.eq(super::notes::ERASED))
+    .execute(conn)
+}
+
+/// What was noted when resolving items held by one client.
+pub fn notes_of_client(conn: &mut DbConn, client_id: i64) -> QueryResult<Vec<String>> {
+    recall_items::table
+        .filter(recall_items::client_id.eq(client_id))
+        .filter(recall_items::notes.is_not_null())
+        .select(recall_items::notes.assume_not_null())
+        .load(conn)
+}

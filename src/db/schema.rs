@@ -108,7 +108,7 @@ diesel::table! {
         from_status -> Nullable<Text>,
         to_status -> Nullable<Text>,
         client_id -> Nullable<BigInt>,
-        notes -> Nullable<Text>,
+        note_id -> Nullable<BigInt>,
     }
 }
 
@@ -120,8 +120,8 @@ diesel::table! {
         outcome -> Text,
         performed_at -> Date,
         performed_by -> BigInt,
-        notes -> Nullable<Text>,
         recorded_at -> Timestamp,
+        note_id -> Nullable<BigInt>,
     }
 }
 
@@ -130,9 +130,9 @@ diesel::table! {
         id -> BigInt,
         item_id -> BigInt,
         method -> Text,
-        notes -> Nullable<Text>,
         performed_by -> BigInt,
         performed_at -> Timestamp,
+        note_id -> Nullable<BigInt>,
     }
 }
 
@@ -236,6 +236,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     sessions,
     sweeps,
+    notes,
+    notification_clients,
+    audit_log,
 );
 
 diesel::table! {
@@ -259,3 +262,35 @@ diesel::table! {
         error -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    notes (id) {
+        id -> BigInt,
+        client_id -> Nullable<BigInt>,
+        body -> Text,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_clients (notification_id, client_id) {
+        notification_id -> BigInt,
+        client_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        staff_id -> Nullable<BigInt>,
+        action -> Text,
+        subject_kind -> Text,
+        subject_id -> BigInt,
+        details -> Text,
+    }
+}
+
+diesel::joinable!(events -> notes (note_id));
+diesel::joinable!(notification_clients -> notifications (notification_id));
+diesel::joinable!(audit_log -> staff (staff_id));

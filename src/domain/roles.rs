@@ -22,6 +22,9 @@ pub enum Action {
     ManageLocations,
     ManageClients,
     EraseClients,
+    /// Everything held about one person, for a subject access request.
+    ExportClients,
+    ViewAudit,
     ManageItems,
     ManageRecalls,
     ViewNotifications,
@@ -102,5 +105,15 @@ mod tests {
             assert!(Role::Admin.may(mail) && Role::Stores.may(mail));
             assert!(!Role::Worker.may(mail) && !Role::Viewer.may(mail));
         }
+        assert!(
+            Role::ALL
+                .iter()
+                .all(|r| r.may(Action::ViewAudit) == (*r == Role::Admin))
+        );
+        assert!(
+            Role::ALL
+                .iter()
+                .all(|r| r.may(Action::ExportClients) == (*r == Role::Admin))
+        );
     }
 }

@@ -52,5 +52,7 @@ pub fn plan(
             settings.public_url(),
             &settings.service.name,
         ),
+        // It names no client, so erasure has nothing to find in it.
+        clients: Vec::new(),
     }))
 }

@@ -45,6 +45,8 @@ pub struct Planned {
     pub kind: &'static str,
     pub recipient: String,
     pub mail: Rendered,
+    /// The clients its lines speak of.
+    pub clients: Vec<i64>,
 }
 
 /// One sweep for `as_of`, recorded in `sweeps` from start to end (a sweep that dies half
@@ -104,7 +106,7 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
             text: p.mail.text.clone(),
             html: p.mail.html.clone(),
         };
-        if db.write(|c| notify::queue(c, &p.key, p.kind, &p.recipient, mail))? {
+        if db.write(|c| notify::queue_about(c, &p.key, p.kind, &p.recipient, mail, &p.clients))? {
             summary.queued += 1;
         }
         if abort_after == Some(n + 1) {
@@ -137,6 +139,7 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
             client_name: row.client_name.unwrap_or_default(),
             address: row.address.unwrap_or_default(),
             postcode: row.postcode.unwrap_or_default(),
+            client_id: row.client_id,
         };
         let overdue = line.due < as_of;
         let worker = match (row.worker_id, row.worker_email, row.worker_active) {
@@ -195,6 +198,7 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
                 kind: "digest",
                 recipient: w.email,
                 mail: render::digest(subject, &intro, &sections, as_of, url, service),
+                clients: clients_of(&sections),
             }
         })
         .collect();
@@ -224,7 +228,16 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
             kind: "stores_digest",
             recipient: stores.clone(),
             mail: render::digest(subject, &intro, &sections, as_of, url, service),
+            clients: clients_of(&sections),
         });
     }
     planned
+}
+
+fn clients_of(sections: &[Section]) -> Vec<i64> {
+    sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .filter_map(|l| l.client_id)
+        .collect()
 }

@@ -11,6 +11,19 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
 
+pub mod files;
+
+/// Where the file transport writes its `.eml` files.
+pub fn outbox_dir(settings: &Settings) -> std::path::PathBuf {
+    settings.server.data_dir.join("outbox")
+}
+
+/// The Message-ID of the message queued under `dedup_key`.
+pub fn message_id(dedup_key: &str) -> String {
+    let id = hex::encode(&Sha256::digest(dedup_key.as_bytes())[..16]);
+    format!("<{id}@equiptrack>")
+}
+
 /// Where mail goes: an SMTP server, or `.eml` files under `data_dir/outbox` (the default,
 /// so a service with no mail server set up loses nothing).
 #[derive(Clone)]
@@ -23,7 +36,7 @@ impl Mailer {
     pub fn from_settings(settings: &Settings) -> Result<Self, String> {
         let mail = &settings.mail;
         if mail.transport == "file" {
-            let dir = settings.server.data_dir.join("outbox");
+            let dir = outbox_dir(settings);
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             return Ok(Self::File(AsyncFileTransport::new(dir)));
         }
@@ -71,12 +84,11 @@ pub fn build(from: &str, out: &Outgoing) -> Result<Message, String> {
         .recipient
         .parse()
         .map_err(|e| format!("recipient {:?}: {e}", out.recipient))?;
-    let id = hex::encode(&Sha256::digest(out.dedup_key.as_bytes())[..16]);
     Message::builder()
         .from(from)
         .to(to)
         .subject(out.subject)
-        .message_id(Some(format!("<{id}@equiptrack>")))
+        .message_id(Some(message_id(out.dedup_key)))
         .multipart(MultiPart::alternative_plain_html(
             out.text.to_string(),
             out.html.to_string(),

@@ -16,6 +16,8 @@ pub struct DueLine {
     pub client_name: String,
     pub address: String,
     pub postcode: String,
+    /// Whom the line speaks of, so the mail can be found when they are erased.
+    pub client_id: Option<i64>,
 }
 
 /// A heading and its lines; lines are shown grouped by postcode, to plan a round.
@@ -225,6 +227,7 @@ mod tests {
             client_name: "Ann & Bob".into(),
             address: "1 High St".into(),
             postcode: postcode.into(),
+            client_id: None,
         }
     }
 

@@ -120,7 +120,7 @@ pub fn list(conn: &mut DbConn, q: Option<&str>, page: Page) -> Result<Paged<Clie
     Ok(page.wrap(rows.into_iter().map(ClientView::from).collect(), total))
 }
 
-fn find(conn: &mut DbConn, id: i64) -> Result<Client, AppError> {
+pub(super) fn find(conn: &mut DbConn, id: i64) -> Result<Client, AppError> {
     clients::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no client has the id {id}")))
 }
 
@@ -162,34 +162,5 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchClient) -> Re
     errors.finish()?;
     changes.updated_at = Some(now());
     clients::update(conn, id, &changes)?;
-    Ok(find(conn, id)?.into())
-}
-
-/// Erasure keeps the row (the history points at it) but removes everything personal.
-pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<ClientView, AppError> {
-    actor.require(Action::EraseClients)?;
-    let client = find(conn, id)?;
-    if client.erased_at.is_some() {
-        return Ok(client.into());
-    }
-    if clients::holds_items(conn, id)? {
-        return Err(AppError::conflict(
-            "this client still holds equipment: collect or reassign it before erasing them",
-        ));
-    }
-    let now = now();
-    clients::update(
-        conn,
-        id,
-        &ClientChanges {
-            reference: Some(format!("ERASED-{id}")),
-            name: Some("Erased client".into()),
-            address: Some(String::new()),
-            postcode: Some(String::new()),
-            phone: Some(None),
-            erased_at: Some(Some(now)),
-            updated_at: Some(now),
-        },
-    )?;
     Ok(find(conn, id)?.into())
 }

@@ -2,7 +2,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use super::audit::{self, Subject};
 use super::pages::{Page, Paged};
 use super::views::{self, ItemView};
 use super::{Actor, now};
@@ -318,6 +320,13 @@ pub fn patch(
     if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
         return Err(stale());
     }
+    audit::record(
+        conn,
+        Some(actor),
+        "item_updated",
+        Subject::Item(item.id),
+        edit_details(&item, &changes),
+    )?;
     events::insert(
         conn,
         &NewEvent {
@@ -335,6 +344,29 @@ pub fn patch(
         },
     )?;
     views::load_one(conn, item.id, public_url)
+}
+
+/// The old and new value of each field an edit names.
+fn edit_details(item: &Item, changes: &ItemChanges) -> serde_json::Value {
+    let mut old = serde_json::Map::new();
+    let mut new = serde_json::Map::new();
+    let mut pair = |field: &str, before: serde_json::Value, after: serde_json::Value| {
+        old.insert(field.into(), before);
+        new.insert(field.into(), after);
+    };
+    if let Some(v) = &changes.serial_number {
+        pair("serial_number", json!(item.serial_number), json!(v));
+    }
+    if let Some(v) = &changes.batch {
+        pair("batch", json!(item.batch), json!(v));
+    }
+    if let Some(v) = &changes.location_id {
+        pair("location_id", json!(item.location_id), json!(v));
+    }
+    if let Some(v) = &changes.worker_id {
+        pair("worker_id", json!(item.worker_id), json!(v));
+    }
+    json!({ "asset_tag": item.asset_tag, "old": old, "new": new })
 }
 
 /// A worker who can be made responsible: active staff with the worker, stores or admin role.

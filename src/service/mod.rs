@@ -1,7 +1,10 @@
 //! One function per request: validate, do the work in one transaction, answer a view.
 
+pub mod audit;
 pub mod catalogue;
 pub mod clients;
+pub mod erasure;
+pub mod export;
 pub mod import;
 pub mod items;
 pub mod moves;

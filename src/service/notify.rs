@@ -37,8 +37,21 @@ pub fn queue(
     recipient: &str,
     mail: Rendered,
 ) -> Result<bool, AppError> {
+    queue_about(conn, key, kind, recipient, mail, &[])
+}
+
+/// Queues one email that speaks of `clients`, remembering them with it: erasing one of
+/// them redacts it, and their subject access export lists it.
+pub fn queue_about(
+    conn: &mut DbConn,
+    key: &str,
+    kind: &str,
+    recipient: &str,
+    mail: Rendered,
+    clients: &[i64],
+) -> Result<bool, AppError> {
     let now = super::now();
-    Ok(notifications::enqueue(
+    let queued = notifications::enqueue(
         conn,
         &NewNotification {
             dedup_key: key.to_string(),
@@ -52,5 +65,10 @@ pub fn queue(
             next_attempt_at: now,
             created_at: now,
         },
-    )?)
+    )?;
+    if queued && !clients.is_empty() {
+        let id = notifications::id_of(conn, key)?;
+        notifications::link_clients(conn, id, clients)?;
+    }
+    Ok(queued)
 }

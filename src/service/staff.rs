@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::audit;
 use super::items::MAX_TEXT;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
@@ -187,13 +188,15 @@ pub fn create_account(
 pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateStaff) -> Result<StaffView, AppError> {
     actor.require(Action::ManageStaff)?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    create_account(
+    let view = create_account(
         conn,
         &text(&req.email),
         &text(&req.name),
         &text(&req.role),
         req.password.as_deref(),
-    )
+    )?;
+    audit::staff_created(conn, Some(actor), &view)?;
+    Ok(view)
 }
 
 pub fn list(conn: &mut DbConn, actor: &Actor, page: Page) -> Result<Paged<StaffView>, AppError> {
@@ -249,6 +252,7 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Res
     }
     let updated =
         rows::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no staff member has the id {id}")))?;
+    audit::staff_changed(conn, actor, &current, &updated, changes.password_hash.is_some())?;
     Ok(updated.into())
 }
 

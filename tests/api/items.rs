@@ -106,7 +106,7 @@ both_backends! {
         use diesel::RunQueryDsl;
         app.stairlift_type().await;
         app.item("STAIRLIFT-STRAIGHT", json!({})).await;
-        let update = app.db.read(|c| Ok(diesel::sql_query("UPDATE events SET notes = 'x'").execute(c).is_err())).unwrap();
+        let update = app.db.read(|c| Ok(diesel::sql_query("UPDATE events SET action = 'x'").execute(c).is_err())).unwrap();
         let delete = app.db.read(|c| Ok(diesel::sql_query("DELETE FROM events").execute(c).is_err())).unwrap();
         assert!(update && delete, "the database refuses to rewrite history");
         let history = app.get("/api/v1/items/EQ-000001/events", &app.admin).await.expect(200).json();

@@ -21,5 +21,6 @@ mod reminders;
 mod review_desk;
 mod review_mail;
 mod review_signin;
+mod review_privacy;
 mod scan;
 mod smtp;

@@ -61,6 +61,8 @@ struct Effects {
     event_action: &'static str,
     event_client: Option<i64>,
     notes: Option<String>,
+    /// Whose visit the notes belong to: erasing that client blanks them.
+    note_owner: Option<i64>,
     set_dues: Vec<CheckDue>,
     clear_dues: bool,
     check: Option<(i64, Outcome, NaiveDate)>,
@@ -152,6 +154,7 @@ fn plan(
         }
         MoveRequest::Check(body) => {
             fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
+            fx.event_client = item.client_id;
             let outcome = match body.outcome.as_deref().map(|o| o.trim().to_ascii_lowercase()) {
                 Some(o) if o == "pass" => Some(Outcome::Pass),
                 Some(o) if o == "fail" => Some(Outcome::Fail),
@@ -229,6 +232,12 @@ fn plan(
             };
         }
     }
+    fx.note_owner = if fx.decontamination.is_some() {
+        // Cleaning follows a collection: what it finds is about the client it came back from.
+        events::last_client_of_item(conn, item.id)?
+    } else {
+        fx.event_client
+    };
     Ok(fx)
 }
 
@@ -261,31 +270,8 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
     for due in &fx.set_dues {
         items::set_due(conn, due)?;
     }
-    if let Some((rule_id, outcome, performed_at)) = fx.check {
-        diesel::insert_into(safety_checks::table)
-            .values((
-                safety_checks::item_id.eq(item.id),
-                safety_checks::rule_id.eq(rule_id),
-                safety_checks::outcome.eq(outcome.as_str()),
-                safety_checks::performed_at.eq(performed_at),
-                safety_checks::performed_by.eq(actor.id),
-                safety_checks::notes.eq(fx.notes.as_deref()),
-                safety_checks::recorded_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    if let Some(method) = &fx.decontamination {
-        diesel::insert_into(decontaminations::table)
-            .values((
-                decontaminations::item_id.eq(item.id),
-                decontaminations::method.eq(method),
-                decontaminations::notes.eq(fx.notes.as_deref()),
-                decontaminations::performed_by.eq(actor.id),
-                decontaminations::performed_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    events::insert(
+    // The check or cleaning record shares the event's note, so one erasure blanks both.
+    let note_id = events::insert_owned(
         conn,
         &NewEvent {
             item_id: item.id,
@@ -297,7 +283,32 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
             client_id: fx.event_client,
             notes: fx.notes,
         },
+        fx.note_owner,
     )?;
+    if let Some((rule_id, outcome, performed_at)) = fx.check {
+        diesel::insert_into(safety_checks::table)
+            .values((
+                safety_checks::item_id.eq(item.id),
+                safety_checks::rule_id.eq(rule_id),
+                safety_checks::outcome.eq(outcome.as_str()),
+                safety_checks::performed_at.eq(performed_at),
+                safety_checks::performed_by.eq(actor.id),
+                safety_checks::note_id.eq(note_id),
+                safety_checks::recorded_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    if let Some(method) = &fx.decontamination {
+        diesel::insert_into(decontaminations::table)
+            .values((
+                decontaminations::item_id.eq(item.id),
+                decontaminations::method.eq(method),
+                decontaminations::note_id.eq(note_id),
+                decontaminations::performed_by.eq(actor.id),
+                decontaminations::performed_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -350,7 +361,8 @@ fn tell_stores_of_failed_check(
         &mail.service_name,
     );
     let key = format!("check-failed:{}:{}", item.id, item.version);
-    notify::queue(conn, &key, "check_failed", &mail.stores_address, message)?;
+    let about: Vec<i64> = item.client_id.into_iter().collect();
+    notify::queue_about(conn, &key, "check_failed", &mail.stores_address, message, &about)?;
     Ok(())
 }
 

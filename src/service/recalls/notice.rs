@@ -44,17 +44,17 @@ pub(super) fn tell_of_recall(
         "Recall {}: {} ({})",
         recall.reference, recall.title, recall.type_.name
     );
-    let mut by_worker: BTreeMap<i64, (&StaffRef, Vec<String>)> = BTreeMap::new();
+    let mut by_worker: BTreeMap<i64, (&StaffRef, Vec<String>, Vec<i64>)> = BTreeMap::new();
     for item in items.iter().filter(|i| i.found_at == "home") {
         if let Some(worker) = &item.worker {
-            by_worker
+            let entry = by_worker
                 .entry(worker.id)
-                .or_insert((worker, Vec::new()))
-                .1
-                .push(describe(item));
+                .or_insert((worker, Vec::new(), Vec::new()));
+            entry.1.push(describe(item));
+            entry.2.extend(item.client.as_ref().map(|c| c.id));
         }
     }
-    for (worker, lines) in by_worker.into_values() {
+    for (worker, lines, clients) in by_worker.into_values() {
         let paragraphs = vec![
             format!("{heading}."),
             format!(
@@ -75,7 +75,7 @@ pub(super) fn tell_of_recall(
             &mail.service_name,
         );
         let key = format!("recall:{}:{}", recall.id, worker.email.to_lowercase());
-        notify::queue(conn, &key, "recall", &worker.email, message)?;
+        notify::queue_about(conn, &key, "recall", &worker.email, message, &clients)?;
     }
     let lines: Vec<String> = items.iter().map(describe).collect();
     let paragraphs = vec![
@@ -98,6 +98,10 @@ pub(super) fn tell_of_recall(
         &mail.service_name,
     );
     let key = format!("recall:{}:{}", recall.id, mail.stores_address.to_lowercase());
-    notify::queue(conn, &key, "recall", &mail.stores_address, message)?;
+    let clients: Vec<i64> = items
+        .iter()
+        .filter_map(|i| i.client.as_ref().map(|c| c.id))
+        .collect();
+    notify::queue_about(conn, &key, "recall", &mail.stores_address, message, &clients)?;
     Ok(())
 }

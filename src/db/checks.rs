@@ -1,0 +1,46 @@
+//! Recorded safety checks, read back with their rule, who did them and their notes.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{check_rules, notes, safety_checks, staff};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct CheckRecord {
+    pub id: i64,
+    pub item_id: i64,
+    pub rule: String,
+    pub outcome: String,
+    pub performed_at: NaiveDate,
+    pub performed_by: String,
+    pub recorded_at: NaiveDateTime,
+    pub notes: Option<String>,
+}
+
+/// The checks of one item recorded between two moments (inclusive), oldest first.
+pub fn of_item_between(
+    conn: &mut DbConn,
+    item_id: i64,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<CheckRecord>> {
+    safety_checks::table
+        .inner_join(check_rules::table.on(check_rules::id.eq(safety_checks::rule_id)))
+        .inner_join(staff::table.on(staff::id.eq(safety_checks::performed_by)))
+        .left_join(notes::table.on(notes::id.nullable().eq(safety_checks::note_id)))
+        .filter(safety_checks::item_id.eq(item_id))
+        .filter(safety_checks::recorded_at.between(from, until))
+        .order(safety_checks::id)
+        .select((
+            safety_checks::id,
+            safety_checks::item_id,
+            check_rules::name,
+            safety_checks::outcome,
+            safety_checks::performed_at,
+            staff::name,
+            safety_checks::recorded_at,
+            notes::body.nullable(),
+        ))
+        .load(conn)
+}
