@@ -319,6 +319,10 @@ both_backends! {
         let new = r["token"].as_str().unwrap().to_string();
         app.get("/api/v1/items", &old).await.expect(401);
         app.get("/api/v1/items", &new).await.expect(200);
+        let log = app.get("/api/v1/audit", &app.admin).await.expect(200).json();
+        let newest = &log["items"][0];
+        assert_eq!((&newest["action"], &newest["subject_id"]), (&json!("staff_token_rotated"), &json!(id)), "{log}");
+        assert!(!log.to_string().contains(&new), "the audit log never holds a token");
         // A person may rotate their own token, not somebody else's.
         let own = app.post(&format!("/api/v1/staff/{id}/tokens"), &new, json!({})).await.expect(201).json();
         app.get("/api/v1/items", &new).await.expect(401);
