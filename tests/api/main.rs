@@ -18,5 +18,6 @@ mod pages;
 mod postgres;
 mod recalls;
 mod reminders;
+mod review_db;
 mod scan;
 mod smtp;
