@@ -25,7 +25,7 @@ use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
-use diesel::{Connection, RunQueryDsl};
+use diesel::{Connection, QueryResult, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::AppError;
@@ -41,6 +41,20 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A health check answers within this, whatever the pool's own timeout.
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Ids bound in one `IN (…)` list at most: SQLite refuses a statement with more than
+/// 32,766 values, and PostgreSQL more than 65,535.
+const MAX_IN_LIST: usize = 10_000;
+
+/// Runs `query` over `ids` a bounded list at a time, for lookups whose ids have no limit
+/// (every item of a recall, say).
+pub fn in_chunks<T, R>(ids: &[T], mut query: impl FnMut(&[T]) -> QueryResult<Vec<R>>) -> QueryResult<Vec<R>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_IN_LIST) {
+        out.extend(query(chunk)?);
+    }
+    Ok(out)
+}
 
 /// One connection type over both backends, so every query is written once.
 #[derive(diesel::MultiConnection)]
