@@ -134,7 +134,7 @@ pub async fn import_csv(
             source: &source,
             prefix: &prefix,
         };
-        import::import_items(&db, &body[..], &req)
+        import::import_items(&db, std::io::Cursor::new(body), &req)
     })
     .await??;
     Ok(HttpResponse::Created().json(summary))

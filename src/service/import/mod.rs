@@ -41,6 +41,7 @@ pub struct Request<'a> {
 
 /// Imports every row of `file`, or none: a file with a bad row answers each bad row (the
 /// first thousand) with its line number and reason. Blocking: call it off the async workers.
+/// The file is consumed by the parse, so an upload held in memory is freed before the write.
 pub fn import_items(db: &Db, file: impl Read, req: &Request) -> Result<ImportSummary, AppError> {
     let lookup = db.read(read_lookup)?;
     let (rows, problems) = parse::parse(file, &lookup)?;
