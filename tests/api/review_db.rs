@@ -129,11 +129,28 @@ async fn writers_beside_a_command_line_import(app: TestApp, rows: usize) {
     let during = Arc::new(AtomicUsize::new(0));
     let mut import = equiptrack(app.dir.path(), &app.settings.database.url);
     import.args(["import", "items"]).arg(&file);
+    // The other command-line writers, as an outside cron or an admin would run them.
+    let mut user_add = equiptrack(app.dir.path(), &app.settings.database.url);
+    user_add.args([
+        "user",
+        "add",
+        "--email",
+        "cron@example.org",
+        "--name",
+        "Cron",
+        "--role",
+        "viewer",
+    ]);
+    let mut reminders = equiptrack(app.dir.path(), &app.settings.database.url);
+    reminders.args(["reminders", "run", "--as-of", "2026-12-02"]);
     let finished = done.clone();
-    // The import starts once the writers are under way, so it always meets them.
+    // The commands start once the writers are under way, so they always meet them.
     let cli = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(300));
-        let out: Output = import.output().unwrap();
+        let out: Vec<Output> = [import, user_add, reminders]
+            .iter_mut()
+            .map(|c| c.output().unwrap())
+            .collect();
         finished.store(true, Ordering::SeqCst);
         out
     });
@@ -145,13 +162,15 @@ async fn writers_beside_a_command_line_import(app: TestApp, rows: usize) {
         .into_iter()
         .flatten()
         .collect();
-    let out = cli.join().unwrap();
-
-    assert!(
-        out.status.success(),
-        "the import failed beside the writers: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let outs = cli.join().unwrap();
+    for (out, what) in outs.iter().zip(["import items", "user add", "reminders run"]) {
+        assert!(
+            out.status.success(),
+            "{what} failed beside the writers: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = &outs[0];
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(&format!("imported {rows} items")),
         "{}",
