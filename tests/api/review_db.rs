@@ -321,8 +321,9 @@ async fn a_recall_of_40000_items_opens_and_lists_them_all() {
     assert_eq!(one["status"], "quarantined");
 }
 
-/// A service like `TestApp`'s, on settings the test chose.
-async fn serve(settings: equiptrack::config::Settings) -> (String, Db, String, ServerHandle) {
+/// A service like `TestApp`'s (without its mail dispatcher), on settings the test chose:
+/// its address, an admin's token, and its handle.
+async fn serve(settings: equiptrack::config::Settings) -> (String, String, ServerHandle) {
     let db = app::open_database(&settings).unwrap();
     let admin = db
         .write(|c| equiptrack::service::staff::create_account(c, "admin@test.example", "Ada", "admin", None))
@@ -334,7 +335,7 @@ async fn serve(settings: equiptrack::config::Settings) -> (String, Db, String, S
     let server = app::http_server(AppState::new(db.clone(), settings), listener).unwrap();
     let handle = server.handle();
     actix_web::rt::spawn(server);
-    (base, db, admin, handle)
+    (base, admin, handle)
 }
 
 #[actix_web::test]
@@ -343,13 +344,13 @@ async fn a_database_busy_past_the_timeout_answers_503_with_retry_after() {
     let file = dir.path().join("busy.db");
     let mut settings = test_settings(dir.path(), &format!("sqlite://{}", file.display()), 1);
     settings.database.busy_timeout_ms = 300;
-    let (base, _db, admin, handle) = serve(settings).await;
+    let (base, admin, handle) = serve(settings).await;
     let client = awc::Client::default();
     let create = || {
         client
             .post(format!("{base}/api/v1/locations"))
             .insert_header(("Authorization", format!("Bearer {admin}")))
-            .send_json(&json!({"name": format!("Store {}", rand_suffix())}))
+            .send_json(&json!({"name": format!("Store {}", next_number())}))
     };
 
     // Another process (a command-line import, say) holds the write lock.
@@ -383,7 +384,7 @@ async fn a_database_busy_past_the_timeout_answers_503_with_retry_after() {
     handle.stop(false).await;
 }
 
-fn rand_suffix() -> u32 {
+fn next_number() -> u32 {
     static N: AtomicUsize = AtomicUsize::new(0);
     N.fetch_add(1, Ordering::SeqCst) as u32
 }
