@@ -68,7 +68,11 @@ pub fn open_database(settings: &Settings) -> Result<Db, String> {
             settings.server.data_dir.display()
         )
     })?;
-    let db = Db::connect(&settings.database_target(), settings.database.pool_size)?;
+    let db = Db::open(
+        &settings.database_target(),
+        settings.database.pool_size,
+        std::time::Duration::from_millis(settings.database.busy_timeout_ms),
+    )?;
     let applied = db.migrate()?;
     if applied > 0 {
         log::info!("applied {applied} migration(s)");

@@ -233,13 +233,15 @@ fn read_password() -> Result<String, String> {
 }
 
 fn import_file(settings: &Settings, db: &Db, file: &Path) -> Result<(), String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let opened = std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let source = format!("{} (command line)", file.display());
-    let prefix = settings.service.asset_tag_prefix.clone();
+    let req = import::Request {
+        actor_id: None,
+        source: &source,
+        prefix: &settings.service.asset_tag_prefix,
+    };
     let started = std::time::Instant::now();
-    let summary = db
-        .write(|c| import::import_items(c, &bytes, None, &source, &prefix))
-        .map_err(|e| describe(&e))?;
+    let summary = import::import_items(db, opened, &req).map_err(|e| describe(&e))?;
     println!(
         "imported {} items ({} with generated tags) in {:.1} s",
         summary.imported,

@@ -49,6 +49,9 @@ pub struct DatabaseSettings {
     pub url: String,
     /// Most connections the pool keeps open.
     pub pool_size: u32,
+    /// Milliseconds a writer waits for another (another process on the SQLite file, say)
+    /// before the request is answered 503.
+    pub busy_timeout_ms: u64,
 }
 
 impl std::fmt::Debug for DatabaseSettings {
@@ -56,6 +59,7 @@ impl std::fmt::Debug for DatabaseSettings {
         f.debug_struct("DatabaseSettings")
             .field("url", &crate::db::redact(&self.url))
             .field("pool_size", &self.pool_size)
+            .field("busy_timeout_ms", &self.busy_timeout_ms)
             .finish()
     }
 }
@@ -210,6 +214,9 @@ impl Settings {
         DatabaseTarget::parse(&self.database.url).map_err(|m| ConfigError::new("database.url", m))?;
         if self.database.pool_size == 0 {
             return Err(ConfigError::new("database.pool_size", "must be at least 1"));
+        }
+        if self.database.busy_timeout_ms == 0 {
+            return Err(ConfigError::new("database.busy_timeout_ms", "must be at least 1"));
         }
         one_of("mail.transport", &self.mail.transport, &["file", "smtp"])?;
         one_of(

@@ -5,7 +5,12 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
+
+/// What a client is told when the database is busy or out of reach.
+const UNAVAILABLE: &str = "the database is busy or out of reach; try again in a few seconds";
+/// Seconds a client is asked to wait before trying again after a 503.
+const RETRY_AFTER_SECONDS: u32 = 5;
 
 /// One invalid field of a request: its name and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -43,7 +48,14 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("some fields are invalid")]
     Validation(Vec<FieldError>),
-    #[error("{0}")]
+    /// More invalid fields than are worth listing: the first ones, and how many more.
+    #[error("some fields are invalid")]
+    TooManyInvalid {
+        listed: Vec<FieldError>,
+        not_listed: usize,
+    },
+    /// The database is busy or out of reach; the cause is for the log, never the answer.
+    #[error("{UNAVAILABLE}")]
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
@@ -69,14 +81,17 @@ impl AppError {
     /// named (joined by `sep`), and the unexpected logged and answered with an apology.
     pub fn for_people(&self, sep: &str) -> String {
         match self {
-            Self::Validation(errors) => errors
-                .iter()
-                .map(|f| format!("{}: {}", f.field.replace('_', " "), f.message))
-                .collect::<Vec<_>>()
-                .join(sep),
+            Self::Validation(errors) => for_people(errors, sep),
+            Self::TooManyInvalid { listed, not_listed } => {
+                format!("{}{sep}and {not_listed} more", for_people(listed, sep))
+            }
             Self::Internal(cause) => {
                 log::error!("internal error: {cause}");
                 "something went wrong on our side; please try again".to_string()
+            }
+            Self::Unavailable(cause) => {
+                log::warn!("unavailable: {cause}");
+                UNAVAILABLE.to_string()
             }
             other => other.to_string(),
         }
@@ -91,11 +106,19 @@ impl AppError {
             Self::Conflict { .. } => "Conflict",
             Self::PayloadTooLarge(_) => "Payload too large",
             Self::UnsupportedMediaType(_) => "Unsupported media type",
-            Self::Validation(_) => "Invalid request",
+            Self::Validation(_) | Self::TooManyInvalid { .. } => "Invalid request",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal server error",
         }
     }
+}
+
+fn for_people(errors: &[FieldError], sep: &str) -> String {
+    errors
+        .iter()
+        .map(|f| format!("{}: {}", f.field.replace('_', " "), f.message))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 impl From<DieselError> for AppError {
@@ -107,6 +130,10 @@ impl From<DieselError> for AppError {
             }
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 Self::conflict("the record was changed by someone else at the same moment; try again")
+            }
+            // SQLITE_BUSY: another process held the write lock past the busy timeout.
+            DieselError::DatabaseError(_, info) if info.message().starts_with("database is locked") => {
+                Self::Unavailable(format!("database busy: {}", info.message()))
             }
             other => Self::Internal(format!("database error: {other}")),
         }
@@ -142,7 +169,7 @@ impl ResponseError for AppError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::TooManyInvalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -157,12 +184,20 @@ impl ResponseError for AppError {
             }
             Self::Unavailable(cause) => {
                 log::warn!("unavailable: {cause}");
-                cause.clone()
+                UNAVAILABLE.to_string()
             }
             other => other.to_string(),
         };
+        let not_listed;
         let (errors, extra) = match self {
             Self::Validation(errors) => (Some(errors.as_slice()), None),
+            Self::TooManyInvalid {
+                listed,
+                not_listed: n,
+            } => {
+                not_listed = json!({ "errors_not_listed": n });
+                (Some(listed.as_slice()), Some(&not_listed))
+            }
             Self::Conflict { extra, .. } => (None, extra.as_ref()),
             _ => (None, None),
         };
@@ -178,8 +213,32 @@ impl ResponseError for AppError {
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(("Retry-After", RETRY_AFTER_SECONDS.to_string()));
+        }
         response
             .insert_header((CONTENT_TYPE, "application/problem+json"))
             .body(serde_json::to_string(&body).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_a_503_that_says_when_to_retry_and_not_why() {
+        let busy = DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("database is locked".to_string()),
+        );
+        let error = AppError::from(busy);
+        assert!(matches!(error, AppError::Unavailable(_)), "{error:?}");
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get("Retry-After").unwrap(), "5");
+        let unreachable = AppError::Unavailable("connection to 10.1.2.3:5432 refused".into());
+        assert!(!unreachable.to_string().contains("10.1.2.3"));
+        assert!(!unreachable.for_people("\n").contains("10.1.2.3"));
     }
 }

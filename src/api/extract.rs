@@ -155,7 +155,9 @@ async fn read_limited(
     if declared.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge(limit));
     }
-    let mut body = web::BytesMut::new();
+    // Sized once from the declared length: growing by doubling would briefly hold a large
+    // upload twice.
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| AppError::BadRequest(format!("the body could not be read: {e}")))?;
         if body.len() + chunk.len() > limit {

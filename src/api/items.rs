@@ -104,7 +104,8 @@ pub async fn events(
 #[utoipa::path(post, path = "/api/v1/items/import", tag = "items",
     request_body(content = String, content_type = "text/csv",
         description = "Columns asset_tag,type,serial_number,batch,location; a header line first"),
-    responses((status = 201, body = ImportSummary), (status = 422, description = "Every bad row with its line number; nothing imported"),
+    responses((status = 201, body = ImportSummary), (status = 422, description = "The first 1,000 problems with their line numbers, and `errors_not_listed` counting the rest; nothing imported"),
+              (status = 503, description = "The database stayed busy past database.busy_timeout_ms"),
               (status = 413, description = "Over 32 MiB")), security(("bearer" = [])))]
 pub async fn import_csv(
     state: web::Data<AppState>,
@@ -124,10 +125,17 @@ pub async fn import_csv(
         ));
     }
     let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT).await?;
+    let db = state.db.clone();
     let prefix = state.settings.service.asset_tag_prefix.clone();
     let source = format!("an upload by {}", actor.name);
-    let summary = state
-        .write(move |c| import::import_items(c, &body, Some(actor.id), &source, &prefix))
-        .await?;
+    let summary = web::block(move || {
+        let req = import::Request {
+            actor_id: Some(actor.id),
+            source: &source,
+            prefix: &prefix,
+        };
+        import::import_items(&db, std::io::Cursor::new(body), &req)
+    })
+    .await??;
     Ok(HttpResponse::Created().json(summary))
 }

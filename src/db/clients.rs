@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConn;
 use super::schema::{clients, items};
+use super::{DbConn, in_chunks};
 use crate::on_backend;
 
 diesel::define_sql_function! {
@@ -73,10 +73,12 @@ pub fn get(conn: &mut DbConn, id: i64) -> QueryResult<Option<Client>> {
 }
 
 pub fn get_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Client>> {
-    clients::table
-        .filter(clients::id.eq_any(ids))
-        .select(Client::as_select())
-        .load(conn)
+    in_chunks(ids, |chunk| {
+        clients::table
+            .filter(clients::id.eq_any(chunk))
+            .select(Client::as_select())
+            .load(conn)
+    })
 }
 
 /// Lists clients, optionally matching `q` against reference, name and postcode.

@@ -3,9 +3,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::DbConn;
 use super::clients::lower;
 use super::schema::{clients, equipment_types, item_checks_due, items, recall_items};
+use super::{DbConn, in_chunks};
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -98,16 +98,12 @@ pub fn insert_many(conn: &mut DbConn, batch: &[NewItem]) -> QueryResult<()> {
 }
 
 pub fn ids_by_tags(conn: &mut DbConn, tags: &[String]) -> QueryResult<Vec<(i64, String)>> {
-    let mut out = Vec::with_capacity(tags.len());
-    for chunk in tags.chunks(5000) {
-        out.extend(
-            items::table
-                .filter(items::asset_tag.eq_any(chunk))
-                .select((items::id, items::asset_tag))
-                .load::<(i64, String)>(conn)?,
-        );
-    }
-    Ok(out)
+    in_chunks(tags, |chunk| {
+        items::table
+            .filter(items::asset_tag.eq_any(chunk))
+            .select((items::id, items::asset_tag))
+            .load::<(i64, String)>(conn)
+    })
 }
 
 pub fn by_tag(conn: &mut DbConn, tag: &str) -> QueryResult<Option<Item>> {
@@ -119,10 +115,12 @@ pub fn by_tag(conn: &mut DbConn, tag: &str) -> QueryResult<Option<Item>> {
 }
 
 pub fn get_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Item>> {
-    items::table
-        .filter(items::id.eq_any(ids))
-        .select(Item::as_select())
-        .load(conn)
+    in_chunks(ids, |chunk| {
+        items::table
+            .filter(items::id.eq_any(chunk))
+            .select(Item::as_select())
+            .load(conn)
+    })
 }
 
 pub fn tag_exists(conn: &mut DbConn, tag: &str) -> QueryResult<bool> {
@@ -165,10 +163,12 @@ pub fn update_versioned(
 }
 
 pub fn dues_for(conn: &mut DbConn, item_ids: &[i64]) -> QueryResult<Vec<CheckDue>> {
-    item_checks_due::table
-        .filter(item_checks_due::item_id.eq_any(item_ids))
-        .select(CheckDue::as_select())
-        .load(conn)
+    in_chunks(item_ids, |chunk| {
+        item_checks_due::table
+            .filter(item_checks_due::item_id.eq_any(chunk))
+            .select(CheckDue::as_select())
+            .load(conn)
+    })
 }
 
 /// One item's due dates; fixed SQL, unlike `dues_for`.

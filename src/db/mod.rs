@@ -17,6 +17,7 @@ pub mod schema;
 pub mod sessions;
 pub mod staff;
 pub mod sweeps;
+mod transaction;
 pub mod types;
 
 use std::path::{Path, PathBuf};
@@ -27,9 +28,9 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
-use diesel::{Connection, RunQueryDsl};
+use diesel::{Connection, QueryResult, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::AppError;
@@ -39,6 +40,26 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// Arbitrary but fixed: every instance takes the same advisory lock before migrating.
 const MIGRATION_LOCK_KEY: i64 = 0x6571_7569_7074;
+
+/// How long a writer waits for another to finish before the request is answered 503.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A health check answers within this, whatever the pool's own timeout.
+const PING_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Ids bound in one `IN (…)` list at most: SQLite refuses a statement with more than
+/// 32,766 values, and PostgreSQL more than 65,535.
+const MAX_IN_LIST: usize = 10_000;
+
+/// Runs `query` over `ids` a bounded list at a time, for lookups whose ids have no limit
+/// (every item of a recall, say).
+pub fn in_chunks<T, R>(ids: &[T], mut query: impl FnMut(&[T]) -> QueryResult<Vec<R>>) -> QueryResult<Vec<R>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_IN_LIST) {
+        out.extend(query(chunk)?);
+    }
+    Ok(out)
+}
 
 /// One connection type over both backends, so every query is written once.
 #[derive(diesel::MultiConnection)]
@@ -108,14 +129,17 @@ pub fn redact(url: &str) -> String {
 /// Opens connections for the pool. `MultiConnection` would guess the backend by trying
 /// each in turn; this opens exactly the one the URL's scheme named.
 #[derive(Debug)]
-pub struct Manager(DatabaseTarget);
+pub struct Manager {
+    target: DatabaseTarget,
+    busy_timeout: Duration,
+}
 
 impl ManageConnection for Manager {
     type Connection = DbConn;
     type Error = diesel::ConnectionError;
 
     fn connect(&self) -> Result<DbConn, Self::Error> {
-        match &self.0 {
+        match &self.target {
             DatabaseTarget::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // WAL lets readers run beside the writer; the busy timeout covers other
@@ -124,12 +148,13 @@ impl ManageConnection for Manager {
                 // Checkpoints are left to a background thread (see `Db::connect`) so that
                 // no writer waits for one; the high automatic limit is only a backstop.
                 // Reads go through a shared memory map rather than a read() per page.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                      PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 67108864; \
                      PRAGMA mmap_size = 268435456;",
-                )
+                    self.busy_timeout.as_millis()
+                ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
             }
@@ -142,8 +167,11 @@ impl ManageConnection for Manager {
             .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection still inside a transaction (or whose transaction state is lost) would
+    /// hand the next borrower someone else's uncommitted work and, on SQLite, the write
+    /// lock: it is closed rather than pooled.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
@@ -157,10 +185,16 @@ pub struct Db {
     pool: Arc<Pool<Manager>>,
     write_lock: Option<Arc<FairMutex<()>>>,
     target: Arc<DatabaseTarget>,
+    busy_timeout: Duration,
 }
 
 impl Db {
     pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Self, String> {
+        Self::open(target, max_size, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// Like `connect`, with a writer waiting at most `busy_timeout` for another.
+    pub fn open(target: &DatabaseTarget, max_size: u32, busy_timeout: Duration) -> Result<Self, String> {
         if let DatabaseTarget::Sqlite(path) = target {
             ensure_parent_dir(path)?;
         }
@@ -170,7 +204,10 @@ impl Db {
             // A SQLite file does not drop connections; a PostgreSQL server may restart.
             .test_on_check_out(!target.is_sqlite())
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager(target.clone()))
+            .build(Manager {
+                target: target.clone(),
+                busy_timeout,
+            })
             .map_err(|e| format!("cannot open the database {}: {e}", describe(target)))?;
         let pool = Arc::new(pool);
         if target.is_sqlite() {
@@ -180,6 +217,7 @@ impl Db {
             pool,
             write_lock: target.is_sqlite().then(|| Arc::new(FairMutex::new(()))),
             target: Arc::new(target.clone()),
+            busy_timeout,
         })
     }
 
@@ -194,11 +232,11 @@ impl Db {
     }
 
     /// Runs `f` in one transaction, for every change and the history entry that records it.
+    /// A writer that cannot begin within the busy timeout fails as `Unavailable`.
     pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
-        let _guard = self.lock_writer();
+        let _guard = self.lock_writer()?;
         let mut pooled = self.get()?;
-        let conn: &mut DbConn = &mut pooled;
-        conn.transaction(f)
+        transaction::write(&mut pooled, f)
     }
 
     /// Reads on one pooled connection, outside a transaction: each statement sees what is
@@ -208,8 +246,16 @@ impl Db {
         f(&mut conn)
     }
 
-    fn lock_writer(&self) -> Option<FairMutexGuard<'_, ()>> {
-        self.write_lock.as_ref().map(|m| m.lock())
+    /// The queue is bounded like SQLite's own wait: a writer behind a long one is told to
+    /// come back rather than held without end.
+    fn lock_writer(&self) -> Result<Option<FairMutexGuard<'_, ()>>, AppError> {
+        match &self.write_lock {
+            None => Ok(None),
+            Some(m) => m
+                .try_lock_for(self.busy_timeout)
+                .map(Some)
+                .ok_or_else(|| AppError::Unavailable("waited too long behind another writer".into())),
+        }
     }
 
     /// Brings the schema up to date. On PostgreSQL under an advisory lock, so instances
@@ -237,11 +283,14 @@ impl Db {
         Ok(applied)
     }
 
-    /// Answers when the database does.
+    /// Answers when the database does, within a few seconds.
     pub fn ping(&self) -> Result<(), AppError> {
-        let mut conn = self.get()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
+        let mut conn = self
+            .pool
+            .get_timeout(PING_TIMEOUT)
+            .map_err(|e| AppError::Unavailable(format!("no database connection: {e}")))?;
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| AppError::Unavailable(format!("the database does not answer: {e}")))
     }
 }
 
@@ -284,6 +333,7 @@ fn describe(target: &DatabaseTarget) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use diesel::connection::TransactionManager;
 
     #[test]
     fn backend_is_chosen_by_scheme_and_others_are_refused() {
@@ -302,6 +352,55 @@ mod tests {
         assert!(DatabaseTarget::parse("postgress://u@h/db").is_err());
         assert!(DatabaseTarget::parse("data/x.db").is_err());
         assert!(DatabaseTarget::parse("mysql://h/db").is_err());
+    }
+
+    /// No request leaves a transaction open (`Db::write` always ends it), so this is shown
+    /// on the pool itself: a connection handed back mid-transaction must not be handed out
+    /// again with that transaction and its write lock.
+    #[test]
+    fn a_connection_returned_inside_a_transaction_is_not_pooled_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DatabaseTarget::Sqlite(dir.path().join("pool.db"));
+        let db = Db::open(&target, 1, Duration::from_millis(200)).unwrap();
+        db.migrate().unwrap();
+        {
+            let mut leaked = db.get().unwrap();
+            <DbConn as Connection>::TransactionManager::begin_transaction(&mut leaked).unwrap();
+            leaked
+                .batch_execute("INSERT INTO counters (name, value) VALUES ('leaked', 1)")
+                .unwrap();
+            assert!(
+                Manager {
+                    target: target.clone(),
+                    busy_timeout: DEFAULT_BUSY_TIMEOUT
+                }
+                .has_broken(&mut leaked)
+            );
+        }
+        db.write(|c| {
+            c.batch_execute("INSERT INTO counters (name, value) VALUES ('kept', 1)")?;
+            Ok(())
+        })
+        .expect("the next writer gets a connection of its own and the lock");
+        let mut outside = SqliteConnection::establish(&dir.path().join("pool.db").to_string_lossy()).unwrap();
+        let names: Vec<String> =
+            diesel::sql_query("SELECT name FROM counters WHERE name <> 'asset_tag' ORDER BY name")
+                .load::<Name>(&mut outside)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.name)
+                .collect();
+        assert_eq!(
+            names,
+            ["kept"],
+            "the leaked write was rolled back, the next one committed"
+        );
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
     }
 
     #[test]

@@ -18,11 +18,13 @@ impl AssetTag {
         if tag.len() > MAX_LEN {
             return Err(format!("must be at most {MAX_LEN} characters"));
         }
+        // A label's QR code is `{public_url}/s/{tag}`: anything a URL path would split or
+        // escape (`/`, `?`, `#`, `%`, spaces) would open some other page, or none.
         if !tag
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
-            return Err("may hold only letters, digits and - _ . /".into());
+            return Err("may hold only letters, digits and - _ .".into());
         }
         if !tag.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             return Err("must start with a letter or digit".into());
@@ -80,7 +82,7 @@ pub fn from_scan(code: &str, public_url: &str) -> Option<AssetTag> {
         let rest = rest.strip_prefix("/s/")?;
         let rest = rest.split(['?', '#']).next().unwrap_or("").trim_end_matches('/');
         // The tag keeps its own characters; only the case was folded above.
-        return AssetTag::parse(rest).ok().filter(|_| !rest.contains('/'));
+        return AssetTag::parse(rest).ok();
     }
     AssetTag::parse(code).ok()
 }
@@ -95,6 +97,9 @@ mod tests {
         assert!(AssetTag::parse("").is_err());
         assert!(AssetTag::parse("EQ 1").is_err());
         assert!(AssetTag::parse("-EQ").is_err());
+        for unscannable in ["EQ/1", "EQ?1", "EQ#1", "EQ%2F1"] {
+            assert!(AssetTag::parse(unscannable).is_err(), "{unscannable}");
+        }
         assert_eq!(AssetTag::generated("EQ-", 123).as_str(), "EQ-000123");
         assert_eq!(AssetTag::generated("EQ-", 1_234_567).as_str(), "EQ-1234567");
     }

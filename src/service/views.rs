@@ -178,12 +178,14 @@ macro_rules! joined {
     };
 }
 
-/// Views of the given item ids, in the order given, from three queries whatever their number.
+/// Views of the given item ids, in the order given, from a few batched queries.
 pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<Joined> = joined!().filter(items_table::id.eq_any(ids)).load(conn)?;
+    let rows: Vec<Joined> = crate::db::in_chunks(ids, |chunk| {
+        joined!().filter(items_table::id.eq_any(chunk)).load(conn)
+    })?;
     let type_ids: Vec<i64> = rows
         .iter()
         .map(|r| r.1.id)
