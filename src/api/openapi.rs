@@ -6,7 +6,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::extract::Auth;
 use super::{
-    audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff, sweeps,
+    audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff,
+    sweeps,
 };
 
 #[derive(OpenApi)]

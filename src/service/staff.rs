@@ -280,7 +280,13 @@ pub fn rotate_token(
     rows::end_tokens(conn, id)?;
     let token = rows::issue_token(conn, id, now, req.expires_at.map(|at| at.naive_utc()))?;
     let details = serde_json::json!({ "expires_at": req.expires_at });
-    audit::record(conn, Some(actor), "staff_token_rotated", audit::Subject::Staff(id), details)?;
+    audit::record(
+        conn,
+        Some(actor),
+        "staff_token_rotated",
+        audit::Subject::Staff(id),
+        details,
+    )?;
     let mut view = StaffView::from(staff);
     view.token = Some(token);
     view.token_expires_at = req.expires_at;
