@@ -43,6 +43,24 @@ pub fn backoff(attempts: i32, base: u64, max: u64) -> Duration {
     Duration::from_secs(base.saturating_mul(1u64 << exp).min(max))
 }
 
+/// Records a message as sent, trying again while the database is busy: if the record were
+/// given up, the claim would run out and the message would go a second time.
+async fn record_sent(db: &Db, id: i64, claimed_until: NaiveDateTime) -> Result<(), AppError> {
+    let mut pause = Duration::from_millis(250);
+    loop {
+        let db = db.clone();
+        match blocking(move || db.write(|c| Ok(notifications::mark_sent(c, id, now())?))).await {
+            Ok(()) => return Ok(()),
+            Err(e) if now() + TimeDelta::from_std(pause).unwrap_or_default() < claimed_until => {
+                log::warn!("notification {id} was sent but cannot be recorded yet ({e}); trying again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 impl Dispatcher {
     pub fn new(db: Db, settings: Arc<Settings>) -> Result<Self, String> {
         Ok(Self {
@@ -96,7 +114,7 @@ impl Dispatcher {
         let id = row.id;
         match result {
             Ok(()) => {
-                blocking(move || db.write(|c| Ok(notifications::mark_sent(c, id, now())?))).await?;
+                record_sent(&db, id, until).await?;
                 summary.sent += 1;
             }
             Err(error) => {
