@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Backend, TestApp, postgres_cluster};
 
-fn equiptrack(dir: &std::path::Path, database_url: &str) -> Command {
+/// The real binary, with nothing from the caller's environment but `PATH`.
+pub(crate) fn equiptrack(dir: &std::path::Path, database_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_equiptrack"));
     cmd.current_dir(dir)
         .env_clear()

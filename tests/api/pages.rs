@@ -9,7 +9,7 @@ use crate::support::{Reply, TestApp};
 
 pub(crate) const PASSWORD: &str = "a long enough password";
 
-fn cookie_value(reply: &Reply, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(reply: &Reply, name: &str) -> Option<String> {
     reply.cookies.iter().find_map(|c| {
         c.strip_prefix(&format!("{name}="))?
             .split(';')

@@ -3,8 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -16,18 +15,8 @@ use equiptrack::db::Db;
 use equiptrack::db::schema::{events, items};
 use serde_json::{Value, json};
 
+use crate::cli::equiptrack;
 use crate::support::{Backend, TestApp, postgres_cluster, test_settings};
-
-fn equiptrack(dir: &Path, database_url: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_equiptrack"));
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("EQUIPTRACK__SERVER__DATA_DIR", dir)
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn");
-    cmd
-}
 
 /// Every item's status against the `to_status` of its last history entry: a move written
 /// without its event, or the reverse, shows here.

@@ -11,18 +11,8 @@ use equiptrack::config::Settings;
 use futures_util::future::join_all;
 use serde_json::json;
 
+use crate::pages::{PASSWORD, cookie_value};
 use crate::support::{Reply, TestApp};
-
-const PASSWORD: &str = "a long enough password";
-
-fn cookie_value(reply: &Reply, name: &str) -> Option<String> {
-    reply.cookies.iter().find_map(|c| {
-        c.strip_prefix(&format!("{name}="))?
-            .split(';')
-            .next()
-            .map(str::to_string)
-    })
-}
 
 fn encode(text: &str) -> String {
     text.bytes()
@@ -77,7 +67,7 @@ struct SignIn<'a> {
 
 impl<'a> SignIn<'a> {
     async fn on(app: &'a TestApp, base: &str) -> SignIn<'a> {
-        let page = send(app, base, "GET", "/login", &[], None).await.expect(200);
+        let page = app.request_to(base, "GET", "/login", &[], None).await.expect(200);
         let csrf = cookie_value(&page, "et_login").expect("a sign-in CSRF cookie");
         SignIn {
             app,
@@ -98,60 +88,15 @@ impl<'a> SignIn<'a> {
         let cookie = format!("et_login={}", self.csrf);
         let mut all = vec![("Cookie", cookie.as_str())];
         all.extend_from_slice(headers);
-        send(
-            self.app,
-            &self.base,
-            "POST",
-            "/login",
-            &all,
-            Some(("application/x-www-form-urlencoded", body.to_vec())),
-        )
-        .await
-    }
-}
-
-async fn send(
-    app: &TestApp,
-    base: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<(&str, Vec<u8>)>,
-) -> Reply {
-    let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = app.client.request(method, format!("{base}{path}"));
-    for (name, value) in headers {
-        req = req.insert_header((*name, *value));
-    }
-    let mut resp = match body {
-        Some((content_type, bytes)) => {
-            req.insert_header(("Content-Type", content_type))
-                .send_body(bytes)
-                .await
-        }
-        None => req.send().await,
-    }
-    .expect("request sent");
-    let header = |name: &str| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let (content_type, location) = (header("content-type").unwrap_or_default(), header("location"));
-    let cookies = resp
-        .headers()
-        .get_all("set-cookie")
-        .filter_map(|v| v.to_str().ok())
-        .map(str::to_string)
-        .collect();
-    let body = resp.body().limit(1 << 20).await.expect("body").to_vec();
-    Reply {
-        status: resp.status().as_u16(),
-        content_type,
-        location,
-        cookies,
-        body,
+        self.app
+            .request_to(
+                &self.base,
+                "POST",
+                "/login",
+                &all,
+                Some(("application/x-www-form-urlencoded", body.to_vec())),
+            )
+            .await
     }
 }
 

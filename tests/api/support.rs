@@ -205,7 +205,19 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<(&str, Vec<u8>)>,
     ) -> Reply {
-        let url = format!("{}{path}", self.base);
+        self.request_to(&self.base, method, path, headers, body).await
+    }
+
+    /// Like `request_with`, to another instance of the service at `base`.
+    pub async fn request_to(
+        &self,
+        base: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Reply {
+        let url = format!("{base}{path}");
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self.client.request(method, url);
         for (name, value) in headers {
