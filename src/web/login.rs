@@ -2,6 +2,7 @@
 
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::TimeDelta;
 use serde::Deserialize;
@@ -9,7 +10,7 @@ use serde::Deserialize;
 use super::form::PageForm;
 use super::page::{PageError, html, layout};
 use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, safe_next, same_secret};
-use super::throttle::Attempt;
+use super::throttle::{self, Attempt};
 use crate::app::AppState;
 use crate::db::{sessions, staff};
 use crate::error::AppError;
@@ -96,7 +97,7 @@ pub async fn login_submit(
     }
     let client = state.settings.server.trusted_proxies.client_of(&req);
     let too_many = |csrf: &str| {
-        html(
+        let mut r = html(
             StatusCode::TOO_MANY_REQUESTS,
             &form(
                 csrf,
@@ -104,7 +105,11 @@ pub async fn login_submit(
                 &email,
                 Some("Too many wrong passwords. Please wait 15 minutes and try again."),
             ),
-        )
+        );
+        // The longest the window can still run; a client that waits this long gets a fresh one.
+        r.headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(throttle::WINDOW.num_seconds()));
+        r
     };
     // The try is counted before the password is checked, so a burst cannot outrun the limit.
     let (who, from) = (email.clone(), client.clone());

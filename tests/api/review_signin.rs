@@ -157,6 +157,8 @@ both_backends! {
         let refused = replies.iter().filter(|r| r.status == 429).count();
         assert_eq!(verified + refused, 40, "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
         assert_eq!(verified, 5, "only the limit's worth of guesses are checked");
+        let waits: Vec<_> = replies.iter().filter(|r| r.status == 429).map(|r| r.retry_after.as_deref()).collect();
+        assert!(waits.iter().all(|w| *w == Some("900")), "a refusal says how long to wait: {waits:?}");
         login.attempt(&email, PASSWORD, &[]).await.expect(429);
     }
 
@@ -225,6 +227,11 @@ both_backends! {
         assert!(r.status == 400 || r.status == 422, "{}", r.text());
         // An escaped backslash before u0000 is text, not a NUL.
         app.post("/api/v1/locations", &app.admin, json!({"name": "Store \\u0000"})).await.expect(201);
+        // Nor in a query string or a path.
+        for path in ["/api/v1/items?q=a%00b", "/api/v1/clients?q=%00", "/api/v1/items/EQ%00"] {
+            let r = app.get(path, &app.admin).await;
+            assert!((400..500).contains(&r.status), "{path}: {} {}", r.status, r.text());
+        }
     }
 
     async fn setting_a_password_ends_the_persons_sessions(app: TestApp) {

@@ -78,6 +78,7 @@ pub struct Reply {
     pub location: Option<String>,
     /// Every `Set-Cookie` header, as sent.
     pub cookies: Vec<String>,
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -238,11 +239,13 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let location = resp
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let (location, retry_after) = (header("location"), header("retry-after"));
         let cookies = resp
             .headers()
             .get_all("set-cookie")
@@ -255,6 +258,7 @@ impl TestApp {
             content_type,
             location,
             cookies,
+            retry_after,
             body,
         }
     }
