@@ -14,8 +14,9 @@ use crate::db::lease::Lease;
 use crate::db::sweeps::{self, Finished};
 use crate::domain::checks::days_overdue;
 use crate::error::AppError;
-use crate::mail::render::{self, DueLine, Rendered, Section, uk_date};
+use crate::mail::render::{self, DueLine, Rendered, Section};
 use crate::service::{notify, now};
+use crate::words::uk_date;
 
 /// Fixed key of the advisory lock that lets one instance sweep at a time.
 const SWEEP_LEASE: i64 = 0x6571_7377_6565;

@@ -12,7 +12,7 @@ use crate::db::{DbConn, notes, recalls};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::mail;
-use crate::mail::render::escape;
+use crate::mail::render;
 
 /// What an erasure leaves to do outside the database: the `.eml` files of these messages.
 pub struct Erased {
@@ -96,15 +96,11 @@ fn redact_message(
 ) -> Result<(), AppError> {
     let still_to_go = matches!(row.status.as_str(), "pending" | "sending");
     if linked && !still_to_go {
-        let html = format!("<p>{}</p>", escape(REDACTED_BODY));
+        let html = render::paragraph_html(REDACTED_BODY);
         notifications::redact(conn, row.id, &redact(&row.subject, words), REDACTED_BODY, &html)?;
         return Ok(());
     }
-    // The HTML part holds the same words escaped, with line breaks as they were or as <br>.
-    let html_words: Vec<String> = words
-        .iter()
-        .flat_map(|w| [escape(w).replace('\n', "<br>"), escape(w)])
-        .collect();
+    let html_words: Vec<String> = words.iter().flat_map(|w| render::as_in_html(w)).collect();
     notifications::redact(
         conn,
         row.id,

@@ -22,7 +22,8 @@ use crate::domain::lifecycle::{ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
-use crate::mail::render::{self, uk_date};
+use crate::mail::render;
+use crate::words::uk_date;
 
 const MAX_NOTES: usize = 2000;
 
