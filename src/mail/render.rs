@@ -160,54 +160,6 @@ pub fn paragraph_html(text: &str) -> String {
     html! { p { (lines(text)) } }.into_string()
 }
 
-/// One message the outbox gave up on, as stores are told of it: where it was going and
-/// why it did not get there, never what it said (that may name a client).
-#[derive(Debug, Clone)]
-pub struct FailedLine {
-    pub id: i64,
-    pub kind: String,
-    pub recipient: String,
-    pub last_error: String,
-    pub failed_at: chrono::NaiveDateTime,
-}
-
-/// The daily list of failed mail for stores; `total` may exceed the lines shown.
-pub fn failed_mail(
-    lines: &[FailedLine],
-    total: i64,
-    today: NaiveDate,
-    public_url: &str,
-    service_name: &str,
-) -> Rendered {
-    let subject = format!(
-        "Mail: {total} {} could not be sent ({})",
-        if total == 1 { "message" } else { "messages" },
-        uk_date(today)
-    );
-    let mut paragraphs = vec![format!(
-        "These emails were tried until the outbox gave up. Once the cause is fixed, send each again \
-         with POST {public_url}/api/v1/notifications/ID/retry (admin or stores)."
-    )];
-    paragraphs.extend(lines.iter().map(|l| {
-        format!(
-            "#{} {} to {}, last tried {} UTC:\n{}",
-            l.id,
-            l.kind,
-            l.recipient,
-            l.failed_at.format("%Y-%m-%d %H:%M"),
-            l.last_error
-        )
-    }));
-    let shown = lines.len() as i64;
-    if total > shown {
-        paragraphs.push(format!(
-            "… and {} more: GET /api/v1/notifications?status=failed lists them all.",
-            total - shown
-        ));
-    }
-    notice(subject, &paragraphs, None, service_name)
-}
-
 /// A short notice: a few lines of text, each a paragraph in HTML, and a link.
 pub fn notice(
     subject: String,
