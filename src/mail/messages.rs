@@ -262,6 +262,13 @@ pub fn failed_mail(lines: &[FailedLine], total: i64, today: NaiveDate, from: Let
     render::notice(subject, &paragraphs, None, from.service_name)
 }
 
+/// What a message that went out about an erased client reads afterwards, as text and as
+/// HTML (its subject is kept, with the client's words taken out).
+pub fn erased() -> (String, String) {
+    const WORDS: &str = "[erased: this message spoke of a client who has since been erased]";
+    (WORDS.to_string(), render::paragraph_html(WORDS))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -156,7 +156,7 @@ pub fn as_in_html(text: &str) -> [String; 2] {
 }
 
 /// An HTML part of one paragraph, for a message whose words were replaced.
-pub fn paragraph_html(text: &str) -> String {
+pub(super) fn paragraph_html(text: &str) -> String {
     html! { p { (lines(text)) } }.into_string()
 }
 

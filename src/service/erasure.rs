@@ -12,7 +12,7 @@ use crate::db::{DbConn, notes, recalls};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::mail;
-use crate::mail::render;
+use crate::mail::{messages, render};
 
 /// What an erasure leaves to do outside the database: the `.eml` files of these messages.
 pub struct Erased {
@@ -82,9 +82,6 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     })
 }
 
-/// What a message that went out about an erased client reads afterwards.
-const REDACTED_BODY: &str = "[erased: this message spoke of a client who has since been erased]";
-
 /// Mail still to go keeps its other words, so nothing owed to anyone else is lost. Mail
 /// already gone that was queued about the client goes whole: it may hold words the
 /// register no longer has (an address since corrected).
@@ -96,8 +93,8 @@ fn redact_message(
 ) -> Result<(), AppError> {
     let still_to_go = matches!(row.status.as_str(), "pending" | "sending");
     if linked && !still_to_go {
-        let html = render::paragraph_html(REDACTED_BODY);
-        notifications::redact(conn, row.id, &redact(&row.subject, words), REDACTED_BODY, &html)?;
+        let (text, html) = messages::erased();
+        notifications::redact(conn, row.id, &redact(&row.subject, words), &text, &html)?;
         return Ok(());
     }
     let html_words: Vec<String> = words.iter().flat_map(|w| render::as_in_html(w)).collect();
