@@ -12,3 +12,4 @@ pub mod labels;
 pub mod mail;
 pub mod service;
 pub mod web;
+pub mod words;

@@ -7,7 +7,7 @@ use super::sweep::Planned;
 use crate::config::Settings;
 use crate::db::DbConn;
 use crate::db::notifications;
-use crate::mail::render::{self, FailedLine};
+use crate::mail::messages::{self, FailedLine, Letterhead};
 
 /// Most messages listed in one email; the rest are counted.
 const MAX_LISTED: i64 = 200;
@@ -45,12 +45,14 @@ pub fn plan(
         key: format!("failed-mail:{as_of}:{}", stores.to_lowercase()),
         kind: "failed_mail",
         recipient: stores.clone(),
-        mail: render::failed_mail(
+        mail: messages::failed_mail(
             &lines,
             total,
             as_of,
-            settings.public_url(),
-            &settings.service.name,
+            Letterhead {
+                public_url: settings.public_url(),
+                service_name: &settings.service.name,
+            },
         ),
         // It names no client, so erasure has nothing to find in it.
         clients: Vec::new(),

@@ -14,7 +14,8 @@ use crate::db::lease::Lease;
 use crate::db::sweeps::{self, Finished};
 use crate::domain::checks::days_overdue;
 use crate::error::AppError;
-use crate::mail::render::{self, DueLine, Rendered, Section, uk_date};
+use crate::mail::messages::{self, Letterhead};
+use crate::mail::render::{DueLine, Rendered};
 use crate::service::{notify, now};
 
 /// Fixed key of the advisory lock that lets one instance sweep at a time.
@@ -166,78 +167,40 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
         }
     }
 
-    let url = settings.public_url();
-    let service = &settings.service.name;
-    let date = uk_date(as_of);
-    let lead = settings.reminders.lead_days;
+    let from = Letterhead {
+        public_url: settings.public_url(),
+        service_name: &settings.service.name,
+    };
     let mut planned: Vec<Planned> = workers
         .into_values()
-        .map(|w| {
-            let subject = format!(
-                "Safety checks: {} overdue, {} due soon ({date})",
-                w.overdue.len(),
-                w.soon.len()
-            );
-            let intro = format!(
-                "Good morning {}. These safety checks fall to you: overdue first, then those due in the \
-                 next {lead} days, each list grouped by postcode to plan a round.",
-                w.name
-            );
-            let sections = [
-                Section {
-                    title: "Overdue".into(),
-                    lines: w.overdue,
-                },
-                Section {
-                    title: format!("Due in the next {lead} days"),
-                    lines: w.soon,
-                },
-            ];
-            Planned {
-                key: format!("digest:{as_of}:{}", w.email.to_lowercase()),
-                kind: "digest",
-                recipient: w.email,
-                mail: render::digest(subject, &intro, &sections, as_of, url, service),
-                clients: clients_of(&sections),
-            }
+        .map(|w| Planned {
+            key: format!("digest:{as_of}:{}", w.email.to_lowercase()),
+            kind: "digest",
+            clients: clients_of(w.overdue.iter().chain(&w.soon)),
+            mail: messages::worker_digest(
+                &w.name,
+                w.overdue,
+                w.soon,
+                settings.reminders.lead_days,
+                as_of,
+                from,
+            ),
+            recipient: w.email,
         })
         .collect();
     if !escalated.is_empty() || !unassigned.is_empty() {
-        let subject = format!(
-            "Stores: {} checks overdue more than {escalate_after} days, {} with no responsible worker ({date})",
-            escalated.len(),
-            unassigned.len()
-        );
-        let intro = format!(
-            "Checks left overdue for more than {escalate_after} days, and checks on items that no active \
-             worker is responsible for. Please chase or reassign them."
-        );
-        let sections = [
-            Section {
-                title: format!("Overdue more than {escalate_after} days"),
-                lines: escalated,
-            },
-            Section {
-                title: "No responsible worker".into(),
-                lines: unassigned,
-            },
-        ];
         let stores = &settings.mail.stores_address;
         planned.push(Planned {
             key: format!("stores-digest:{as_of}:{}", stores.to_lowercase()),
             kind: "stores_digest",
             recipient: stores.clone(),
-            mail: render::digest(subject, &intro, &sections, as_of, url, service),
-            clients: clients_of(&sections),
+            clients: clients_of(escalated.iter().chain(&unassigned)),
+            mail: messages::stores_digest(escalate_after, escalated, unassigned, as_of, from),
         });
     }
     planned
 }
 
-fn clients_of(sections: &[Section]) -> Vec<i64> {
-    sections
-        .iter()
-        .flat_map(|s| &s.lines)
-        .filter_map(|l| l.client_id)
-        .collect()
+fn clients_of<'a>(lines: impl Iterator<Item = &'a DueLine>) -> Vec<i64> {
+    lines.filter_map(|l| l.client_id).collect()
 }

@@ -1,5 +1,6 @@
 //! Sending email: the transports (SMTP or `.eml` files) and the messages themselves.
 
+pub mod messages;
 pub mod render;
 
 use std::time::Duration;

@@ -1,10 +1,13 @@
-//! The words of each email, as plain text and as HTML, from the same data.
+//! The two shapes an email takes (a digest of checks, a short notice), as plain text and
+//! as HTML from the same data. The HTML is built with maud, so every value is escaped.
 
 use std::fmt::Write;
 
 use chrono::NaiveDate;
+use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::checks::days_overdue;
+use crate::words::uk_date;
 
 /// One check that falls to someone: what, for whom, where, when.
 #[derive(Debug, Clone)]
@@ -31,18 +34,6 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
-}
-
-/// Dates the UK way: `Tue 14 Jan 2027`.
-pub fn uk_date(d: NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
-}
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn link(public_url: &str, tag: &str) -> String {
@@ -80,29 +71,18 @@ pub fn digest(
     public_url: &str,
     service_name: &str,
 ) -> Rendered {
+    let sections: Vec<&Section> = sections.iter().filter(|s| !s.lines.is_empty()).collect();
     let mut text = format!("{intro}\n");
-    let mut html = format!(
-        "<!doctype html><html><body style=\"font-family:sans-serif\">\n<p>{}</p>\n",
-        escape(intro)
-    );
-    for section in sections.iter().filter(|s| !s.lines.is_empty()) {
+    for section in &sections {
         let _ = write!(
             text,
             "\n{} ({})\n",
             section.title.to_uppercase(),
             section.lines.len()
         );
-        let _ = writeln!(
-            html,
-            "<h2>{} ({})</h2>",
-            escape(&section.title),
-            section.lines.len()
-        );
         for (postcode, lines) in by_postcode(&section.lines) {
             let _ = write!(text, "\n  {postcode}\n");
-            let _ = writeln!(html, "<h3>{}</h3>\n<table cellpadding=\"4\">", escape(postcode));
             for line in lines {
-                let url = link(public_url, &line.asset_tag);
                 let _ = write!(
                     text,
                     "  - {tag}  {kind}: {rule}\n      {when}\n      {client}, {address}, {postcode}\n      {url}\n",
@@ -113,79 +93,71 @@ pub fn digest(
                     client = line.client_name,
                     address = line.address,
                     postcode = line.postcode,
-                );
-                let _ = writeln!(
-                    html,
-                    "<tr><td><a href=\"{url}\">{tag}</a></td><td>{kind}<br>{rule}</td><td>{when}</td>\
-                     <td>{client}<br>{address}, {postcode}</td></tr>",
-                    url = escape(&url),
-                    tag = escape(&line.asset_tag),
-                    kind = escape(&line.type_name),
-                    rule = escape(&line.rule),
-                    when = escape(&when(line, today)),
-                    client = escape(&line.client_name),
-                    address = escape(&line.address),
-                    postcode = escape(&line.postcode),
+                    url = link(public_url, &line.asset_tag),
                 );
             }
-            html.push_str("</table>\n");
         }
     }
     let _ = write!(text, "\n-- \n{service_name}\n");
-    let _ = write!(
-        html,
-        "<p style=\"color:#555\">{}</p>\n</body></html>\n",
-        escape(service_name)
-    );
-    Rendered { subject, text, html }
-}
-
-/// One message the outbox gave up on, as stores are told of it: where it was going and
-/// why it did not get there, never what it said (that may name a client).
-#[derive(Debug, Clone)]
-pub struct FailedLine {
-    pub id: i64,
-    pub kind: String,
-    pub recipient: String,
-    pub last_error: String,
-    pub failed_at: chrono::NaiveDateTime,
-}
-
-/// The daily list of failed mail for stores; `total` may exceed the lines shown.
-pub fn failed_mail(
-    lines: &[FailedLine],
-    total: i64,
-    today: NaiveDate,
-    public_url: &str,
-    service_name: &str,
-) -> Rendered {
-    let subject = format!(
-        "Mail: {total} {} could not be sent ({})",
-        if total == 1 { "message" } else { "messages" },
-        uk_date(today)
-    );
-    let mut paragraphs = vec![format!(
-        "These emails were tried until the outbox gave up. Once the cause is fixed, send each again \
-         with POST {public_url}/api/v1/notifications/ID/retry (admin or stores)."
-    )];
-    paragraphs.extend(lines.iter().map(|l| {
-        format!(
-            "#{} {} to {}, last tried {} UTC:\n{}",
-            l.id,
-            l.kind,
-            l.recipient,
-            l.failed_at.format("%Y-%m-%d %H:%M"),
-            l.last_error
-        )
-    }));
-    let shown = lines.len() as i64;
-    if total > shown {
-        paragraphs.push(format!(
-            "… and {} more: GET /api/v1/notifications?status=failed lists them all.",
-            total - shown
-        ));
+    let body = html! {
+        p { (intro) }
+        @for section in &sections {
+            h2 { (section.title) " (" (section.lines.len()) ")" }
+            @for (postcode, lines) in by_postcode(&section.lines) {
+                h3 { (postcode) }
+                table cellpadding="4" {
+                    @for line in lines {
+                        tr {
+                            td { a href=(link(public_url, &line.asset_tag)) { (line.asset_tag) } }
+                            td { (line.type_name) br; (line.rule) }
+                            td { (when(line, today)) }
+                            td { (line.client_name) br; (line.address) ", " (line.postcode) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Rendered {
+        subject,
+        text,
+        html: frame(body, service_name),
     }
-    notice(subject, &paragraphs, None, service_name)
+}
+
+/// The frame of every email's HTML part: the body, then who sent it.
+fn frame(body: Markup, service_name: &str) -> String {
+    html! {
+        (DOCTYPE)
+        html {
+            body style="font-family:sans-serif" {
+                (body)
+                p style="color:#555" { (service_name) }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// One paragraph of text in HTML: its line breaks as `<br>`.
+fn lines(text: &str) -> Markup {
+    html! {
+        @for (n, line) in text.split('\n').enumerate() {
+            @if n > 0 { br; }
+            (line)
+        }
+    }
+}
+
+/// The forms `text` can take in an HTML part (a paragraph's, with line breaks as `<br>`,
+/// and a cell's), so that erasure finds every one.
+pub fn as_in_html(text: &str) -> [String; 2] {
+    [lines(text).into_string(), html! { (text) }.into_string()]
+}
+
+/// An HTML part of one paragraph, for a message whose words were replaced.
+pub(super) fn paragraph_html(text: &str) -> String {
+    html! { p { (lines(text)) } }.into_string()
 }
 
 /// A short notice: a few lines of text, each a paragraph in HTML, and a link.
@@ -196,22 +168,24 @@ pub fn notice(
     service_name: &str,
 ) -> Rendered {
     let mut text = String::new();
-    let mut html = String::from("<!doctype html><html><body style=\"font-family:sans-serif\">\n");
     for p in paragraphs {
         let _ = write!(text, "{p}\n\n");
-        let _ = writeln!(html, "<p>{}</p>", escape(p).replace('\n', "<br>"));
     }
-    if let Some((url, label)) = link_to {
+    if let Some((url, _)) = link_to {
         let _ = write!(text, "{url}\n\n");
-        let _ = writeln!(html, "<p><a href=\"{}\">{}</a></p>", escape(url), escape(label));
     }
     let _ = write!(text, "-- \n{service_name}\n");
-    let _ = write!(
-        html,
-        "<p style=\"color:#555\">{}</p>\n</body></html>\n",
-        escape(service_name)
-    );
-    Rendered { subject, text, html }
+    let body = html! {
+        @for p in paragraphs { p { (lines(p)) } }
+        @if let Some((url, label)) = link_to {
+            p { a href=(url) { (label) } }
+        }
+    };
+    Rendered {
+        subject,
+        text,
+        html: frame(body, service_name),
+    }
 }
 
 #[cfg(test)]
@@ -229,18 +203,6 @@ mod tests {
             postcode: postcode.into(),
             client_id: None,
         }
-    }
-
-    #[test]
-    fn dates_are_written_the_uk_way() {
-        assert_eq!(
-            uk_date(NaiveDate::from_ymd_opt(2027, 1, 14).unwrap()),
-            "Thu 14 Jan 2027"
-        );
-        assert_eq!(
-            uk_date(NaiveDate::from_ymd_opt(2027, 3, 2).unwrap()),
-            "Tue 2 Mar 2027"
-        );
     }
 
     #[test]
@@ -265,5 +227,36 @@ mod tests {
         assert!(r.text.contains("12 days overdue"));
         assert!(r.html.contains("Ann &amp; Bob") && r.html.contains("LOLER &lt;exam&gt;"));
         assert!(r.text.contains("http://x/s/EQ-1"));
+    }
+
+    #[test]
+    fn values_are_escaped_in_the_html_part_and_line_breaks_kept() {
+        let r = notice(
+            "s".into(),
+            &["<script>alert(\"x\")</script> O'Neil\nsecond line".into()],
+            Some(("http://x/s/EQ-1?a=1&b=2", "Open")),
+            "A & B",
+        );
+        assert!(
+            r.html
+                .contains("<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O'Neil<br>second line</p>")
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"http://x/s/EQ-1?a=1&amp;b=2\">Open</a>")
+        );
+        assert!(r.html.contains(">A &amp; B</p>") && !r.html.contains("<script>"));
+        assert!(
+            r.text
+                .contains("<script>alert(\"x\")</script> O'Neil\nsecond line")
+        );
+    }
+
+    #[test]
+    fn erasure_finds_a_value_in_each_form_the_html_part_holds() {
+        let [paragraph, cell] = as_in_html("Ann <& Bob>\nLeeds");
+        assert_eq!(paragraph, "Ann &lt;&amp; Bob&gt;<br>Leeds");
+        assert_eq!(cell, "Ann &lt;&amp; Bob&gt;\nLeeds");
+        assert_eq!(paragraph_html("[erased]"), "<p>[erased]</p>");
     }
 }

@@ -12,7 +12,7 @@ use crate::db::{DbConn, notes, recalls};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::mail;
-use crate::mail::render::escape;
+use crate::mail::{messages, render};
 
 /// What an erasure leaves to do outside the database: the `.eml` files of these messages.
 pub struct Erased {
@@ -82,9 +82,6 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     })
 }
 
-/// What a message that went out about an erased client reads afterwards.
-const REDACTED_BODY: &str = "[erased: this message spoke of a client who has since been erased]";
-
 /// Mail still to go keeps its other words, so nothing owed to anyone else is lost. Mail
 /// already gone that was queued about the client goes whole: it may hold words the
 /// register no longer has (an address since corrected).
@@ -96,15 +93,11 @@ fn redact_message(
 ) -> Result<(), AppError> {
     let still_to_go = matches!(row.status.as_str(), "pending" | "sending");
     if linked && !still_to_go {
-        let html = format!("<p>{}</p>", escape(REDACTED_BODY));
-        notifications::redact(conn, row.id, &redact(&row.subject, words), REDACTED_BODY, &html)?;
+        let (text, html) = messages::erased();
+        notifications::redact(conn, row.id, &redact(&row.subject, words), &text, &html)?;
         return Ok(());
     }
-    // The HTML part holds the same words escaped, with line breaks as they were or as <br>.
-    let html_words: Vec<String> = words
-        .iter()
-        .flat_map(|w| [escape(w).replace('\n', "<br>"), escape(w)])
-        .collect();
+    let html_words: Vec<String> = words.iter().flat_map(|w| render::as_in_html(w)).collect();
     notifications::redact(
         conn,
         row.id,

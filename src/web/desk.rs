@@ -3,22 +3,23 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::form::PageForm;
-use super::page::{PageError, csrf_field, html, layout};
+use super::page::{PageError, csrf_field, layout, respond};
 use super::session::{PageUser, same_secret};
 use crate::app::AppState;
 use crate::db::items::ItemFilter;
 use crate::db::{clients as client_rows, staff as staff_rows};
 use crate::domain::asset_tag;
 use crate::error::AppError;
-use crate::mail::render::{escape, uk_date};
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
 use crate::service::views::ItemView;
 use crate::service::{items, today};
 use crate::web::item_page::status_words;
+use crate::words::uk_date;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DeskQuery {
@@ -70,94 +71,108 @@ async fn choices(state: &AppState) -> Result<Choices, AppError> {
         .await
 }
 
-fn options(list: &[(i64, String)], chosen: Option<i64>) -> String {
-    list.iter()
-        .map(|(id, name)| {
-            let sel = if Some(*id) == chosen { " selected" } else { "" };
-            format!("<option value=\"{id}\"{sel}>{}</option>", escape(name))
-        })
-        .collect()
+fn options(list: &[(i64, String)], chosen: Option<i64>) -> Markup {
+    html! {
+        @for (id, name) in list {
+            option value=(id) selected[Some(*id) == chosen] { (name) }
+        }
+    }
 }
 
 fn render(
     user: &PageUser,
     ch: &Choices,
     last: &DeskMove,
-    outcome: &str,
+    outcome: Markup,
     found: &[ItemView],
     q: &str,
-) -> String {
+) -> Markup {
     let mode = if last.mode.is_empty() {
         "issue"
     } else {
         last.mode.as_str()
     };
-    let mode_options: String = [
+    let modes = [
         ("issue", "Issue to a worker"),
         ("return", "Take back (return)"),
         ("decontaminate", "Decontaminate"),
-    ]
-    .iter()
-    .map(|(v, label)| {
-        format!(
-            "<option value=\"{v}\"{}>{label}</option>",
-            if *v == mode { " selected" } else { "" }
-        )
-    })
-    .collect();
+    ];
     let method = last.method.as_deref().unwrap_or("Chlorine 1000 ppm wipe");
-    let scan = format!(
-        "<section class=\"panel\"><h2>Scan to record</h2>{outcome}<form method=\"post\" action=\"/desk/move\">{csrf}\
-         <label for=\"mode\">Each scan will</label><select id=\"mode\" name=\"mode\">{mode_options}</select>\
-         <div class=\"two\"><div><label for=\"client_id\">Client (issue)</label><select id=\"client_id\" name=\"client_id\">\
-         <option value=\"\">—</option>{clients}</select></div>\
-         <div><label for=\"worker_id\">Worker (issue)</label><select id=\"worker_id\" name=\"worker_id\"><option value=\"\">—</option>{workers}</select></div></div>\
-         <label for=\"method\">Method (decontaminate)</label><input id=\"method\" name=\"method\" type=\"text\" value=\"{method}\">\
-         <label for=\"code\">Scan or type the tag</label>\
-         <input id=\"code\" name=\"code\" type=\"search\" autocomplete=\"off\" autofocus required>\
-         <button type=\"submit\">Record</button></form></section>",
-        csrf = csrf_field(user),
-        clients = options(&ch.clients, last.client_id),
-        workers = options(&ch.workers, last.worker_id),
-        method = escape(method),
-    );
-    let rows: String = found
-        .iter()
-        .map(|i| {
-            format!(
-                "<tr><td><input type=\"checkbox\" name=\"tags\" value=\"{tag}\" aria-label=\"Select {tag}\"></td>\
-                 <td><a href=\"/s/{tag}\">{tag}</a></td><td>{kind}</td><td>{status}</td><td>{serial}</td><td>{client}</td></tr>",
-                tag = escape(&i.asset_tag),
-                kind = escape(&i.type_.name),
-                status = status_words(i.status),
-                serial = escape(i.serial_number.as_deref().unwrap_or("")),
-                client = escape(i.client.as_ref().map_or("", |c| c.name.as_str())),
-            )
-        })
-        .collect();
-    let results = if q.is_empty() {
-        String::new()
-    } else if found.is_empty() {
-        format!("<p>Nothing matches “{}”.</p>", escape(q))
-    } else {
-        format!(
-            "<form method=\"get\" action=\"/desk/labels.pdf\" target=\"_blank\"><table><thead><tr><th></th><th>Tag</th><th>Type</th>\
-             <th>Status</th><th>Serial</th><th>Client</th></tr></thead><tbody>{rows}</tbody></table>\
-             <button type=\"submit\" class=\"secondary\">Print labels for the selected items</button></form>"
-        )
+    let body = html! {
+        h1 { "Stores desk" }
+        section class="panel" {
+            h2 { "Scan to record" }
+            (outcome)
+            form method="post" action="/desk/move" {
+                (csrf_field(user))
+                label for="mode" { "Each scan will" }
+                select id="mode" name="mode" {
+                    @for (value, label) in modes {
+                        option value=(value) selected[value == mode] { (label) }
+                    }
+                }
+                div class="two" {
+                    div {
+                        label for="client_id" { "Client (issue)" }
+                        select id="client_id" name="client_id" {
+                            option value="" { "—" }
+                            (options(&ch.clients, last.client_id))
+                        }
+                    }
+                    div {
+                        label for="worker_id" { "Worker (issue)" }
+                        select id="worker_id" name="worker_id" {
+                            option value="" { "—" }
+                            (options(&ch.workers, last.worker_id))
+                        }
+                    }
+                }
+                label for="method" { "Method (decontaminate)" }
+                input id="method" name="method" type="text" value=(method);
+                label for="code" { "Scan or type the tag" }
+                input id="code" name="code" type="search" autocomplete="off" autofocus required;
+                button type="submit" { "Record" }
+            }
+        }
+        section class="panel" {
+            h2 { "Find an item" }
+            form method="get" action="/desk" {
+                label for="q" { "Tag, serial, batch or client name" }
+                input id="q" name="q" type="search" value=(q);
+                button type="submit" class="secondary" { "Find" }
+            }
+            @if q.is_empty() {
+            } @else if found.is_empty() {
+                p { "Nothing matches “" (q) "”." }
+            } @else {
+                form method="get" action="/desk/labels.pdf" target="_blank" {
+                    table {
+                        thead {
+                            tr { th {} th { "Tag" } th { "Type" } th { "Status" } th { "Serial" } th { "Client" } }
+                        }
+                        tbody {
+                            @for i in found {
+                                tr {
+                                    td {
+                                        input type="checkbox" name="tags" value=(i.asset_tag)
+                                            aria-label={ "Select " (i.asset_tag) };
+                                    }
+                                    td { a href={ "/s/" (i.asset_tag) } { (i.asset_tag) } }
+                                    td { (i.type_.name) }
+                                    td { (status_words(i.status)) }
+                                    td { (i.serial_number.as_deref().unwrap_or("")) }
+                                    td { (i.client.as_ref().map_or("", |c| c.name.as_str())) }
+                                }
+                            }
+                        }
+                    }
+                    button type="submit" class="secondary" { "Print labels for the selected items" }
+                }
+            }
+        }
+        p { a class="button secondary" href="/desk/overdue" { "Overdue checks" } }
     };
-    let find = format!(
-        "<section class=\"panel\"><h2>Find an item</h2><form method=\"get\" action=\"/desk\">\
-         <label for=\"q\">Tag, serial, batch or client name</label><input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\">\
-         <button type=\"submit\" class=\"secondary\">Find</button></form>{results}</section>\
-         <p><a class=\"button secondary\" href=\"/desk/overdue\">Overdue checks</a></p>",
-        q = escape(q),
-    );
-    layout(
-        "Stores desk",
-        Some(user),
-        &format!("<h1>Stores desk</h1>{scan}{find}"),
-    )
+    layout("Stores desk", Some(user), body)
 }
 
 async fn search(state: &AppState, q: &str) -> Result<Vec<ItemView>, AppError> {
@@ -186,9 +201,9 @@ pub async fn desk(
     let q = q.into_inner().q.unwrap_or_default();
     let found = search(&state, &q).await?;
     let ch = choices(&state).await?;
-    Ok(html(
+    Ok(respond(
         StatusCode::OK,
-        &render(&user, &ch, &DeskMove::default(), "", &found, &q),
+        render(&user, &ch, &DeskMove::default(), html! {}, &found, &q),
     ))
 }
 
@@ -240,20 +255,14 @@ pub async fn desk_move(
         }
     };
     let (status, banner) = match outcome {
-        Ok(done) => (
-            StatusCode::OK,
-            format!("<p class=\"done\" role=\"status\">{}</p>", escape(&done)),
-        ),
+        Ok(done) => (StatusCode::OK, html! { p class="done" role="status" { (done) } }),
         Err(problem) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "<p class=\"error\" role=\"alert\">Not recorded: {}</p>",
-                escape(&problem)
-            ),
+            html! { p class="error" role="alert" { "Not recorded: " (problem) } },
         ),
     };
     let ch = choices(&state).await?;
-    Ok(html(status, &render(&user, &ch, &f, &banner, &[], "")))
+    Ok(respond(status, render(&user, &ch, &f, banner, &[], "")))
 }
 
 fn describe(mode: &str, item: &ItemView) -> String {
@@ -298,55 +307,55 @@ pub async fn overdue(
         ..Default::default()
     };
     let found = state.read(move |c| items::list(c, &filter, page, &url)).await?;
-    let rows: String = found
-        .items
-        .iter()
-        .map(|i| {
-            let due = i.next_check_due.map_or(String::new(), |d| format!("{} ({} days)", uk_date(d), (today - d).num_days()));
-            format!(
-                "<tr><td><a href=\"/s/{tag}\">{tag}</a></td><td>{kind}</td><td class=\"overdue\">{due}</td><td>{place}</td><td>{worker}</td></tr>",
-                tag = escape(&i.asset_tag),
-                kind = escape(&i.type_.name),
-                place = escape(&i.client.as_ref().map_or(String::new(), |c| format!("{}, {}", c.name, c.postcode))),
-                worker = escape(i.worker.as_ref().map_or("no one", |w| w.name.as_str())),
-            )
-        })
-        .collect();
-    let body = format!(
-        "<h1>Overdue checks</h1><section class=\"panel\"><p>{} items have a check overdue.</p><table><thead><tr><th>Tag</th>\
-         <th>Type</th><th>Due</th><th>Client</th><th>Worker</th></tr></thead><tbody>{rows}</tbody></table>{pager}</section>",
-        found.total,
-        pager = pager(page, found.total),
-    );
-    Ok(html(
+    let body = html! {
+        h1 { "Overdue checks" }
+        section class="panel" {
+            p { (found.total) " items have a check overdue." }
+            table {
+                thead { tr { th { "Tag" } th { "Type" } th { "Due" } th { "Client" } th { "Worker" } } }
+                tbody {
+                    @for i in &found.items {
+                        tr {
+                            td { a href={ "/s/" (i.asset_tag) } { (i.asset_tag) } }
+                            td { (i.type_.name) }
+                            td class="overdue" {
+                                @if let Some(d) = i.next_check_due {
+                                    (uk_date(d)) " (" ((today - d).num_days()) " days)"
+                                }
+                            }
+                            td {
+                                @if let Some(c) = &i.client { (c.name) ", " (c.postcode) }
+                            }
+                            td { (i.worker.as_ref().map_or("no one", |w| w.name.as_str())) }
+                        }
+                    }
+                }
+            }
+            (pager(page, found.total))
+        }
+    };
+    Ok(respond(
         StatusCode::OK,
-        &layout("Overdue checks", Some(&user), &body),
+        layout("Overdue checks", Some(&user), body),
     ))
 }
 
 /// "Page 2 of 51" with links to the pages either side.
-fn pager(page: Page, total: i64) -> String {
+fn pager(page: Page, total: i64) -> Markup {
     let pages = ((total + page.per_page - 1) / page.per_page).max(1);
-    if pages == 1 {
-        return String::new();
-    }
     let link = |n: i64, words: &str| {
-        format!("<a class=\"button secondary\" href=\"/desk/overdue?page={n}\">{words}</a>")
+        html! { a class="button secondary" href={ "/desk/overdue?page=" (n) } { (words) } }
     };
-    let previous = if page.page > 1 {
-        link(page.page - 1, "Previous page")
-    } else {
-        String::new()
-    };
-    let next = if page.page < pages {
-        link(page.page + 1, "Next page")
-    } else {
-        String::new()
-    };
-    format!(
-        "<nav class=\"pager\" aria-label=\"Pages\"><p>Page {} of {pages}</p>{previous} {next}</nav>",
-        page.page
-    )
+    html! {
+        @if pages > 1 {
+            nav class="pager" aria-label="Pages" {
+                p { "Page " (page.page) " of " (pages) }
+                @if page.page > 1 { (link(page.page - 1, "Previous page")) }
+                " "
+                @if page.page < pages { (link(page.page + 1, "Next page")) }
+            }
+        }
+    }
 }
 
 /// Any signed-in person may print labels; the session is the check.

@@ -4,21 +4,22 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::form::PageForm;
-use super::page::{PageError, csrf_field, html, layout};
+use super::page::{PageError, csrf_field, layout, respond};
 use super::session::{PageUser, same_secret};
 use crate::api::extract::Auth;
 use crate::app::AppState;
 use crate::domain::lifecycle::{Move, Status};
 use crate::error::AppError;
-use crate::mail::render::{escape, uk_date};
 use crate::service::moves::{
     self, CheckBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
 };
 use crate::service::scan::{self, ScanResult};
 use crate::service::today;
+use crate::words::uk_date;
 
 #[derive(Debug, Deserialize)]
 pub struct Done {
@@ -70,15 +71,12 @@ pub async fn label(
     }
     let user = PageUser::extract(&req).await?;
     let result = assess(&state, &user, &tag).await?;
-    let done = q
-        .done
-        .as_deref()
-        .and_then(done_words)
-        .map(|d| format!("<p class=\"done\" role=\"status\">{d}</p>"));
-    Ok(html(
-        StatusCode::OK,
-        &render(&user, &result, done.as_deref().unwrap_or("")),
-    ))
+    let done = html! {
+        @if let Some(done) = q.done.as_deref().and_then(done_words) {
+            p class="done" role="status" { (done) }
+        }
+    };
+    Ok(respond(StatusCode::OK, render(&user, &result, done)))
 }
 
 async fn assess(state: &AppState, user: &PageUser, tag: &str) -> Result<ScanResult, AppError> {
@@ -185,144 +183,147 @@ async fn rerender(
     let status = actix_web::ResponseError::status_code(&error);
     let words = error.for_people("; ");
     let result = assess(state, user, tag).await?;
-    let banner = format!(
-        "<p class=\"error\" role=\"alert\">Not recorded: {}</p>",
-        escape(&words)
-    );
-    Ok(html(status, &render(user, &result, &banner)))
+    let banner = html! { p class="error" role="alert" { "Not recorded: " (words) } };
+    Ok(respond(status, render(user, &result, banner)))
 }
 
-fn render(user: &PageUser, r: &ScanResult, banner: &str) -> String {
+fn render(user: &PageUser, r: &ScanResult, banner: Markup) -> Markup {
     let item = &r.item;
-    let verdict = if r.safe_to_use {
-        "<section class=\"verdict safe\" aria-live=\"polite\"><strong>Safe to use</strong></section>"
-            .to_string()
-    } else {
-        let reasons: String = r
-            .reasons
-            .iter()
-            .map(|x| format!("<li>{}</li>", escape(&x.message)))
-            .collect();
-        format!(
-            "<section class=\"verdict unsafe\" aria-live=\"polite\"><strong>Do not use</strong><ul>{reasons}</ul></section>"
-        )
-    };
-    let client = item.client.as_ref().map_or("—".to_string(), |c| {
-        let phone = c
-            .phone
-            .as_deref()
-            .map(|p| format!("<br><a href=\"tel:{0}\">{0}</a>", escape(p)))
-            .unwrap_or_default();
-        format!(
-            "{}<br>{}, {}{phone}",
-            escape(&c.name),
-            escape(&c.address),
-            escape(&c.postcode)
-        )
-    });
-    let worker = item.worker.as_ref().map_or("—".to_string(), |w| escape(&w.name));
     let today = today();
-    let checks: String = item
-        .checks_due
-        .iter()
-        .map(|d| {
-            let next = d.next_due.map_or("—".to_string(), |n| {
-                let class = if n < today { " class=\"overdue\"" } else { "" };
-                format!("<span{class}>{}</span>", uk_date(n))
-            });
-            let last = d.last_checked_at.map_or("—".to_string(), uk_date);
-            format!(
-                "<tr><td>{}</td><td>{last}</td><td>{next}</td></tr>",
-                escape(&d.rule)
-            )
-        })
-        .collect();
-    let details = format!(
-        "<section class=\"panel\"><h1>{tag} <span class=\"muted\">{kind}</span></h1><dl>\
-         <dt>Status</dt><dd>{status}</dd><dt>Serial</dt><dd>{serial}</dd><dt>Client</dt><dd>{client}</dd>\
-         <dt>Worker</dt><dd>{worker}</dd><dt>Fitted</dt><dd>{fitted}</dd></dl>\
-         <h2>Checks</h2><table><thead><tr><th>Check</th><th>Last</th><th>Next due</th></tr></thead><tbody>{checks}</tbody></table></section>",
-        tag = escape(&item.asset_tag),
-        kind = escape(&item.type_.name),
-        status = status_words(item.status),
-        serial = escape(item.serial_number.as_deref().unwrap_or("—")),
-        fitted = item.fitted_at.map_or("—".to_string(), uk_date),
-    );
-    let actions: String = r.actions.iter().map(|mv| action_form(user, r, *mv)).collect();
-    let actions = if actions.is_empty() {
-        "<section class=\"panel\"><p class=\"muted\">There is nothing for you to record on this item now.</p></section>".to_string()
-    } else {
-        actions
+    let body = html! {
+        @if r.safe_to_use {
+            section class="verdict safe" aria-live="polite" { strong { "Safe to use" } }
+        } @else {
+            section class="verdict unsafe" aria-live="polite" {
+                strong { "Do not use" }
+                ul { @for reason in &r.reasons { li { (reason.message) } } }
+            }
+        }
+        (banner)
+        section class="panel" {
+            h1 { (item.asset_tag) " " span class="muted" { (item.type_.name) } }
+            dl {
+                dt { "Status" } dd { (status_words(item.status)) }
+                dt { "Serial" } dd { (item.serial_number.as_deref().unwrap_or("—")) }
+                dt { "Client" }
+                dd {
+                    @if let Some(c) = &item.client {
+                        (c.name) br; (c.address) ", " (c.postcode)
+                        @if let Some(phone) = &c.phone {
+                            br; a href={ "tel:" (phone) } { (phone) }
+                        }
+                    } @else {
+                        "—"
+                    }
+                }
+                dt { "Worker" } dd { (item.worker.as_ref().map_or("—", |w| w.name.as_str())) }
+                dt { "Fitted" } dd { (item.fitted_at.map_or("—".to_string(), uk_date)) }
+            }
+            h2 { "Checks" }
+            table {
+                thead { tr { th { "Check" } th { "Last" } th { "Next due" } } }
+                tbody {
+                    @for d in &item.checks_due {
+                        tr {
+                            td { (d.rule) }
+                            td { (d.last_checked_at.map_or("—".to_string(), uk_date)) }
+                            td {
+                                @if let Some(next) = d.next_due {
+                                    span class=[(next < today).then_some("overdue")] { (uk_date(next)) }
+                                } @else {
+                                    "—"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if r.actions.is_empty() {
+            section class="panel" {
+                p class="muted" { "There is nothing for you to record on this item now." }
+            }
+        }
+        @for mv in &r.actions { (action_form(user, r, *mv)) }
     };
-    layout(
-        &item.asset_tag,
-        Some(user),
-        &format!("{verdict}{banner}{details}{actions}"),
-    )
+    layout(&item.asset_tag, Some(user), body)
 }
 
-fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> String {
+fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
     let item = &r.item;
-    let head = |title: &str| {
-        format!(
-            "<section class=\"panel\"><h2>{title}</h2><form method=\"post\" action=\"/s/{tag}/{path}\">{csrf}\
-             <input type=\"hidden\" name=\"version\" value=\"{version}\">",
-            tag = escape(&item.asset_tag),
-            path = mv.path(),
-            csrf = csrf_field(user),
-            version = item.version,
-        )
-    };
     let id = |name: &str| format!("{}-{name}", mv.path());
     let reason = |button: &str| {
-        format!(
-            "<label for=\"{0}\">Reason</label><input id=\"{0}\" name=\"reason\" type=\"text\" required>\
-             <button type=\"submit\">{button}</button></form></section>",
-            id("reason")
-        )
+        html! {
+            label for=(id("reason")) { "Reason" }
+            input id=(id("reason")) name="reason" type="text" required;
+            button type="submit" { (button) }
+        }
     };
-    match mv {
-        Move::Fit => format!(
-            "{}<label for=\"{d}\">Date fitted</label><input id=\"{d}\" name=\"fitted_at\" type=\"date\" value=\"{today}\" max=\"{today}\">\
-             <label for=\"{n}\">Notes (optional)</label><textarea id=\"{n}\" name=\"notes\"></textarea>\
-             <button type=\"submit\">Record the fit</button></form></section>",
-            head("Record the fit"),
-            d = id("date"),
-            n = id("notes"),
-            today = today(),
-        ),
-        Move::Check => {
-            let rules = &item.checks_due;
-            let rule_field = match rules.as_slice() {
-                [only] => format!("<input type=\"hidden\" name=\"rule\" value=\"{}\">", escape(&only.rule)),
-                many => {
-                    let options: String = many.iter().map(|d| format!("<option>{}</option>", escape(&d.rule))).collect();
-                    format!("<label for=\"{0}\">Which check</label><select id=\"{0}\" name=\"rule\">{options}</select>", id("rule"))
+    let (title, fields) = match mv {
+        Move::Issue => {
+            return html! {
+                section class="panel" {
+                    h2 { "Issue" }
+                    p { a class="button" href="/desk" { "Issue from the desk" } }
                 }
             };
-            format!(
-                "{}{rule_field}<label for=\"{n}\">Notes (say what failed)</label><textarea id=\"{n}\" name=\"notes\"></textarea>\
-                 <div class=\"row\"><button class=\"pass\" type=\"submit\" name=\"outcome\" value=\"pass\">Passed</button>\
-                 <button class=\"fail\" type=\"submit\" name=\"outcome\" value=\"fail\">Failed</button></div></form></section>",
-                head("Record a check"),
-                n = id("notes"),
-            )
         }
-        Move::Return => format!(
-            "{}<label for=\"{n}\">Notes (optional)</label><textarea id=\"{n}\" name=\"notes\"></textarea>\
-             <button type=\"submit\">Collect this item</button></form></section>",
-            head("Collect"),
-            n = id("notes"),
+        Move::Fit => (
+            "Record the fit",
+            html! {
+                label for=(id("date")) { "Date fitted" }
+                input id=(id("date")) name="fitted_at" type="date" value=(today().to_string()) max=(today().to_string());
+                label for=(id("notes")) { "Notes (optional)" }
+                textarea id=(id("notes")) name="notes" {}
+                button type="submit" { "Record the fit" }
+            },
         ),
-        Move::Decontaminate => format!(
-            "{}<label for=\"{m}\">Method</label><input id=\"{m}\" name=\"method\" type=\"text\" required value=\"Chlorine 1000 ppm wipe\">\
-             <button type=\"submit\">Record decontamination</button></form></section>",
-            head("Decontaminate"),
-            m = id("method"),
+        Move::Check => (
+            "Record a check",
+            html! {
+                @match item.checks_due.as_slice() {
+                    [only] => { input type="hidden" name="rule" value=(only.rule); }
+                    many => {
+                        label for=(id("rule")) { "Which check" }
+                        select id=(id("rule")) name="rule" { @for d in many { option { (d.rule) } } }
+                    }
+                }
+                label for=(id("notes")) { "Notes (say what failed)" }
+                textarea id=(id("notes")) name="notes" {}
+                div class="row" {
+                    button class="pass" type="submit" name="outcome" value="pass" { "Passed" }
+                    button class="fail" type="submit" name="outcome" value="fail" { "Failed" }
+                }
+            },
         ),
-        Move::Quarantine => format!("{}{}", head("Quarantine"), reason("Quarantine this item")),
-        Move::Release => format!("{}{}", head("Release from quarantine"), reason("Release")),
-        Move::Condemn => format!("{}{}", head("Condemn"), reason("Condemn this item")),
-        Move::Issue => "<section class=\"panel\"><h2>Issue</h2><p><a class=\"button\" href=\"/desk\">Issue from the desk</a></p></section>".to_string(),
+        Move::Return => (
+            "Collect",
+            html! {
+                label for=(id("notes")) { "Notes (optional)" }
+                textarea id=(id("notes")) name="notes" {}
+                button type="submit" { "Collect this item" }
+            },
+        ),
+        Move::Decontaminate => (
+            "Decontaminate",
+            html! {
+                label for=(id("method")) { "Method" }
+                input id=(id("method")) name="method" type="text" required value="Chlorine 1000 ppm wipe";
+                button type="submit" { "Record decontamination" }
+            },
+        ),
+        Move::Quarantine => ("Quarantine", reason("Quarantine this item")),
+        Move::Release => ("Release from quarantine", reason("Release")),
+        Move::Condemn => ("Condemn", reason("Condemn this item")),
+    };
+    html! {
+        section class="panel" {
+            h2 { (title) }
+            form method="post" action={ "/s/" (item.asset_tag) "/" (mv.path()) } {
+                (csrf_field(user))
+                input type="hidden" name="version" value=(item.version);
+                (fields)
+            }
+        }
     }
 }

@@ -8,13 +8,14 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use super::form::PageForm;
-use super::page::{PageError, html, layout};
+use maud::{Markup, html};
+
+use super::page::{PageError, layout, problem, respond};
 use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, safe_next, same_secret};
 use super::throttle::{self, Attempt};
 use crate::app::AppState;
 use crate::db::{sessions, staff};
 use crate::error::AppError;
-use crate::mail::render::escape;
 use crate::service::now;
 use crate::service::staff::check_sign_in;
 
@@ -31,24 +32,23 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-fn form(csrf: &str, next: &str, email: &str, problem: Option<&str>) -> String {
-    let problem = problem
-        .map(|p| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(p)))
-        .unwrap_or_default();
-    let body = format!(
-        "<section class=\"panel\"><h1>Sign in</h1>{problem}\
-         <form method=\"post\" action=\"/login\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"next\" value=\"{next}\">\
-         <label for=\"email\">Email address</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\">\
-         <label for=\"password\">Password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\">Sign in</button></form></section>",
-        csrf = escape(csrf),
-        next = escape(next),
-        email = escape(email),
-    );
-    layout("Sign in", None, &body)
+fn form(csrf: &str, next: &str, email: &str, trouble: Option<&str>) -> Markup {
+    let body = html! {
+        section class="panel" {
+            h1 { "Sign in" }
+            (problem(trouble))
+            form method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="next" value=(next);
+                label for="email" { "Email address" }
+                input id="email" name="email" type="email" autocomplete="username" required value=(email);
+                label for="password" { "Password" }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+                button type="submit" { "Sign in" }
+            }
+        }
+    };
+    layout("Sign in", None, body)
 }
 
 pub async fn login_page(
@@ -61,9 +61,9 @@ pub async fn login_page(
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 64)
         .unwrap_or_else(session::random_token);
-    let mut response = html(
+    let mut response = respond(
         StatusCode::OK,
-        &form(&csrf, &safe_next(q.next.as_deref()), "", None),
+        form(&csrf, &safe_next(q.next.as_deref()), "", None),
     );
     let _ = response.add_cookie(&session::cookie(&state, LOGIN_CSRF_COOKIE, csrf, None));
     response
@@ -83,9 +83,9 @@ pub async fn login_submit(
         .unwrap_or_default();
     if expected.is_empty() || !same_secret(&expected, &f.csrf) {
         let fresh = session::random_token();
-        let mut r = html(
+        let mut r = respond(
             StatusCode::FORBIDDEN,
-            &form(
+            form(
                 &fresh,
                 &next,
                 &email,
@@ -97,9 +97,9 @@ pub async fn login_submit(
     }
     let client = state.settings.server.trusted_proxies.client_of(&req);
     let too_many = |csrf: &str| {
-        let mut r = html(
+        let mut r = respond(
             StatusCode::TOO_MANY_REQUESTS,
-            &form(
+            form(
                 csrf,
                 &next,
                 &email,
@@ -133,9 +133,9 @@ pub async fn login_submit(
         if failure.refused {
             return Ok(too_many(&f.csrf));
         }
-        return Ok(html(
+        return Ok(respond(
             StatusCode::UNAUTHORIZED,
-            &form(
+            form(
                 &f.csrf,
                 &next,
                 &email,

@@ -3,10 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpResponse, ResponseError};
+use maud::{DOCTYPE, Markup, html};
 
 use super::session::PageUser;
 use crate::error::AppError;
-use crate::mail::render::escape;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
@@ -30,13 +30,14 @@ impl ResponseError for PageError {
                 .insert_header((LOCATION, to.as_str()))
                 .finish(),
             Self::App(e) => {
-                let detail = e.for_people("; ");
-                let body = format!(
-                    "<section class=\"panel\"><h1>{}</h1><p>{}</p><p><a class=\"button\" href=\"/scan\">Scan a label</a></p></section>",
-                    title_for(self.status_code()),
-                    escape(&detail)
-                );
-                html(self.status_code(), &layout("Problem", None, &body))
+                let body = html! {
+                    section class="panel" {
+                        h1 { (title_for(self.status_code())) }
+                        p { (e.for_people("; ")) }
+                        p { a class="button" href="/scan" { "Scan a label" } }
+                    }
+                };
+                respond(self.status_code(), layout("Problem", None, body))
             }
         }
     }
@@ -53,7 +54,8 @@ fn title_for(status: StatusCode) -> &'static str {
     }
 }
 
-pub fn html(status: StatusCode, page: &str) -> HttpResponse {
+/// A page as the answer, with the headers every page carries.
+pub fn respond(status: StatusCode, page: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header(("Cache-Control", "no-store"))
@@ -65,39 +67,52 @@ pub fn html(status: StatusCode, page: &str) -> HttpResponse {
             "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         ))
         .insert_header(("Referrer-Policy", "same-origin"))
-        .body(page.to_string())
+        .body(page.into_string())
 }
 
 /// A whole page: header with who is signed in, then `body`.
-pub fn layout(title: &str, user: Option<&PageUser>, body: &str) -> String {
-    let nav = match user {
-        Some(u) => format!(
-            "<nav><a href=\"/scan\">Scan</a>{desk}<form method=\"post\" action=\"/logout\" class=\"inline\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button class=\"link\" type=\"submit\">Sign out</button></form>\
-             <span class=\"who\">{name}</span></nav>",
-            desk = if u.is_stores() {
-                "<a href=\"/desk\">Desk</a>"
-            } else {
-                ""
-            },
-            csrf = escape(&u.csrf),
-            name = escape(&u.actor.name),
-        ),
-        None => String::new(),
-    };
-    format!(
-        "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · equiptrack</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head>\
-         <body><header>{nav}</header><main>{body}</main></body></html>",
-        title = escape(title),
-    )
+pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · equiptrack" }
+                link rel="stylesheet" href="/assets/app.css";
+            }
+            body {
+                header {
+                    @if let Some(u) = user {
+                        nav {
+                            a href="/scan" { "Scan" }
+                            @if u.is_stores() {
+                                a href="/desk" { "Desk" }
+                            }
+                            form method="post" action="/logout" class="inline" {
+                                (csrf_field(u))
+                                button class="link" type="submit" { "Sign out" }
+                            }
+                            span class="who" { (u.actor.name) }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
 }
 
 /// A hidden CSRF field for a form.
-pub fn csrf_field(user: &PageUser) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        escape(&user.csrf)
-    )
+pub fn csrf_field(user: &PageUser) -> Markup {
+    html! { input type="hidden" name="csrf" value=(user.csrf); }
+}
+
+/// What went wrong, above the form it concerns.
+pub fn problem(words: Option<&str>) -> Markup {
+    html! {
+        @if let Some(words) = words {
+            p class="error" role="alert" { (words) }
+        }
+    }
 }

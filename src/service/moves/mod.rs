@@ -22,7 +22,7 @@ use crate::domain::lifecycle::{ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
-use crate::mail::render::{self, uk_date};
+use crate::mail::messages::{self, FailedCheck};
 
 const MAX_NOTES: usize = 2000;
 
@@ -329,35 +329,22 @@ fn tell_stores_of_failed_check(
         .iter()
         .find(|r| r.id == rule_id)
         .map_or("safety check", |r| r.name.as_str());
-    let mut paragraphs = vec![
-        format!(
-            "{} recorded a failed {rule} on {} ({}) on {}.",
-            actor.name,
-            item.asset_tag,
-            loaded.kind.name,
-            uk_date(performed_at)
-        ),
-        "The item is now quarantined: it must not be used until stores release it.".to_string(),
-    ];
-    if let Some(client) = item
+    let client = item
         .client_id
         .map(|id| clients::get(conn, id))
         .transpose()?
-        .flatten()
-    {
-        paragraphs.push(format!(
-            "It is at a client's home: {}, {}.",
-            client.address, client.postcode
-        ));
-    }
-    if let Some(notes) = notes {
-        paragraphs.push(notes.to_string());
-    }
-    let link = mail.item_link(&item.asset_tag);
-    let message = render::notice(
-        format!("Failed safety check: {} {}", item.asset_tag, loaded.kind.name),
-        &paragraphs,
-        Some((&link, "Open the item")),
+        .flatten();
+    let message = messages::failed_check(
+        &FailedCheck {
+            checked_by: &actor.name,
+            rule,
+            asset_tag: &item.asset_tag,
+            type_name: &loaded.kind.name,
+            performed_at,
+            at_home: client.as_ref().map(|c| (c.address.as_str(), c.postcode.as_str())),
+            notes,
+            link: &mail.item_link(&item.asset_tag),
+        },
         &mail.service_name,
     );
     let key = format!("check-failed:{}:{}", item.id, item.version);

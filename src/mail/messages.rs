@@ -1,0 +1,368 @@
+//! The words of each email the service sends. Callers hand over what they know; these
+//! functions word it, in one of the two shapes of `render`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::render::{self, DueLine, Rendered, Section};
+use crate::words::uk_date;
+
+/// Where a message is read and who signs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Letterhead<'a> {
+    pub public_url: &'a str,
+    pub service_name: &'a str,
+}
+
+/// The morning digest of one worker: their overdue checks, then those due within the lead time.
+pub fn worker_digest(
+    name: &str,
+    overdue: Vec<DueLine>,
+    soon: Vec<DueLine>,
+    lead_days: u32,
+    as_of: NaiveDate,
+    from: Letterhead,
+) -> Rendered {
+    let subject = format!(
+        "Safety checks: {} overdue, {} due soon ({})",
+        overdue.len(),
+        soon.len(),
+        uk_date(as_of)
+    );
+    let intro = format!(
+        "Good morning {name}. These safety checks fall to you: overdue first, then those due in the \
+         next {lead_days} days, each list grouped by postcode to plan a round."
+    );
+    let sections = [
+        Section {
+            title: "Overdue".into(),
+            lines: overdue,
+        },
+        Section {
+            title: format!("Due in the next {lead_days} days"),
+            lines: soon,
+        },
+    ];
+    render::digest(
+        subject,
+        &intro,
+        &sections,
+        as_of,
+        from.public_url,
+        from.service_name,
+    )
+}
+
+/// The digest for stores: checks left overdue too long, and checks no active worker holds.
+pub fn stores_digest(
+    escalate_after_days: i64,
+    escalated: Vec<DueLine>,
+    unassigned: Vec<DueLine>,
+    as_of: NaiveDate,
+    from: Letterhead,
+) -> Rendered {
+    let subject = format!(
+        "Stores: {} checks overdue more than {escalate_after_days} days, {} with no responsible worker ({})",
+        escalated.len(),
+        unassigned.len(),
+        uk_date(as_of)
+    );
+    let intro = format!(
+        "Checks left overdue for more than {escalate_after_days} days, and checks on items that no active \
+         worker is responsible for. Please chase or reassign them."
+    );
+    let sections = [
+        Section {
+            title: format!("Overdue more than {escalate_after_days} days"),
+            lines: escalated,
+        },
+        Section {
+            title: "No responsible worker".into(),
+            lines: unassigned,
+        },
+    ];
+    render::digest(
+        subject,
+        &intro,
+        &sections,
+        as_of,
+        from.public_url,
+        from.service_name,
+    )
+}
+
+/// A failed check, as stores hear of it at once.
+#[derive(Debug, Clone)]
+pub struct FailedCheck<'a> {
+    pub checked_by: &'a str,
+    pub rule: &'a str,
+    pub asset_tag: &'a str,
+    pub type_name: &'a str,
+    pub performed_at: NaiveDate,
+    /// The address and postcode of the client who has it, if anyone does.
+    pub at_home: Option<(&'a str, &'a str)>,
+    pub notes: Option<&'a str>,
+    pub link: &'a str,
+}
+
+pub fn failed_check(check: &FailedCheck, service_name: &str) -> Rendered {
+    let mut paragraphs = vec![
+        format!(
+            "{} recorded a failed {} on {} ({}) on {}.",
+            check.checked_by,
+            check.rule,
+            check.asset_tag,
+            check.type_name,
+            uk_date(check.performed_at)
+        ),
+        "The item is now quarantined: it must not be used until stores release it.".to_string(),
+    ];
+    if let Some((address, postcode)) = check.at_home {
+        paragraphs.push(format!("It is at a client's home: {address}, {postcode}."));
+    }
+    paragraphs.extend(check.notes.map(str::to_string));
+    render::notice(
+        format!("Failed safety check: {} {}", check.asset_tag, check.type_name),
+        &paragraphs,
+        Some((check.link, "Open the item")),
+        service_name,
+    )
+}
+
+/// The recall a message is about.
+#[derive(Debug, Clone, Copy)]
+pub struct RecallHeading<'a> {
+    pub reference: &'a str,
+    pub title: &'a str,
+    pub type_name: &'a str,
+}
+
+/// One item a recall caught, and where it was.
+#[derive(Debug, Clone)]
+pub struct RecalledItem<'a> {
+    pub asset_tag: &'a str,
+    pub serial_number: Option<&'a str>,
+    pub batch: Option<&'a str>,
+    /// The client's name, address and postcode when it is in a home.
+    pub at_home: Option<(&'a str, &'a str, &'a str)>,
+    pub link: String,
+}
+
+fn heading(recall: RecallHeading) -> String {
+    format!(
+        "Recall {}: {} ({}).",
+        recall.reference, recall.title, recall.type_name
+    )
+}
+
+fn recalled_lines(items: &[RecalledItem]) -> String {
+    items
+        .iter()
+        .map(|i| {
+            let serial = i
+                .serial_number
+                .map(|s| format!(", serial {s}"))
+                .unwrap_or_default();
+            let batch = i.batch.map(|b| format!(", batch {b}")).unwrap_or_default();
+            let place = match i.at_home {
+                Some((name, address, postcode)) => format!("at {name}, {address}, {postcode}"),
+                None => "in store (quarantined)".to_string(),
+            };
+            format!("{}{serial}{batch}: {place}. {}", i.asset_tag, i.link)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A worker's share of a recall: the affected items in their clients' homes.
+pub fn recall_for_worker(recall: RecallHeading, items: &[RecalledItem], service_name: &str) -> Rendered {
+    let paragraphs = [
+        heading(recall),
+        format!(
+            "{} of your clients' items are affected. Please retrieve each one, or inspect it \
+             where it stands, and tell stores what you found:",
+            items.len()
+        ),
+        recalled_lines(items),
+    ];
+    render::notice(
+        format!(
+            "Recall {}: {} of your clients' items affected",
+            recall.reference,
+            items.len()
+        ),
+        &paragraphs,
+        None,
+        service_name,
+    )
+}
+
+/// Stores' view of a recall: every affected item.
+pub fn recall_for_stores(recall: RecallHeading, items: &[RecalledItem], service_name: &str) -> Rendered {
+    let paragraphs = [
+        heading(recall),
+        format!(
+            "{} items are affected: stock in store has been quarantined; items in homes are listed with \
+             their client, and their workers have been told.",
+            items.len()
+        ),
+        recalled_lines(items),
+    ];
+    render::notice(
+        format!(
+            "Recall {} opened: {} items affected",
+            recall.reference,
+            items.len()
+        ),
+        &paragraphs,
+        None,
+        service_name,
+    )
+}
+
+/// One message the outbox gave up on, as stores are told of it: where it was going and
+/// why it did not get there, never what it said (that may name a client).
+#[derive(Debug, Clone)]
+pub struct FailedLine {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub last_error: String,
+    pub failed_at: NaiveDateTime,
+}
+
+/// The daily list of failed mail for stores; `total` may exceed the lines shown.
+pub fn failed_mail(lines: &[FailedLine], total: i64, today: NaiveDate, from: Letterhead) -> Rendered {
+    let subject = format!(
+        "Mail: {total} {} could not be sent ({})",
+        if total == 1 { "message" } else { "messages" },
+        uk_date(today)
+    );
+    let mut paragraphs = vec![format!(
+        "These emails were tried until the outbox gave up. Once the cause is fixed, send each again \
+         with POST {}/api/v1/notifications/ID/retry (admin or stores).",
+        from.public_url
+    )];
+    paragraphs.extend(lines.iter().map(|l| {
+        format!(
+            "#{} {} to {}, last tried {} UTC:\n{}",
+            l.id,
+            l.kind,
+            l.recipient,
+            l.failed_at.format("%Y-%m-%d %H:%M"),
+            l.last_error
+        )
+    }));
+    let shown = lines.len() as i64;
+    if total > shown {
+        paragraphs.push(format!(
+            "… and {} more: GET /api/v1/notifications?status=failed lists them all.",
+            total - shown
+        ));
+    }
+    render::notice(subject, &paragraphs, None, from.service_name)
+}
+
+/// What a message that went out about an erased client reads afterwards, as text and as
+/// HTML (its subject is kept, with the client's words taken out).
+pub fn erased() -> (String, String) {
+    const WORDS: &str = "[erased: this message spoke of a client who has since been erased]";
+    (WORDS.to_string(), render::paragraph_html(WORDS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FROM: Letterhead = Letterhead {
+        public_url: "http://x",
+        service_name: "Service",
+    };
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 7, 20).unwrap()
+    }
+
+    #[test]
+    fn a_failed_check_names_the_home_and_the_notes_when_there_are_any() {
+        let mut check = FailedCheck {
+            checked_by: "Wendy",
+            rule: "LOLER exam",
+            asset_tag: "EQ-1",
+            type_name: "Stairlift",
+            performed_at: day(),
+            at_home: Some(("1 High St", "LS6 2AB")),
+            notes: Some("chain worn"),
+            link: "http://x/s/EQ-1",
+        };
+        let r = failed_check(&check, "Service");
+        assert_eq!(r.subject, "Failed safety check: EQ-1 Stairlift");
+        assert!(
+            r.text.starts_with(
+                "Wendy recorded a failed LOLER exam on EQ-1 (Stairlift) on Mon 20 Jul 2026.\n\n"
+            )
+        );
+        assert!(
+            r.text
+                .contains("It is at a client's home: 1 High St, LS6 2AB.\n\nchain worn\n\nhttp://x/s/EQ-1\n")
+        );
+        check.at_home = None;
+        check.notes = None;
+        let r = failed_check(&check, "Service");
+        assert!(!r.text.contains("home") && !r.text.contains("chain"));
+    }
+
+    #[test]
+    fn a_recall_lists_each_item_with_where_it_is() {
+        let heading = RecallHeading {
+            reference: "R-1",
+            title: "Loose bolt",
+            type_name: "Stairlift",
+        };
+        let items = [
+            RecalledItem {
+                asset_tag: "EQ-1",
+                serial_number: Some("SN5"),
+                batch: None,
+                at_home: Some(("Ann", "1 High St", "LS6 2AB")),
+                link: "http://x/s/EQ-1".into(),
+            },
+            RecalledItem {
+                asset_tag: "EQ-2",
+                serial_number: None,
+                batch: Some("B7"),
+                at_home: None,
+                link: "http://x/s/EQ-2".into(),
+            },
+        ];
+        let r = recall_for_stores(heading, &items, "Service");
+        assert_eq!(r.subject, "Recall R-1 opened: 2 items affected");
+        assert!(
+            r.text
+                .starts_with("Recall R-1: Loose bolt (Stairlift).\n\n2 items are affected")
+        );
+        assert!(r.text.contains(
+            "EQ-1, serial SN5: at Ann, 1 High St, LS6 2AB. http://x/s/EQ-1\nEQ-2, batch B7: in store (quarantined). http://x/s/EQ-2\n"
+        ));
+        assert!(
+            r.html.contains("http://x/s/EQ-1<br>EQ-2"),
+            "one line each in HTML too"
+        );
+        let r = recall_for_worker(heading, &items[..1], "Service");
+        assert_eq!(r.subject, "Recall R-1: 1 of your clients' items affected");
+    }
+
+    #[test]
+    fn digests_count_their_lines_in_the_subject() {
+        let r = worker_digest("Wendy", Vec::new(), Vec::new(), 14, day(), FROM);
+        assert_eq!(
+            r.subject,
+            "Safety checks: 0 overdue, 0 due soon (Mon 20 Jul 2026)"
+        );
+        assert!(r.text.starts_with("Good morning Wendy."));
+        let r = stores_digest(7, Vec::new(), Vec::new(), day(), FROM);
+        assert_eq!(
+            r.subject,
+            "Stores: 0 checks overdue more than 7 days, 0 with no responsible worker (Mon 20 Jul 2026)"
+        );
+    }
+}
