@@ -234,7 +234,7 @@ pub async fn desk_move(
                         .write(move |c| moves::perform(c, &actor, &t, &request, &mail))
                         .await
                         .map(|item| describe(&f.mode, &item))
-                        .map_err(|e| format!("{tag}: {}", e.for_people("; ")))
+                        .map_err(|e| format!("{tag}: {}", super::page::report(&e)))
                 }
             }
         }

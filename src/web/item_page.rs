@@ -183,7 +183,7 @@ async fn rerender(
     error: AppError,
 ) -> Result<HttpResponse, PageError> {
     let status = actix_web::ResponseError::status_code(&error);
-    let words = error.for_people("; ");
+    let words = super::page::report(&error);
     let result = assess(state, user, tag).await?;
     let banner = format!(
         "<p class=\"error\" role=\"alert\">Not recorded: {}</p>",

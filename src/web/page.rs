@@ -30,7 +30,7 @@ impl ResponseError for PageError {
                 .insert_header((LOCATION, to.as_str()))
                 .finish(),
             Self::App(e) => {
-                let detail = e.for_people("; ");
+                let detail = report(e);
                 let body = format!(
                     "<section class=\"panel\"><h1>{}</h1><p>{}</p><p><a class=\"button\" href=\"/scan\">Scan a label</a></p></section>",
                     title_for(self.status_code()),
@@ -40,6 +40,13 @@ impl ResponseError for PageError {
             }
         }
     }
+}
+
+/// An error as a page tells it; the one place pages report an error, so the one place
+/// they log it (the unexpected, with its cause).
+pub fn report(error: &AppError) -> String {
+    error.log();
+    error.for_people("; ")
 }
 
 fn title_for(status: StatusCode) -> &'static str {
