@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::db::items::ItemFilter;
 use crate::db::{clients as client_rows, staff as staff_rows};
 use crate::domain::asset_tag;
+use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::mail::render::{escape, uk_date};
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
@@ -36,7 +37,7 @@ pub struct DeskMove {
 }
 
 fn require_stores(user: &PageUser) -> Result<(), PageError> {
-    if user.is_stores() {
+    if user.may(Action::UseDesk) {
         Ok(())
     } else {
         Err(AppError::Forbidden("the desk is for stores staff".into()).into())
@@ -62,7 +63,7 @@ async fn choices(state: &AppState) -> Result<Choices, AppError> {
                     .collect(),
                 workers: staff
                     .into_iter()
-                    .filter(|s| s.active && s.role != "viewer")
+                    .filter(|s| items::responsibility_refused(s).is_none())
                     .map(|s| (s.id, s.name))
                     .collect(),
             })

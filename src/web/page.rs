@@ -5,6 +5,7 @@ use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::session::PageUser;
+use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::mail::render::escape;
 
@@ -82,7 +83,7 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: &str) -> String {
             "<nav><a href=\"/scan\">Scan</a>{desk}<form method=\"post\" action=\"/logout\" class=\"inline\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button class=\"link\" type=\"submit\">Sign out</button></form>\
              <span class=\"who\">{name}</span></nav>",
-            desk = if u.is_stores() {
+            desk = if u.may(Action::UseDesk) {
                 "<a href=\"/desk\">Desk</a>"
             } else {
                 ""
