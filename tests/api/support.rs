@@ -32,13 +32,20 @@ macro_rules! both_backends {
 
                 #[actix_web::test]
                 async fn sqlite() {
-                    run($crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await.unwrap()).await
+                    let app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await.unwrap();
+                    let server = app.server();
+                    run(app).await;
+                    server.stop(false).await;
                 }
 
                 #[actix_web::test]
                 async fn postgres() {
                     match $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await {
-                        Some(app) => run(app).await,
+                        Some(app) => {
+                            let server = app.server();
+                            run(app).await;
+                            server.stop(false).await;
+                        }
                         None => eprintln!("SKIPPED on PostgreSQL: {}", $crate::support::postgres_missing_reason()),
                     }
                 }
@@ -146,6 +153,13 @@ impl TestApp {
             outbox: state.outbox.clone(),
             handle,
         })
+    }
+
+    /// The server's handle. Stopping it from `Drop` only asks: the server acts on it when
+    /// next polled, which a finished test's runtime never does, and its worker threads
+    /// would keep their database pool open. `both_backends!` awaits the stop instead.
+    pub fn server(&self) -> ServerHandle {
+        self.handle.clone()
     }
 
     /// A new active account with `role`; answers its token.
