@@ -1,10 +1,12 @@
-//! Builds the running service: pool, migrations, HTTP server; shared by main and tests.
+//! Builds the running service: pool, migrations, listener, jobs, HTTP server. `serve` and
+//! the test harness both start it through `Application`.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
+use tokio_cron_scheduler::JobScheduler;
 
 use crate::api::token_cache::TokenCache;
 use crate::config::Settings;
@@ -80,8 +82,98 @@ pub fn open_database(settings: &Settings) -> Result<Db, String> {
     Ok(db)
 }
 
-/// The HTTP server on an already bound listener (port 0 in tests).
-pub fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+/// The service, built but not yet started: its database open and migrated, its address bound.
+pub struct Application {
+    db: Db,
+    settings: Settings,
+    listener: TcpListener,
+    address: SocketAddr,
+    sweep_schedule: bool,
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> Result<Self, String> {
+        let db = open_database(&settings)?;
+        let listener = TcpListener::bind(&settings.server.bind)
+            .map_err(|e| format!("cannot listen on {} (server.bind): {e}", settings.server.bind))?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the address bound for server.bind: {e}"))?;
+        Ok(Self {
+            db,
+            settings,
+            listener,
+            address,
+            sweep_schedule: true,
+        })
+    }
+
+    /// The address actually bound (the port chosen when `server.bind` asks for port 0).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Links in labels and mail point at the bound address: for a service on port 0 (the
+    /// tests'), whose address no configured URL can know.
+    pub fn linking_to_bound_address(mut self) -> Self {
+        self.settings.server.public_url = format!("http://{}", self.address);
+        self
+    }
+
+    /// No sweep on the clock: the tests sweep by hand for a fixed date, so that the time
+    /// of day a test runs at changes nothing. Everything else runs as in `serve`.
+    pub fn without_sweep_schedule(mut self) -> Self {
+        self.sweep_schedule = false;
+        self
+    }
+
+    /// Starts the jobs and the HTTP server on the running runtime.
+    pub async fn start(self) -> Result<Running, String> {
+        let state = AppState::new(self.db, self.settings);
+        let scheduler = if self.sweep_schedule {
+            Some(crate::jobs::start(&state).await?)
+        } else {
+            crate::jobs::start_dispatcher(&state)?;
+            None
+        };
+        let server = http_server(state.clone(), self.listener).map_err(|e| e.to_string())?;
+        Ok(Running {
+            state,
+            server,
+            scheduler,
+        })
+    }
+}
+
+/// The started service.
+pub struct Running {
+    pub state: AppState,
+    server: Server,
+    scheduler: Option<JobScheduler>,
+}
+
+impl Running {
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server is stopped; the schedule lives as long as this runs.
+    pub async fn until_stopped(self) -> Result<(), String> {
+        let _scheduler = self.scheduler;
+        self.server.await.map_err(|e| e.to_string())
+    }
+}
+
+/// The HTTP server on an already bound listener.
+fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = match state.settings.server.workers {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,

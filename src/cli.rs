@@ -1,7 +1,6 @@
 //! The command line: serve, migrate, user add, import items, backup.
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use chrono::NaiveDate;
 
-use crate::app::{self, AppState};
+use crate::app::{self, Application};
 use crate::config::Settings;
 use crate::db::{DatabaseTarget, Db};
 use crate::jobs;
@@ -98,10 +97,12 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     let settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-    let db = app::open_database(&settings)?;
+    // Every command opens the database, which brings its schema up to date first.
+    let open = || app::open_database(&settings);
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings, db),
+        Command::Serve => serve(settings),
         Command::Migrate => {
+            open()?;
             println!("the database schema is up to date");
             Ok(())
         }
@@ -119,7 +120,7 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 None
             };
-            let created = db
+            let created = open()?
                 .write(|c| {
                     let created = staff::create_account(c, &email, &name, &role, password.as_deref())?;
                     crate::service::audit::staff_created(c, None, &created)?;
@@ -135,26 +136,22 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Import {
             command: ImportCommand::Items { file },
-        } => import_file(&settings, &db, &file),
-        Command::Backup { file } => backup(&db, &file),
+        } => import_file(&settings, &open()?, &file),
+        Command::Backup { file } => backup(&open()?, &file),
         Command::Reminders {
             command: RemindersCommand::Run { as_of },
-        } => run_reminders(settings, db, as_of),
+        } => {
+            let db = open()?;
+            run_reminders(settings, db, as_of)
+        }
     }
 }
 
-fn serve(settings: Settings, db: Db) -> Result<(), String> {
-    bootstrap_admin(&settings, &db)?;
-    let listener = TcpListener::bind(&settings.server.bind)
-        .map_err(|e| format!("cannot listen on {} (server.bind): {e}", settings.server.bind))?;
-    log::info!("listening on http://{}", settings.server.bind);
-    let state = AppState::new(db, settings);
-    let runtime = actix_web::rt::System::new();
-    runtime.block_on(async move {
-        let _scheduler = jobs::start(&state).await?;
-        let server = app::http_server(state, listener).map_err(|e| e.to_string())?;
-        server.await.map_err(|e| e.to_string())
-    })
+fn serve(settings: Settings) -> Result<(), String> {
+    let application = Application::build(settings)?;
+    bootstrap_admin(application.settings(), application.db())?;
+    log::info!("listening on http://{}", application.address());
+    actix_web::rt::System::new().block_on(async move { application.start().await?.until_stopped().await })
 }
 
 fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<(), String> {
@@ -269,7 +266,9 @@ fn backup(db: &Db, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The error as a person at a terminal should read it, every invalid field on its own line.
+/// The error as a person at a terminal should read it, every invalid field on its own line;
+/// the one place the command line reports an error, so the one place it logs it.
 fn describe(e: &crate::error::AppError) -> String {
+    e.log();
     e.for_people("\n")
 }

@@ -57,9 +57,18 @@ pub enum AppError {
     /// The database is busy or out of reach; the cause is for the log, never the answer.
     #[error("{UNAVAILABLE}")]
     Unavailable(String),
-    #[error("{0}")]
-    Internal(String),
+    /// Something that should never happen; `source` is kept for the log, never the answer.
+    /// The words (context and cause) are also what a failed sweep records.
+    #[error("{context}: {source}")]
+    Internal {
+        context: &'static str,
+        #[source]
+        source: BoxError,
+    },
 }
+
+/// The cause of an internal error, whatever its type.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 impl AppError {
     pub fn conflict(detail: impl Into<String>) -> Self {
@@ -77,22 +86,35 @@ impl AppError {
         Self::NotFound(what.into())
     }
 
+    pub fn internal(context: &'static str, source: impl Into<BoxError>) -> Self {
+        Self::Internal {
+            context,
+            source: source.into(),
+        }
+    }
+
+    /// Logs what the operator must see (the unexpected with its cause, the database out of
+    /// reach); a client's mistake is not logged. Called once per error, where it is
+    /// answered: `error_response` for the API, `web::page::report` for pages, and the
+    /// command line's `describe`.
+    pub fn log(&self) {
+        match self {
+            Self::Internal { .. } => log::error!("internal error: {self}"),
+            Self::Unavailable(cause) => log::warn!("unavailable: {cause}"),
+            _ => {}
+        }
+    }
+
     /// The error as a person should read it, on a page or at a terminal: every invalid field
-    /// named (joined by `sep`), and the unexpected logged and answered with an apology.
+    /// named (joined by `sep`), and the unexpected answered with an apology.
     pub fn for_people(&self, sep: &str) -> String {
         match self {
             Self::Validation(errors) => for_people(errors, sep),
             Self::TooManyInvalid { listed, not_listed } => {
                 format!("{}{sep}and {not_listed} more", for_people(listed, sep))
             }
-            Self::Internal(cause) => {
-                log::error!("internal error: {cause}");
-                "something went wrong on our side; please try again".to_string()
-            }
-            Self::Unavailable(cause) => {
-                log::warn!("unavailable: {cause}");
-                UNAVAILABLE.to_string()
-            }
+            Self::Internal { .. } => "something went wrong on our side; please try again".to_string(),
+            Self::Unavailable(_) => UNAVAILABLE.to_string(),
             other => other.to_string(),
         }
     }
@@ -108,7 +130,7 @@ impl AppError {
             Self::UnsupportedMediaType(_) => "Unsupported media type",
             Self::Validation(_) | Self::TooManyInvalid { .. } => "Invalid request",
             Self::Unavailable(_) => "Service unavailable",
-            Self::Internal(_) => "Internal server error",
+            Self::Internal { .. } => "Internal server error",
         }
     }
 }
@@ -135,14 +157,14 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(_, info) if info.message().starts_with("database is locked") => {
                 Self::Unavailable(format!("database busy: {}", info.message()))
             }
-            other => Self::Internal(format!("database error: {other}")),
+            other => Self::internal("database error", other),
         }
     }
 }
 
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        Self::Internal(format!("background task failed: {e}"))
+        Self::internal("background task failed", e)
     }
 }
 
@@ -171,21 +193,16 @@ impl ResponseError for AppError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) | Self::TooManyInvalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.log();
         let status = self.status_code();
         let detail = match self {
-            Self::Internal(cause) => {
-                log::error!("internal error: {cause}");
-                "something went wrong on our side; it has been logged".to_string()
-            }
-            Self::Unavailable(cause) => {
-                log::warn!("unavailable: {cause}");
-                UNAVAILABLE.to_string()
-            }
+            Self::Internal { .. } => "something went wrong on our side; it has been logged".to_string(),
+            Self::Unavailable(_) => UNAVAILABLE.to_string(),
             other => other.to_string(),
         };
         let not_listed;
@@ -240,5 +257,23 @@ mod tests {
         let unreachable = AppError::Unavailable("connection to 10.1.2.3:5432 refused".into());
         assert!(!unreachable.to_string().contains("10.1.2.3"));
         assert!(!unreachable.for_people("\n").contains("10.1.2.3"));
+    }
+
+    #[test]
+    fn an_internal_error_keeps_its_source_for_the_log_and_tells_people_nothing_of_it() {
+        let cause = std::io::Error::other("disk /var/lib/secret is full");
+        let error = AppError::internal("cannot remove outbox files", cause);
+        let source = std::error::Error::source(&error).expect("the source is kept");
+        assert_eq!(source.to_string(), "disk /var/lib/secret is full");
+        assert_eq!(
+            error.to_string(),
+            "cannot remove outbox files: disk /var/lib/secret is full"
+        );
+        assert!(!error.for_people("\n").contains("secret"));
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(response.into_body());
+        let body = futures_util::FutureExt::now_or_never(body).unwrap().unwrap();
+        assert!(!String::from_utf8_lossy(&body).contains("secret"));
     }
 }

@@ -101,7 +101,7 @@ pub async fn erase_client(
     let ids = erased.message_ids;
     web::block(move || mail::files::remove_messages(&dir, &ids))
         .await?
-        .map_err(|e| AppError::Internal(format!("cannot remove outbox files: {e}")))?;
+        .map_err(|e| AppError::internal("cannot remove outbox files", e))?;
     Ok(HttpResponse::Ok().json(erased.client))
 }
 

@@ -23,7 +23,7 @@ impl From<LabelError> for AppError {
     fn from(e: LabelError) -> Self {
         match e {
             LabelError::NoLabels => AppError::invalid("tags", "no items to label"),
-            other => AppError::Internal(format!("label rendering failed: {other}")),
+            other => AppError::internal("label rendering failed", other),
         }
     }
 }

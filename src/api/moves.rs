@@ -76,7 +76,7 @@ move_doc!(
     check,
     "/api/v1/items/{tag}/checks",
     CheckBody,
-    "A worker records a safety check: a pass moves that rule's next due date, a fail quarantines the item.",
+    "A worker records a safety check: a pass moves that rule's next due date, a fail quarantines the item and must say what failed in `notes` (422 naming `notes` otherwise).",
     Check
 );
 move_doc!(

@@ -32,6 +32,11 @@ pub enum Action {
     RetryNotifications,
     /// The record of reminder sweeps.
     ViewSweeps,
+    /// The stores desk pages (`/desk`).
+    UseDesk,
+    /// Be made responsible for items and their checks (not an act of one's own: whoever
+    /// issues or assigns an item asks it of the person named).
+    BeResponsible,
     Move(Move),
 }
 
@@ -75,9 +80,14 @@ impl Role {
                     | ViewNotifications
                     | RetryNotifications
                     | ViewSweeps
+                    | UseDesk
+                    | BeResponsible
                     | Move(M::Issue | M::Return | M::Decontaminate | M::Quarantine | M::Release | M::Condemn)
             ),
-            Role::Worker => matches!(action, Move(M::Fit | M::Check | M::Return | M::Quarantine)),
+            Role::Worker => matches!(
+                action,
+                BeResponsible | Move(M::Fit | M::Check | M::Return | M::Quarantine)
+            ),
         }
     }
 }
@@ -115,5 +125,20 @@ mod tests {
                 .iter()
                 .all(|r| r.may(Action::ExportClients) == (*r == Role::Admin))
         );
+    }
+
+    #[test]
+    fn the_desk_is_for_stores_and_admins() {
+        for role in Role::ALL {
+            let stores = matches!(role, Role::Admin | Role::Stores);
+            assert_eq!(role.may(Action::UseDesk), stores, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn anyone_but_a_viewer_may_be_responsible_for_items() {
+        for role in Role::ALL {
+            assert_eq!(role.may(Action::BeResponsible), role != Role::Viewer, "{role:?}");
+        }
     }
 }

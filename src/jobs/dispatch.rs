@@ -34,7 +34,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| AppError::Internal(format!("background task failed: {e}")))?
+        .map_err(|e| AppError::internal("background task failed", e))?
 }
 
 /// Delay before attempt `attempts + 1`: the base, doubling per attempt, capped.

@@ -1,8 +1,10 @@
-//! Scheduled work and its wiring: the reminder sweep on its schedule, and the outbox
-//! dispatcher. The work itself is in plain functions (`sweep::sweep`, `Dispatcher`).
+//! Scheduled work and its wiring: the reminder sweep on its schedule (then the session
+//! purge), and the outbox dispatcher. The work itself is in plain functions
+//! (`sweep::sweep`, `purge::purge_sessions`, `Dispatcher`).
 
 pub mod dispatch;
 pub mod failed_mail;
+pub mod purge;
 pub mod schedule;
 pub mod sweep;
 
@@ -30,13 +32,23 @@ struct Today {
     not_before: Option<DateTime<Utc>>,
 }
 
-/// Starts the dispatcher and the sweep's schedule on the running runtime. A sweep owed for
-/// today (its time has passed and no sweep for today has succeeded, here or elsewhere)
-/// starts at once, so a service started after 07:00 still sends that day's reminders.
+/// Starts the dispatcher and the sweep's schedule on the running runtime, as `serve` does.
 pub async fn start(state: &AppState) -> Result<JobScheduler, String> {
+    start_dispatcher(state)?;
+    start_schedule(state).await
+}
+
+/// The outbox dispatcher, woken by `state.outbox` and on its interval.
+pub fn start_dispatcher(state: &AppState) -> Result<(), String> {
     let dispatcher = dispatch::Dispatcher::new(state.db.clone(), state.settings.clone())?;
     tokio::spawn(dispatcher.run(state.outbox.clone()));
+    Ok(())
+}
 
+/// The sweep's schedule. A sweep owed for today (its time has passed and no sweep for today
+/// has succeeded, here or elsewhere) starts at once, so a service started after 07:00 still
+/// sends that day's reminders.
+pub async fn start_schedule(state: &AppState) -> Result<JobScheduler, String> {
     let schedule = Schedule::parse(&state.settings.reminders.schedule, state.settings.timezone())?;
     log::info!("next reminder sweep: {:?}", schedule.next_after(Utc::now()));
     let today = Arc::new(tokio::sync::Mutex::new(Today::default()));
@@ -89,11 +101,7 @@ async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex
         sweep::sweep(&db, &settings, day).map(Some)
     })
     .await
-    .unwrap_or_else(|e| {
-        Err(crate::error::AppError::Internal(format!(
-            "the sweep panicked: {e}"
-        )))
-    });
+    .unwrap_or_else(|e| Err(crate::error::AppError::internal("the sweep panicked", e)));
     let failed = match outcome {
         Ok(None) => false,
         Ok(Some(summary)) if summary.skipped => {
@@ -104,7 +112,7 @@ async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex
         Ok(Some(summary)) => {
             log::info!("reminder sweep for {day}: {summary:?}");
             state.outbox.notify_one();
-            purge_sessions(&state).await;
+            purge_after_sweep(&state).await;
             false
         }
         Err(e) => {
@@ -126,16 +134,9 @@ async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex
 }
 
 /// Expired web sessions and old sign-in counts go once a day, with the sweep.
-async fn purge_sessions(state: &AppState) {
+async fn purge_after_sweep(state: &AppState) {
     let db = state.db.clone();
-    let purged = tokio::task::spawn_blocking(move || {
-        db.write(|c| {
-            let now = crate::service::now();
-            crate::web::throttle::purge(c, now)?;
-            Ok(crate::db::sessions::purge_expired(c, now)?)
-        })
-    })
-    .await;
+    let purged = tokio::task::spawn_blocking(move || purge::purge_sessions(&db, crate::service::now())).await;
     if let Ok(Err(e)) = purged {
         log::warn!("cannot purge expired sessions and sign-in counts: {e}");
     }

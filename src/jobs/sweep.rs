@@ -21,8 +21,10 @@ use crate::service::{notify, now};
 /// Fixed key of the advisory lock that lets one instance sweep at a time.
 const SWEEP_LEASE: i64 = 0x6571_7377_6565;
 
-/// Set in tests only: abort the process after queuing this many digests, to show that a
-/// sweep killed half way and run again sends every digest once.
+/// Read only in builds with the `fault-injection` feature (the tests'): abort the process
+/// after queuing this many digests, to show that a sweep killed half way and run again
+/// sends every digest once.
+#[cfg(feature = "fault-injection")]
 pub const FAULT_ABORT_AFTER_DIGESTS: &str = "EQUIPTRACK_FAULT_ABORT_AFTER_DIGESTS";
 
 #[derive(Debug, Default, Clone, Serialize)]
@@ -96,12 +98,9 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
     let mut planned = plan(rows, as_of, settings);
     planned.extend(failed_mail);
     summary.digests = planned.len();
-    let abort_after: Option<usize> = std::env::var(FAULT_ABORT_AFTER_DIGESTS)
-        .ok()
-        .and_then(|v| v.parse().ok());
     // One transaction per digest: a crash keeps what was queued, and the keys make the
     // next run skip it.
-    for (n, p) in planned.iter().enumerate() {
+    for (_n, p) in planned.iter().enumerate() {
         let mail = Rendered {
             subject: p.mail.subject.clone(),
             text: p.mail.text.clone(),
@@ -110,12 +109,22 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
         if db.write(|c| notify::queue_about(c, &p.key, p.kind, &p.recipient, mail, &p.clients))? {
             summary.queued += 1;
         }
-        if abort_after == Some(n + 1) {
-            log::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
-            std::process::abort();
-        }
+        #[cfg(feature = "fault-injection")]
+        abort_if_asked(_n + 1);
     }
     Ok(())
+}
+
+/// Aborts the process once `queued` digests are queued, if the tests asked for it.
+#[cfg(feature = "fault-injection")]
+fn abort_if_asked(queued: usize) {
+    let asked = std::env::var(FAULT_ABORT_AFTER_DIGESTS)
+        .ok()
+        .and_then(|v| v.parse().ok());
+    if asked == Some(queued) {
+        log::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
+        std::process::abort();
+    }
 }
 
 struct WorkerDigest {

@@ -369,17 +369,31 @@ fn edit_details(item: &Item, changes: &ItemChanges) -> serde_json::Value {
     json!({ "asset_tag": item.asset_tag, "old": old, "new": new })
 }
 
-/// A worker who can be made responsible: active staff with the worker, stores or admin role.
+/// A worker who can be made responsible (see `responsibility_refused`).
 pub fn check_worker(conn: &mut DbConn, id: i64, field: &str, errors: &mut Errors) -> Result<(), AppError> {
     match staff::get(conn, id)? {
         None => errors.add(field, format!("no staff member has the id {id}")),
-        Some(s) if !s.active => errors.add(field, "that staff member is not active"),
-        Some(s) if Role::parse(&s.role) == Ok(Role::Viewer) => {
-            errors.add(field, "a viewer cannot be responsible for items")
+        Some(s) => {
+            if let Some(why) = responsibility_refused(&s) {
+                errors.add(field, why)
+            }
         }
-        Some(_) => {}
     }
     Ok(())
+}
+
+/// Why `staff` cannot be made responsible for items, or `None` if they can: active staff
+/// whose role may be responsible. The one rule for the API and the desk's list of workers.
+pub fn responsibility_refused(staff: &staff::Staff) -> Option<String> {
+    if !staff.active {
+        return Some("that staff member is not active".into());
+    }
+    match Role::parse(&staff.role) {
+        Ok(role) if !role.may(Action::BeResponsible) => {
+            Some(format!("a {} cannot be responsible for items", role.as_str()))
+        }
+        _ => None,
+    }
 }
 
 pub fn check_version(item: &Item, expected: Option<i64>) -> Result<(), AppError> {

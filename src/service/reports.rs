@@ -86,7 +86,7 @@ fn text(value: Option<&str>) -> Cow<'_, str> {
 /// The same report as CSV, one row per check.
 pub fn to_csv(report: &OverdueReport) -> Result<Vec<u8>, AppError> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Internal(format!("CSV: {e}"));
+    let fail = |e: csv::Error| AppError::internal("CSV", e);
     out.write_record([
         "asset_tag",
         "type",
@@ -121,8 +121,7 @@ pub fn to_csv(report: &OverdueReport) -> Result<Vec<u8>, AppError> {
         out.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(fail)?;
     }
-    out.into_inner()
-        .map_err(|e| AppError::Internal(format!("CSV: {e}")))
+    out.into_inner().map_err(|e| AppError::internal("CSV", e))
 }
 
 #[cfg(test)]

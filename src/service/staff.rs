@@ -86,7 +86,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+        .map_err(|e| AppError::internal("password hashing failed", e))
 }
 
 /// A hash of nothing anyone knows, made like every stored one: sign-in verifies against it

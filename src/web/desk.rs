@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::db::items::ItemFilter;
 use crate::db::{clients as client_rows, staff as staff_rows};
 use crate::domain::asset_tag;
+use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
@@ -37,7 +38,7 @@ pub struct DeskMove {
 }
 
 fn require_stores(user: &PageUser) -> Result<(), PageError> {
-    if user.is_stores() {
+    if user.may(Action::UseDesk) {
         Ok(())
     } else {
         Err(AppError::Forbidden("the desk is for stores staff".into()).into())
@@ -63,7 +64,7 @@ async fn choices(state: &AppState) -> Result<Choices, AppError> {
                     .collect(),
                 workers: staff
                     .into_iter()
-                    .filter(|s| s.active && s.role != "viewer")
+                    .filter(|s| items::responsibility_refused(s).is_none())
                     .map(|s| (s.id, s.name))
                     .collect(),
             })
@@ -249,7 +250,7 @@ pub async fn desk_move(
                         .write(move |c| moves::perform(c, &actor, &t, &request, &mail))
                         .await
                         .map(|item| describe(&f.mode, &item))
-                        .map_err(|e| format!("{tag}: {}", e.for_people("; ")))
+                        .map_err(|e| format!("{tag}: {}", super::page::report(&e)))
                 }
             }
         }

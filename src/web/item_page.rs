@@ -120,9 +120,6 @@ pub async fn act(
         }),
         "checks" => {
             let failed = f.outcome.as_deref() == Some("fail");
-            if failed && f.notes.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                return rerender(&state, &user, &tag, AppError::invalid("notes", "say what failed")).await;
-            }
             done = format!("checks-{}", if failed { "fail" } else { "pass" });
             MoveRequest::Check(CheckBody {
                 rule: f.rule,
@@ -181,7 +178,7 @@ async fn rerender(
     error: AppError,
 ) -> Result<HttpResponse, PageError> {
     let status = actix_web::ResponseError::status_code(&error);
-    let words = error.for_people("; ");
+    let words = super::page::report(&error);
     let result = assess(state, user, tag).await?;
     let banner = html! { p class="error" role="alert" { "Not recorded: " (words) } };
     Ok(respond(status, render(user, &result, banner)))

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use maud::{DOCTYPE, Markup, html};
 
 use super::session::PageUser;
+use crate::domain::roles::Action;
 use crate::error::AppError;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +34,7 @@ impl ResponseError for PageError {
                 let body = html! {
                     section class="panel" {
                         h1 { (title_for(self.status_code())) }
-                        p { (e.for_people("; ")) }
+                        p { (report(e)) }
                         p { a class="button" href="/scan" { "Scan a label" } }
                     }
                 };
@@ -41,6 +42,13 @@ impl ResponseError for PageError {
             }
         }
     }
+}
+
+/// An error as a page tells it; the one place pages report an error, so the one place
+/// they log it (the unexpected, with its cause).
+pub fn report(error: &AppError) -> String {
+    error.log();
+    error.for_people("; ")
 }
 
 fn title_for(status: StatusCode) -> &'static str {
@@ -86,7 +94,7 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                     @if let Some(u) = user {
                         nav {
                             a href="/scan" { "Scan" }
-                            @if u.is_stores() {
+                            @if u.may(Action::UseDesk) {
                                 a href="/desk" { "Desk" }
                             }
                             form method="post" action="/logout" class="inline" {

@@ -11,7 +11,7 @@ use rand::RngCore;
 use super::page::PageError;
 use crate::app::AppState;
 use crate::db::sessions;
-use crate::domain::roles::Role;
+use crate::domain::roles::{Action, Role};
 use crate::service::{Actor, now};
 
 pub const SESSION_COOKIE: &str = "et_session";
@@ -57,8 +57,9 @@ pub struct PageUser {
 }
 
 impl PageUser {
-    pub fn is_stores(&self) -> bool {
-        matches!(self.actor.role, Role::Admin | Role::Stores)
+    /// What the permission matrix lets this person do, for pages that show or hide a link.
+    pub fn may(&self, action: Action) -> bool {
+        self.actor.role.may(action)
     }
 }
 

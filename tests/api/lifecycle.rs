@@ -128,7 +128,7 @@ both_backends! {
         let r = app.post("/api/v1/items/EQ-000001/release", &stores, json!({"reason": "engineer replaced the drive"})).await.expect(200).json();
         assert_eq!(r["status"], "in_use");
         // Or failed again and collected: it comes back still quarantined.
-        app.post("/api/v1/items/EQ-000001/checks", &worker_token, json!({"rule": "manufacturer service", "outcome": "fail"})).await.expect(200);
+        app.post("/api/v1/items/EQ-000001/checks", &worker_token, json!({"rule": "manufacturer service", "outcome": "fail", "notes": "drive failed again"})).await.expect(200);
         let r = app.post("/api/v1/items/EQ-000001/return", &worker_token, json!({})).await.expect(200).json();
         assert_eq!(r["status"], "quarantined");
         assert_eq!(r["client"], Value::Null);

@@ -25,4 +25,5 @@ mod review_privacy;
 mod review_signin;
 mod scan;
 mod shape_html;
+mod shape_rules;
 mod smtp;

@@ -2,7 +2,6 @@
 //! imports, tags a URL would change, large recalls, and what `/healthz` tells a stranger.
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -10,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::dev::ServerHandle;
 use diesel::prelude::*;
-use equiptrack::app::{self, AppState};
+use equiptrack::app::Application;
 use equiptrack::db::Db;
 use equiptrack::db::schema::{events, items};
 use serde_json::{Value, json};
@@ -310,20 +309,23 @@ async fn a_recall_of_40000_items_opens_and_lists_them_all() {
     assert_eq!(one["status"], "quarantined");
 }
 
-/// A service like `TestApp`'s (without its mail dispatcher), on settings the test chose:
-/// its address, an admin's token, and its handle.
+/// A service like `TestApp`'s, on settings the test chose: its address, an admin's token,
+/// and its handle.
 async fn serve(settings: equiptrack::config::Settings) -> (String, String, ServerHandle) {
-    let db = app::open_database(&settings).unwrap();
-    let admin = db
+    let application = Application::build(settings)
+        .unwrap()
+        .linking_to_bound_address()
+        .without_sweep_schedule();
+    let admin = application
+        .db()
         .write(|c| equiptrack::service::staff::create_account(c, "admin@test.example", "Ada", "admin", None))
         .unwrap()
         .token
         .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = app::http_server(AppState::new(db.clone(), settings), listener).unwrap();
-    let handle = server.handle();
-    actix_web::rt::spawn(server);
+    let base = format!("http://{}", application.address());
+    let running = application.start().await.unwrap();
+    let handle = running.handle();
+    actix_web::rt::spawn(running.until_stopped());
     (base, admin, handle)
 }
 

@@ -3,10 +3,8 @@
 //! sessions and tokens that end, sign-in that answers alike for unknown accounts, and
 //! addresses the mail library cannot use.
 
-use std::net::TcpListener;
-
 use actix_web::dev::ServerHandle;
-use equiptrack::app::{self, AppState};
+use equiptrack::app::Application;
 use equiptrack::config::Settings;
 use futures_util::future::join_all;
 use serde_json::json;
@@ -47,14 +45,15 @@ impl Drop for Instance {
     }
 }
 
-fn instance(app: &TestApp, settings: Settings) -> Instance {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut settings = settings;
-    settings.server.public_url = base.clone();
-    let server = app::http_server(AppState::new(app.db.clone(), settings), listener).unwrap();
-    let handle = server.handle();
-    actix_web::rt::spawn(server);
+async fn instance(settings: Settings) -> Instance {
+    let application = Application::build(settings)
+        .unwrap()
+        .linking_to_bound_address()
+        .without_sweep_schedule();
+    let base = format!("http://{}", application.address());
+    let running = application.start().await.unwrap();
+    let handle = running.handle();
+    actix_web::rt::spawn(running.until_stopped());
     Instance { base, handle }
 }
 
@@ -164,7 +163,7 @@ both_backends! {
 
     async fn two_instances_on_one_database_share_the_wrong_password_count(app: TestApp) {
         let (_, _, email) = app.staff_with_password("worker", Some(PASSWORD));
-        let other = instance(&app, app.settings.clone());
+        let other = instance(app.settings.clone()).await;
         let (here, there) = (SignIn::on(&app, &app.base).await, SignIn::on(&app, &other.base).await);
         for _ in 0..3 {
             here.attempt(&email, "wrong password!", &[]).await.expect(401);
@@ -201,7 +200,7 @@ both_backends! {
         direct.attempt(&email, PASSWORD, &[("X-Forwarded-For", "203.0.113.200")]).await.expect(429);
 
         let (_, _, email) = app.staff_with_password("worker", Some(PASSWORD));
-        let proxied = instance(&app, trusting(&app, "10.0.0.0/8, 127.0.0.1"));
+        let proxied = instance(trusting(&app, "10.0.0.0/8, 127.0.0.1")).await;
         let login = SignIn::on(&app, &proxied.base).await;
         for _ in 0..5 {
             // The proxy appends the peer it saw; what the client claimed to its left is ignored.

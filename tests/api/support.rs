@@ -1,15 +1,13 @@
 //! The test harness: a fresh service on port 0 per test, on SQLite or on a throwaway
 //! PostgreSQL cluster that this process starts, and an HTTP client that talks to it.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use actix_web::dev::ServerHandle;
-use equiptrack::app::{self, AppState};
+use equiptrack::app::Application;
 use equiptrack::config::Settings;
 use equiptrack::db::Db;
-use equiptrack::jobs::dispatch::Dispatcher;
 
 pub use crate::postgres::{postgres_cluster, postgres_missing_reason};
 use crate::smtp::SmtpSink;
@@ -34,13 +32,20 @@ macro_rules! both_backends {
 
                 #[actix_web::test]
                 async fn sqlite() {
-                    run($crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await.unwrap()).await
+                    let app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await.unwrap();
+                    let server = app.server();
+                    run(app).await;
+                    server.stop(false).await;
                 }
 
                 #[actix_web::test]
                 async fn postgres() {
                     match $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await {
-                        Some(app) => run(app).await,
+                        Some(app) => {
+                            let server = app.server();
+                            run(app).await;
+                            server.stop(false).await;
+                        }
                         None => eprintln!("SKIPPED on PostgreSQL: {}", $crate::support::postgres_missing_reason()),
                     }
                 }
@@ -110,8 +115,12 @@ impl TestApp {
         };
         let smtp = SmtpSink::start();
         let settings = test_settings(dir.path(), &url, smtp.port);
-        let db = app::open_database(&settings).expect("database opens and migrates");
-        let admin = db
+        let application = Application::build(settings)
+            .expect("database opens and migrates")
+            .linking_to_bound_address()
+            .without_sweep_schedule();
+        let admin = application
+            .db()
             .write(|c| {
                 equiptrack::service::staff::create_account(
                     c,
@@ -124,32 +133,33 @@ impl TestApp {
             .expect("admin")
             .token
             .unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let mut served = settings.clone();
-        served.server.public_url = base.clone();
-        let state = AppState::new(db.clone(), served.clone());
-        let outbox = state.outbox.clone();
-        let dispatcher = Dispatcher::new(db.clone(), state.settings.clone()).expect("mail transport");
-        actix_web::rt::spawn(dispatcher.run(state.outbox.clone()));
-        let server = app::http_server(state, listener).unwrap();
-        let handle = server.handle();
-        actix_web::rt::spawn(server);
+        let base = format!("http://{}", application.address());
+        let running = application.start().await.expect("the service starts");
+        let state = running.state.clone();
+        let handle = running.handle();
+        actix_web::rt::spawn(running.until_stopped());
         let client = awc::Client::builder()
             .timeout(std::time::Duration::from_secs(60))
             .disable_redirects()
             .finish();
         Some(TestApp {
             base,
-            db,
-            settings: served,
+            db: state.db.clone(),
+            settings: Settings::clone(&state.settings),
             admin,
             client,
             dir,
             smtp,
-            outbox,
+            outbox: state.outbox.clone(),
             handle,
         })
+    }
+
+    /// The server's handle. Stopping it from `Drop` only asks: the server acts on it when
+    /// next polled, which a finished test's runtime never does, and its worker threads
+    /// would keep their database pool open. `both_backends!` awaits the stop instead.
+    pub fn server(&self) -> ServerHandle {
+        self.handle.clone()
     }
 
     /// A new active account with `role`; answers its token.

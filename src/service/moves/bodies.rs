@@ -35,6 +35,7 @@ pub struct CheckBody {
     pub outcome: Option<String>,
     /// YYYY-MM-DD, default today.
     pub performed_at: Option<String>,
+    /// Required when the outcome is `fail`: what failed.
     pub notes: Option<String>,
     pub expected_version: Option<i64>,
 }

@@ -2,10 +2,11 @@
 //! writes its history entry in the caller's one transaction.
 
 mod bodies;
+mod command;
 
 pub use bodies::{CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::items::{check_version, check_worker, find, stale};
@@ -17,14 +18,13 @@ use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::schema::{decontaminations, safety_checks};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
-use crate::domain::checks::next_due;
+use crate::domain::checks::{after_pass, latest_check, next_due, soonest};
 use crate::domain::lifecycle::{ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
 use crate::mail::messages::{self, FailedCheck};
-
-const MAX_NOTES: usize = 2000;
+use command::{Command, Parsed};
 
 /// Everything a move needs to know about the item, read once.
 pub struct Loaded {
@@ -81,7 +81,8 @@ pub fn perform(
     let loaded = load(conn, tag)?;
     check_version(&loaded.item, request.expected_version())?;
     let mut errors = Errors::default();
-    let effects = plan(conn, actor, &loaded, request, &mut errors)?;
+    let parsed = command::parse(request, &loaded.rules, today(), &mut errors);
+    let effects = plan(conn, actor, &loaded, mv, parsed, &mut errors)?;
     errors.finish()?;
     let outcome = effects.check.map(|c| c.1).unwrap_or(Outcome::Pass);
     let to = loaded.state.require(mv, outcome)?;
@@ -100,39 +101,42 @@ pub fn perform(
     views::load_one(conn, loaded.item.id, &mail.public_url)
 }
 
+/// What the parsed move writes, after the lookups it needs (clients, workers, the dates
+/// each rule has so far).
 fn plan(
     conn: &mut DbConn,
     actor: &Actor,
     loaded: &Loaded,
-    request: &MoveRequest,
+    mv: Move,
+    parsed: Parsed<'_>,
     errors: &mut Errors,
 ) -> Result<Effects, AppError> {
     let item = &loaded.item;
-    let mut fx = Effects::default();
-    match request {
-        MoveRequest::Issue(body) => {
+    let mut fx = Effects {
+        notes: parsed.notes,
+        ..Effects::default()
+    };
+    match parsed.command {
+        Command::Issue { client_id, worker_id } => {
             fx.event_action = "issued";
-            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
-            let client = require_client(conn, body.client_id, "client_id", errors)?;
-            match body.worker_id {
+            let client = require_client(conn, client_id, "client_id", errors)?;
+            match worker_id {
                 Some(id) => check_worker(conn, id, "worker_id", errors)?,
                 None => errors.add("worker_id", "is required"),
             }
             fx.changes.client_id = Some(client);
-            fx.changes.worker_id = Some(body.worker_id);
+            fx.changes.worker_id = Some(worker_id);
             fx.event_client = client;
         }
-        MoveRequest::Fit(body) => {
+        Command::Fit { client_id, fitted_at } => {
             fx.event_action = "fitted";
-            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
-            let client = match body.client_id {
+            let client = match client_id {
                 Some(id) => require_client(conn, Some(id), "client_id", errors)?,
                 None if item.client_id.is_some() => item.client_id,
                 None => require_client(conn, None, "client_id", errors)?,
             };
-            let fitted = date_field(errors, "fitted_at", body.fitted_at.as_deref());
             fx.changes.client_id = Some(client);
-            fx.changes.fitted_at = Some(Some(fitted));
+            fx.changes.fitted_at = Some(Some(fitted_at));
             if item.worker_id.is_none() {
                 // Whoever fits an unassigned item answers for its checks until stores reassign it.
                 fx.changes.worker_id = Some(Some(actor.id));
@@ -147,82 +151,47 @@ fn plan(
                     item_id: item.id,
                     rule_id: r.id,
                     last_checked_at: None,
-                    next_due: Some(next_due(fitted, r.interval_days)),
+                    next_due: Some(next_due(fitted_at, r.interval_days)),
                 })
                 .collect();
-            fx.changes.next_check_due = Some(fx.set_dues.iter().filter_map(|d| d.next_due).min());
+            fx.changes.next_check_due = Some(soonest(fx.set_dues.iter().filter_map(|d| d.next_due)));
         }
-        MoveRequest::Check(body) => {
-            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
+        Command::Check { check, performed_at } => {
             fx.event_client = item.client_id;
-            let outcome = match body.outcome.as_deref().map(|o| o.trim().to_ascii_lowercase()) {
-                Some(o) if o == "pass" => Some(Outcome::Pass),
-                Some(o) if o == "fail" => Some(Outcome::Fail),
-                Some(_) => {
-                    errors.add("outcome", "must be pass or fail");
-                    None
-                }
-                None => {
-                    errors.add("outcome", "is required (pass or fail)");
-                    None
-                }
-            };
-            let performed = date_field(errors, "performed_at", body.performed_at.as_deref());
-            let rule = pick_rule(&loaded.rules, body.rule.as_deref(), errors);
-            if let (Some(outcome), Some(rule)) = (outcome, rule) {
+            if let Some((rule, outcome)) = check {
                 fx.event_action = if outcome == Outcome::Pass {
                     "check_passed"
                 } else {
                     "check_failed"
                 };
-                fx.check = Some((rule.id, outcome, performed));
+                fx.check = Some((rule.id, outcome, performed_at));
                 let said = format!("{}: {}", rule.name, outcome.as_str());
                 fx.notes = Some(match fx.notes.take() {
                     Some(n) => format!("{said}. {n}"),
                     None => said,
                 });
                 if outcome == Outcome::Pass {
-                    // A check entered late moves nothing back: the rule runs from its latest check.
-                    let dues = items::dues_of(conn, item.id)?;
-                    let latest = current_last(&dues, rule.id).map_or(performed, |l| l.max(performed));
-                    let due = next_due(latest, rule.interval_days);
-                    fx.set_dues.push(CheckDue {
-                        item_id: item.id,
-                        rule_id: rule.id,
-                        last_checked_at: Some(latest),
-                        next_due: Some(due),
-                    });
-                    let others = loaded
-                        .rules
-                        .iter()
-                        .filter(|r| r.id != rule.id)
-                        .filter_map(|r| dues.iter().find(|d| d.rule_id == r.id).and_then(|d| d.next_due));
-                    fx.changes.next_check_due = Some(others.chain([due]).min());
-                    fx.changes.last_checked_at =
-                        Some(Some(item.last_checked_at.map_or(performed, |l| l.max(performed))));
+                    passed(conn, loaded, rule, performed_at, &mut fx)?;
                 }
             }
         }
-        MoveRequest::Return(body) => {
+        Command::Return => {
             fx.event_action = "returned";
-            fx.notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
             fx.event_client = item.client_id;
             leave_home(&mut fx);
         }
-        MoveRequest::Decontaminate(body) => {
+        Command::Decontaminate { method } => {
             fx.event_action = "decontaminated";
-            let method = errors.required("method", body.method.as_deref(), 200);
-            let notes = errors.optional("notes", body.notes.as_deref(), MAX_NOTES);
-            fx.notes = Some(match notes {
+            fx.notes = Some(match fx.notes.take() {
                 Some(n) => format!("method: {method}. {n}"),
                 None => format!("method: {method}"),
             });
             fx.decontamination = Some(method);
         }
-        MoveRequest::Quarantine(body) | MoveRequest::Release(body) | MoveRequest::Condemn(body) => {
-            fx.notes = Some(errors.required("reason", body.reason.as_deref(), MAX_NOTES));
+        Command::Reason { reason } => {
+            fx.notes = Some(reason);
             fx.event_client = item.client_id;
-            fx.event_action = match request.kind() {
+            fx.event_action = match mv {
                 Move::Quarantine => "quarantined",
                 Move::Release => "released",
                 _ => {
@@ -239,6 +208,34 @@ fn plan(
         fx.event_client
     };
     Ok(fx)
+}
+
+/// A passed check restarts its rule from the latest check (never earlier), and the item's
+/// next check becomes the soonest of its rules.
+fn passed(
+    conn: &mut DbConn,
+    loaded: &Loaded,
+    rule: &CheckRule,
+    performed_at: NaiveDate,
+    fx: &mut Effects,
+) -> Result<(), AppError> {
+    let item = &loaded.item;
+    let dues = items::dues_of(conn, item.id)?;
+    let (latest, due) = after_pass(current_last(&dues, rule.id), performed_at, rule.interval_days);
+    fx.set_dues.push(CheckDue {
+        item_id: item.id,
+        rule_id: rule.id,
+        last_checked_at: Some(latest),
+        next_due: Some(due),
+    });
+    let others = loaded
+        .rules
+        .iter()
+        .filter(|r| r.id != rule.id)
+        .filter_map(|r| dues.iter().find(|d| d.rule_id == r.id).and_then(|d| d.next_due));
+    fx.changes.next_check_due = Some(soonest(others.chain([due])));
+    fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, performed_at)));
+    Ok(())
 }
 
 /// The item is back in the store's hands: no client, no worker, no checks running.
@@ -369,54 +366,4 @@ fn require_client(
         Some(_) => return Ok(Some(id)),
     }
     Ok(None)
-}
-
-/// A date that defaults to today and may not lie in the future.
-fn date_field(errors: &mut Errors, field: &str, raw: Option<&str>) -> NaiveDate {
-    let today = today();
-    match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => today,
-        Some(r) => match NaiveDate::parse_from_str(r, "%Y-%m-%d") {
-            Ok(d) if d > today => {
-                errors.add(field, "must not be in the future");
-                today
-            }
-            Ok(d) if d.year_ce().1 < 2000 => {
-                errors.add(field, "must be this century");
-                today
-            }
-            Ok(d) => d,
-            Err(_) => {
-                errors.add(field, "must be a date, YYYY-MM-DD");
-                today
-            }
-        },
-    }
-}
-
-fn pick_rule<'a>(rules: &'a [CheckRule], named: Option<&str>, errors: &mut Errors) -> Option<&'a CheckRule> {
-    let names = || {
-        rules
-            .iter()
-            .map(|r| r.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match named.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(name) => {
-            let found = rules.iter().find(|r| r.name.eq_ignore_ascii_case(name));
-            if found.is_none() {
-                errors.add(
-                    "rule",
-                    format!("this type has no rule {name:?}; its rules: {}", names()),
-                );
-            }
-            found
-        }
-        None if rules.len() == 1 => rules.first(),
-        None => {
-            errors.add("rule", format!("is required: name one of {}", names()));
-            None
-        }
-    }
 }
