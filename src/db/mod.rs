@@ -16,6 +16,7 @@ pub mod recalls;
 pub mod schema;
 pub mod sessions;
 pub mod staff;
+mod stored_text;
 pub mod sweeps;
 mod transaction;
 pub mod types;

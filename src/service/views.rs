@@ -290,7 +290,7 @@ fn assemble(
         type_: kind,
         serial_number: item.serial_number,
         batch: item.batch,
-        status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
+        status: item.status,
         location,
         client,
         worker,

@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::db::items::ItemFilter;
 use crate::db::{clients as client_rows, staff as staff_rows};
 use crate::domain::asset_tag;
+use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::mail::render::{escape, uk_date};
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
@@ -62,7 +63,7 @@ async fn choices(state: &AppState) -> Result<Choices, AppError> {
                     .collect(),
                 workers: staff
                     .into_iter()
-                    .filter(|s| s.active && s.role != "viewer")
+                    .filter(|s| s.active && s.role != Role::Viewer)
                     .map(|s| (s.id, s.name))
                     .collect(),
             })

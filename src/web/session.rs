@@ -106,12 +106,11 @@ impl FromRequest for PageUser {
             let Some((staff, csrf)) = found else {
                 return Err(to_login());
             };
-            let role = Role::parse(&staff.role).map_err(|_| to_login())?;
             Ok(PageUser {
                 actor: Actor {
                     id: staff.id,
                     name: staff.name,
-                    role,
+                    role: staff.role,
                 },
                 email: staff.email,
                 csrf,

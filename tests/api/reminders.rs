@@ -323,7 +323,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_with_its_last_error() {
         .read(|c| Ok(equiptrack::db::notifications::list(c, None, 0, 10)?))
         .unwrap()
         .0;
-    assert_eq!(rows[0].status, "failed");
+    assert_eq!(rows[0].status, equiptrack::domain::states::OutboxStatus::Failed);
     assert_eq!(rows[0].attempts, 2);
     assert!(rows[0].last_error.as_deref().is_some_and(|e| !e.is_empty()));
 }
