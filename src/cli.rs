@@ -162,7 +162,7 @@ fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<()
         Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
             .map_err(|_| format!("--as-of {raw:?} is not a date: use YYYY-MM-DD"))?,
         None => chrono::Utc::now()
-            .with_timezone(&settings.timezone())
+            .with_timezone(&settings.reminders.timezone)
             .date_naive(),
     };
     let settings = std::sync::Arc::new(settings);

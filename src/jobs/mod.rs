@@ -37,7 +37,10 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, String> {
     let dispatcher = dispatch::Dispatcher::new(state.db.clone(), state.settings.clone())?;
     tokio::spawn(dispatcher.run(state.outbox.clone()));
 
-    let schedule = Schedule::parse(&state.settings.reminders.schedule, state.settings.timezone())?;
+    let schedule = Schedule::parse(
+        &state.settings.reminders.schedule,
+        state.settings.reminders.timezone,
+    )?;
     log::info!("next reminder sweep: {:?}", schedule.next_after(Utc::now()));
     let today = Arc::new(tokio::sync::Mutex::new(Today::default()));
     let scheduler = JobScheduler::new()

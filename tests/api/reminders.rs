@@ -72,7 +72,7 @@ pub(crate) fn cli(app: &TestApp) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("EQUIPTRACK__SERVER__DATA_DIR", app.dir.path())
         .env("EQUIPTRACK__SERVER__PUBLIC_URL", &app.base)
-        .env("DATABASE_URL", &app.settings.database.url)
+        .env("DATABASE_URL", app.settings.database.target.to_url())
         .env("EQUIPTRACK__MAIL__TRANSPORT", "smtp")
         .env("EQUIPTRACK__MAIL__SMTP_HOST", "127.0.0.1")
         .env("EQUIPTRACK__MAIL__SMTP_PORT", app.smtp.port.to_string())
