@@ -24,4 +24,5 @@ mod review_mail;
 mod review_privacy;
 mod review_signin;
 mod scan;
+mod shape_types;
 mod smtp;
