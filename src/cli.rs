@@ -179,7 +179,12 @@ fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<()
         }
     );
     if let Some(id) = summary.sweep_id {
-        let outcome = if summary.skipped { "skipped" } else { "ok" };
+        use crate::domain::states::SweepOutcome;
+        let outcome = if summary.skipped {
+            SweepOutcome::Skipped
+        } else {
+            SweepOutcome::Ok
+        };
         println!("recorded as sweep {id}: {outcome} (GET /api/v1/sweeps lists them)");
     }
     let dispatcher = jobs::dispatch::Dispatcher::new(db, settings)?;

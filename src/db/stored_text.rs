@@ -9,7 +9,7 @@ use diesel::sql_types::Text;
 
 use crate::domain::lifecycle::{Outcome, Status};
 use crate::domain::roles::Role;
-use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus};
+use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus, SweepOutcome};
 
 /// Implements the column traits for an enum with `ALL` and `as_str`; `what` names it in
 /// the error a corrupt row raises.
@@ -46,6 +46,7 @@ stored_as_text! {
     RecallStatus => "a recall status",
     RecallItemState => "a recalled item's state",
     OutboxStatus => "an outbox status",
+    SweepOutcome => "a sweep outcome",
 }
 
 #[cfg(test)]

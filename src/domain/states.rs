@@ -118,6 +118,49 @@ impl OutboxStatus {
     }
 }
 
+/// How a reminder sweep ended, or that it is still running.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepOutcome {
+    /// Started and not finished: still going, or died half way.
+    Running,
+    Ok,
+    Failed,
+    /// Another instance held the sweep's lease.
+    Skipped,
+}
+
+impl SweepOutcome {
+    pub const ALL: [Self; 4] = [Self::Running, Self::Ok, Self::Failed, Self::Skipped];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Ok => "ok",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+impl std::fmt::Display for SweepOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl std::fmt::Display for OutboxStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -140,6 +183,9 @@ mod tests {
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
         for s in RecallItemState::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for s in SweepOutcome::ALL {
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
         for s in OutboxStatus::ALL {
