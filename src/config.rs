@@ -206,7 +206,7 @@ impl Settings {
         }
         apply_env(&mut table, env)?;
         let settings: Settings = serde_path_to_error::deserialize(Value::Table(table))
-            .map_err(|e| ConfigError::new(e.path().to_string(), e.inner().to_string()))?;
+            .map_err(|e| ConfigError::new(e.path().to_string(), e.inner().message()))?;
         settings.validate()?;
         Ok(settings)
     }
