@@ -71,7 +71,7 @@ pub fn open_database(settings: &Settings) -> Result<Db, String> {
         )
     })?;
     let db = Db::open(
-        &settings.database_target(),
+        &settings.database.target,
         settings.database.pool_size,
         std::time::Duration::from_millis(settings.database.busy_timeout_ms),
     )?;

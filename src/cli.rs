@@ -159,7 +159,7 @@ fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<()
         Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
             .map_err(|_| format!("--as-of {raw:?} is not a date: use YYYY-MM-DD"))?,
         None => chrono::Utc::now()
-            .with_timezone(&settings.timezone())
+            .with_timezone(&settings.reminders.timezone)
             .date_naive(),
     };
     let settings = std::sync::Arc::new(settings);
@@ -176,7 +176,12 @@ fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<()
         }
     );
     if let Some(id) = summary.sweep_id {
-        let outcome = if summary.skipped { "skipped" } else { "ok" };
+        use crate::domain::states::SweepOutcome;
+        let outcome = if summary.skipped {
+            SweepOutcome::Skipped
+        } else {
+            SweepOutcome::Ok
+        };
         println!("recorded as sweep {id}: {outcome} (GET /api/v1/sweeps lists them)");
     }
     let dispatcher = jobs::dispatch::Dispatcher::new(db, settings)?;

@@ -45,8 +45,9 @@ pub struct ServerSettings {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    /// `sqlite://PATH` or `postgres://…`.
-    pub url: String,
+    /// `sqlite://PATH` or `postgres://…`; any other scheme is refused.
+    #[serde(rename = "url")]
+    pub target: DatabaseTarget,
     /// Most connections the pool keeps open.
     pub pool_size: u32,
     /// Milliseconds a writer waits for another (another process on the SQLite file, say)
@@ -57,7 +58,7 @@ pub struct DatabaseSettings {
 impl std::fmt::Debug for DatabaseSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DatabaseSettings")
-            .field("url", &crate::db::redact(&self.url))
+            .field("url", &crate::db::redact(&self.target.to_url()))
             .field("pool_size", &self.pool_size)
             .field("busy_timeout_ms", &self.busy_timeout_ms)
             .finish()
@@ -67,16 +68,14 @@ impl std::fmt::Debug for DatabaseSettings {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MailSettings {
-    /// `file` or `smtp`.
-    pub transport: String,
+    pub transport: MailTransport,
     /// Sender of every email.
     pub from: String,
     /// Escalations, unassigned items, recalls.
     pub stores_address: String,
     pub smtp_host: String,
     pub smtp_port: u16,
-    /// `starttls`, `tls` or `none`.
-    pub smtp_security: String,
+    pub smtp_security: SmtpSecurity,
     pub smtp_username: String,
     pub smtp_password: String,
     /// Seconds to wait for the mail server.
@@ -115,8 +114,9 @@ impl std::fmt::Debug for MailSettings {
 pub struct ReminderSettings {
     /// Cron, seconds first.
     pub schedule: String,
-    /// Time zone the schedule is read in.
-    pub timezone: String,
+    /// Time zone the schedule is read in (IANA, such as Europe/London).
+    #[serde(deserialize_with = "time_zone")]
+    pub timezone: chrono_tz::Tz,
     /// Days ahead that count as "due soon".
     pub lead_days: u32,
     /// Days overdue after which stores are told too.
@@ -125,6 +125,34 @@ pub struct ReminderSettings {
     /// `retry_max_seconds`, until it succeeds that day.
     pub retry_base_seconds: u64,
     pub retry_max_seconds: u64,
+}
+
+/// Where mail goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    /// `.eml` files under `data_dir/outbox`, so a service with no mail server loses nothing.
+    File,
+    Smtp,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS.
+    Starttls,
+    /// TLS from the first byte.
+    Tls,
+    /// Unprotected: for a relay on the same host only.
+    None,
+}
+
+fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
+    let name = String::deserialize(d)?;
+    chrono_tz::Tz::from_str(&name).map_err(|_| {
+        serde::de::Error::custom(format!("{name:?} is not an IANA time zone such as Europe/London"))
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -178,23 +206,13 @@ impl Settings {
         }
         apply_env(&mut table, env)?;
         let settings: Settings = serde_path_to_error::deserialize(Value::Table(table))
-            .map_err(|e| ConfigError::new(e.path().to_string(), e.inner().to_string()))?;
+            .map_err(|e| ConfigError::new(e.path().to_string(), e.inner().message()))?;
         settings.validate()?;
         Ok(settings)
     }
 
-    pub fn database_target(&self) -> DatabaseTarget {
-        // validate() has already accepted the URL.
-        DatabaseTarget::parse(&self.database.url)
-            .unwrap_or_else(|_| DatabaseTarget::Sqlite(self.server.data_dir.join("equiptrack.db")))
-    }
-
     pub fn public_url(&self) -> &str {
         self.server.public_url.trim_end_matches('/')
-    }
-
-    pub fn timezone(&self) -> chrono_tz::Tz {
-        chrono_tz::Tz::from_str(&self.reminders.timezone).unwrap_or(chrono_tz::Europe::London)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -211,19 +229,12 @@ impl Settings {
                 format!("{url:?} must be an http:// or https:// address"),
             ));
         }
-        DatabaseTarget::parse(&self.database.url).map_err(|m| ConfigError::new("database.url", m))?;
         if self.database.pool_size == 0 {
             return Err(ConfigError::new("database.pool_size", "must be at least 1"));
         }
         if self.database.busy_timeout_ms == 0 {
             return Err(ConfigError::new("database.busy_timeout_ms", "must be at least 1"));
         }
-        one_of("mail.transport", &self.mail.transport, &["file", "smtp"])?;
-        one_of(
-            "mail.smtp_security",
-            &self.mail.smtp_security,
-            &["starttls", "tls", "none"],
-        )?;
         self.mail.from.parse::<lettre::message::Mailbox>().map_err(|e| {
             ConfigError::new("mail.from", format!("{:?} is not a mailbox: {e}", self.mail.from))
         })?;
@@ -257,22 +268,13 @@ impl Settings {
                 "must not be below reminders.retry_base_seconds",
             ));
         }
-        if self.mail.transport == "smtp" && self.mail.smtp_host.trim().is_empty() {
+        if self.mail.transport == MailTransport::Smtp && self.mail.smtp_host.trim().is_empty() {
             return Err(ConfigError::new(
                 "mail.smtp_host",
                 "is required with the smtp transport",
             ));
         }
-        chrono_tz::Tz::from_str(&self.reminders.timezone).map_err(|_| {
-            ConfigError::new(
-                "reminders.timezone",
-                format!(
-                    "{:?} is not an IANA time zone such as Europe/London",
-                    self.reminders.timezone
-                ),
-            )
-        })?;
-        crate::jobs::validate_cron(&self.reminders.schedule, self.timezone())
+        crate::jobs::validate_cron(&self.reminders.schedule, self.reminders.timezone)
             .map_err(|m| ConfigError::new("reminders.schedule", m))?;
         crate::domain::asset_tag::validate_prefix(&self.service.asset_tag_prefix)
             .map_err(|m| ConfigError::new("service.asset_tag_prefix", m))?;
@@ -283,17 +285,6 @@ impl Settings {
             return Err(ConfigError::new("service.name", "must not be empty"));
         }
         Ok(())
-    }
-}
-
-fn one_of(key: &str, value: &str, allowed: &[&str]) -> Result<(), ConfigError> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
-        Err(ConfigError::new(
-            key,
-            format!("{value:?} is not one of {}", allowed.join(", ")),
-        ))
     }
 }
 
@@ -389,7 +380,7 @@ mod tests {
         let s = Settings::load_from(None, &[]).unwrap();
         assert_eq!(s.server.bind, "127.0.0.1:8080");
         assert_eq!(s.reminders.lead_days, 14);
-        assert!(s.database_target().is_sqlite());
+        assert!(s.database.target.is_sqlite());
     }
 
     #[test]
@@ -411,7 +402,7 @@ mod tests {
         assert!(!proxies.contains("192.0.2.2".parse().unwrap()));
         assert_eq!(s.server.bind, "127.0.0.1:9999");
         assert_eq!(s.reminders.lead_days, 3);
-        assert!(!s.database_target().is_sqlite());
+        assert!(!s.database.target.is_sqlite());
     }
 
     #[test]
@@ -430,6 +421,7 @@ mod tests {
                 "reminders.timezone",
             ),
             ("EQUIPTRACK__MAIL__TRANSPORT", "pigeon", "mail.transport"),
+            ("EQUIPTRACK__MAIL__SMTP_SECURITY", "ssl", "mail.smtp_security"),
             (
                 "EQUIPTRACK__SERVICE__ADMIN_EMAIL",
                 "ad..min@example.org",
@@ -447,6 +439,30 @@ mod tests {
             let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
             assert!(err.to_string().contains(key), "{name}={value}: {err}");
         }
+    }
+
+    #[test]
+    fn settings_load_straight_into_their_types() {
+        let s = Settings::load_from(
+            None,
+            &env(&[
+                ("EQUIPTRACK__REMINDERS__TIMEZONE", "America/New_York"),
+                ("EQUIPTRACK__MAIL__TRANSPORT", "smtp"),
+                ("EQUIPTRACK__MAIL__SMTP_HOST", "127.0.0.1"),
+                ("EQUIPTRACK__MAIL__SMTP_SECURITY", "tls"),
+                ("DATABASE_URL", "sqlite://data/other.db"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.reminders.timezone, chrono_tz::America::New_York);
+        assert_eq!(s.mail.transport, MailTransport::Smtp);
+        assert_eq!(s.mail.smtp_security, SmtpSecurity::Tls);
+        assert_eq!(s.database.target, DatabaseTarget::Sqlite("data/other.db".into()));
+        assert_eq!(s.database.target.to_url(), "sqlite://data/other.db");
+        let err = Settings::load_from(None, &env(&[("EQUIPTRACK__REMINDERS__TIMEZONE", "Mars/Olympus")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is not an IANA time zone"), "{err}");
     }
 
     #[test]

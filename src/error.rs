@@ -7,26 +7,14 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::domain::lifecycle::NotAllowed;
+pub use crate::domain::validate::FieldError;
+use crate::domain::validate::Invalid;
+
 /// What a client is told when the database is busy or out of reach.
 const UNAVAILABLE: &str = "the database is busy or out of reach; try again in a few seconds";
 /// Seconds a client is asked to wait before trying again after a 503.
 const RETRY_AFTER_SECONDS: u32 = 5;
-
-/// One invalid field of a request: its name and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -143,6 +131,25 @@ fn for_people(errors: &[FieldError], sep: &str) -> String {
         .join(sep)
 }
 
+impl From<Invalid> for AppError {
+    fn from(Invalid(errors): Invalid) -> Self {
+        Self::Validation(errors)
+    }
+}
+
+/// A refused move is a 409 that names the current status and what it allows.
+impl From<NotAllowed> for AppError {
+    fn from(refusal: NotAllowed) -> Self {
+        Self::Conflict {
+            detail: refusal.to_string(),
+            extra: Some(json!({
+                "current_status": refusal.status,
+                "allowed_moves": refusal.allowed_paths(),
+            })),
+        }
+    }
+}
+
 impl From<DieselError> for AppError {
     fn from(e: DieselError) -> Self {
         match e {
@@ -242,6 +249,27 @@ impl ResponseError for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_refused_move_is_a_409_naming_the_status_and_the_allowed_moves() {
+        use crate::domain::lifecycle::{Move, Status};
+        let refusal = NotAllowed {
+            attempted: Move::Fit,
+            status: Status::InStore,
+            allowed: vec![Move::Issue, Move::Check],
+            because_of_recall: false,
+        };
+        let response = AppError::from(refusal).error_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+        let json: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["current_status"], "in_store");
+        assert_eq!(json["allowed_moves"], json!(["issue", "checks"]));
+        assert_eq!(
+            json["detail"],
+            "cannot fit an item that is in_store; allowed now: issue, checks"
+        );
+    }
 
     #[test]
     fn a_busy_database_is_a_503_that_says_when_to_retry_and_not_why() {

@@ -32,7 +32,7 @@ pub async fn overdue(
         Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::invalid("as_of", "must be a date, YYYY-MM-DD"))?,
         None => chrono::Utc::now()
-            .with_timezone(&state.settings.timezone())
+            .with_timezone(&state.settings.reminders.timezone)
             .date_naive(),
     };
     let lead = q.lead_days.unwrap_or(state.settings.reminders.lead_days);

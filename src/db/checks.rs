@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{check_rules, notes, safety_checks, staff};
+use crate::domain::lifecycle::Outcome;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct CheckRecord {
     pub id: i64,
     pub item_id: i64,
     pub rule: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub performed_at: NaiveDate,
     pub performed_by: String,
     pub recorded_at: NaiveDateTime,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{check_rules, clients, equipment_types, item_checks_due, items, staff};
+use crate::domain::lifecycle::Status;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct DueRow {
@@ -31,7 +32,7 @@ pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>>
         .left_join(clients::table.on(clients::id.nullable().eq(items::client_id)))
         .left_join(staff::table.on(staff::id.nullable().eq(items::worker_id)))
         .filter(item_checks_due::next_due.le(horizon))
-        .filter(items::status.eq("in_use"))
+        .filter(items::status.eq(Status::InUse))
         .filter(items::client_id.is_not_null())
         .select((
             items::asset_tag,

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::schema::{events, notes as note_rows, staff};
 use super::{DbConn, notes};
+use crate::domain::lifecycle::Status;
 use crate::on_backend;
 
 /// An event to write; its notes, when any, belong to `client_id`'s visit.
@@ -17,8 +18,8 @@ pub struct NewEvent {
     pub occurred_at: NaiveDateTime,
     pub staff_id: Option<i64>,
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     pub client_id: Option<i64>,
     pub notes: Option<String>,
 }
@@ -30,8 +31,8 @@ struct EventRow<'a> {
     occurred_at: NaiveDateTime,
     staff_id: Option<i64>,
     action: &'a str,
-    from_status: Option<&'a str>,
-    to_status: Option<&'a str>,
+    from_status: Option<Status>,
+    to_status: Option<Status>,
     client_id: Option<i64>,
     note_id: Option<i64>,
 }
@@ -43,8 +44,8 @@ impl NewEvent {
             occurred_at: self.occurred_at,
             staff_id: self.staff_id,
             action: &self.action,
-            from_status: self.from_status.as_deref(),
-            to_status: self.to_status.as_deref(),
+            from_status: self.from_status,
+            to_status: self.to_status,
             client_id: self.client_id,
             note_id,
         }
@@ -58,8 +59,8 @@ pub struct Event {
     pub occurred_at: NaiveDateTime,
     pub staff_id: Option<i64>,
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     pub client_id: Option<i64>,
     pub notes: Option<String>,
 }

@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use super::clients::lower;
 use super::schema::{clients, equipment_types, item_checks_due, items, recall_items};
 use super::{DbConn, in_chunks};
+use crate::domain::lifecycle::Status;
+use crate::domain::states::RecallItemState;
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -16,7 +18,7 @@ pub struct Item {
     pub type_id: i64,
     pub serial_number: Option<String>,
     pub batch: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub location_id: Option<i64>,
     pub client_id: Option<i64>,
     pub worker_id: Option<i64>,
@@ -47,7 +49,7 @@ pub struct NewItem {
     pub type_id: i64,
     pub serial_number: Option<String>,
     pub batch: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub location_id: Option<i64>,
     pub search_key: String,
     pub version: i64,
@@ -62,7 +64,7 @@ pub struct NewItem {
 pub struct ItemChanges {
     pub serial_number: Option<Option<String>>,
     pub batch: Option<Option<String>>,
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub location_id: Option<Option<i64>>,
     pub client_id: Option<Option<i64>>,
     pub worker_id: Option<Option<i64>>,
@@ -212,14 +214,14 @@ pub fn is_under_open_recall(conn: &mut DbConn, item_id: i64) -> QueryResult<bool
     diesel::select(diesel::dsl::exists(
         recall_items::table
             .filter(recall_items::item_id.eq(item_id))
-            .filter(recall_items::state.eq("open")),
+            .filter(recall_items::state.eq(RecallItemState::Open)),
     ))
     .get_result(conn)
 }
 
 #[derive(Debug, Default, Clone)]
 pub struct ItemFilter {
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub category: Option<String>,
     pub type_code: Option<String>,
     pub client_id: Option<i64>,
@@ -234,7 +236,7 @@ type Backend = super::MultiBackend;
 fn filtered(f: &ItemFilter) -> items::BoxedQuery<'static, Backend> {
     let mut query = items::table.into_boxed::<Backend>();
     if let Some(status) = &f.status {
-        query = query.filter(items::status.eq(status.clone()));
+        query = query.filter(items::status.eq(*status));
     }
     if let Some(category) = &f.category {
         query = query.filter(

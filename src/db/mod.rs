@@ -16,6 +16,7 @@ pub mod recalls;
 pub mod schema;
 pub mod sessions;
 pub mod staff;
+mod stored_text;
 pub mod sweeps;
 mod transaction;
 pub mod types;
@@ -81,7 +82,8 @@ macro_rules! on_backend {
 }
 
 /// Where the database lives, decided from the URL's scheme alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub enum DatabaseTarget {
     Sqlite(PathBuf),
     Postgres(String),
@@ -109,6 +111,22 @@ impl DatabaseTarget {
 
     pub fn is_sqlite(&self) -> bool {
         matches!(self, Self::Sqlite(_))
+    }
+
+    /// The URL this target was read from, for a child process's `DATABASE_URL`.
+    pub fn to_url(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Self::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+impl TryFrom<String> for DatabaseTarget {
+    type Error = String;
+
+    fn try_from(url: String) -> Result<Self, String> {
+        Self::parse(&url)
     }
 }
 

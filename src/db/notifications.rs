@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{notification_clients, notifications};
+use crate::domain::states::OutboxStatus;
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -18,7 +19,7 @@ pub struct Notification {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: NaiveDateTime,
@@ -36,7 +37,7 @@ pub struct NewNotification {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -58,10 +59,10 @@ pub fn ready(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<V
     notifications::table
         .filter(
             notifications::status
-                .eq("pending")
+                .eq(OutboxStatus::Pending)
                 .and(notifications::next_attempt_at.le(now))
                 .or(notifications::status
-                    .eq("sending")
+                    .eq(OutboxStatus::Sending)
                     .and(notifications::claimed_until.lt(now))),
         )
         .order(notifications::id)
@@ -75,11 +76,11 @@ pub fn claim(conn: &mut DbConn, row: &Notification, until: NaiveDateTime) -> Que
     let touched = diesel::update(
         notifications::table
             .filter(notifications::id.eq(row.id))
-            .filter(notifications::status.eq(&row.status))
+            .filter(notifications::status.eq(row.status))
             .filter(notifications::attempts.eq(row.attempts)),
     )
     .set((
-        notifications::status.eq("sending"),
+        notifications::status.eq(OutboxStatus::Sending),
         notifications::claimed_until.eq(until),
         notifications::attempts.eq(row.attempts + 1),
     ))
@@ -90,7 +91,7 @@ pub fn claim(conn: &mut DbConn, row: &Notification, until: NaiveDateTime) -> Que
 pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(notifications::table.find(id))
         .set((
-            notifications::status.eq("sent"),
+            notifications::status.eq(OutboxStatus::Sent),
             notifications::sent_at.eq(now),
             notifications::claimed_until.eq(None::<NaiveDateTime>),
             notifications::last_error.eq(None::<String>),
@@ -107,7 +108,11 @@ pub fn mark_failed(
     error: &str,
     retry_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
-    let status = if retry_at.is_some() { "pending" } else { "failed" };
+    let status = if retry_at.is_some() {
+        OutboxStatus::Pending
+    } else {
+        OutboxStatus::Failed
+    };
     diesel::update(notifications::table.find(id))
         .set((
             notifications::status.eq(status),
@@ -133,10 +138,10 @@ pub fn requeue(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bo
     let touched = diesel::update(
         notifications::table
             .filter(notifications::id.eq(id))
-            .filter(notifications::status.eq("failed")),
+            .filter(notifications::status.eq(OutboxStatus::Failed)),
     )
     .set((
-        notifications::status.eq("pending"),
+        notifications::status.eq(OutboxStatus::Pending),
         notifications::attempts.eq(0),
         notifications::next_attempt_at.eq(now),
         notifications::claimed_until.eq(None::<NaiveDateTime>),
@@ -147,14 +152,14 @@ pub fn requeue(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bo
 
 pub fn list(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<Notification>, i64)> {
     let filtered = || {
         let mut q = notifications::table.into_boxed();
         if let Some(s) = status {
-            q = q.filter(notifications::status.eq(s.to_string()));
+            q = q.filter(notifications::status.eq(s));
         }
         q
     };
@@ -171,7 +176,7 @@ pub fn list(
 /// When the next pending row falls due, so an idle dispatcher knows how long it may sleep.
 pub fn next_due(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
     notifications::table
-        .filter(notifications::status.eq("pending"))
+        .filter(notifications::status.eq(OutboxStatus::Pending))
         .select(diesel::dsl::min(notifications::next_attempt_at))
         .first(conn)
 }

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{recall_items, recalls};
+use crate::domain::lifecycle::Status;
+use crate::domain::states::{RecallItemState, RecallStatus};
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -17,7 +19,7 @@ pub struct Recall {
     pub serial_from: Option<String>,
     pub serial_to: Option<String>,
     pub batch: Option<String>,
-    pub status: String,
+    pub status: RecallStatus,
     pub opened_by: i64,
     pub opened_at: NaiveDateTime,
     pub closed_at: Option<NaiveDateTime>,
@@ -32,7 +34,7 @@ pub struct NewRecall<'a> {
     pub serial_from: Option<&'a str>,
     pub serial_to: Option<&'a str>,
     pub batch: Option<&'a str>,
-    pub status: &'a str,
+    pub status: RecallStatus,
     pub opened_by: i64,
     pub opened_at: NaiveDateTime,
 }
@@ -43,10 +45,10 @@ pub struct RecallItem {
     pub id: i64,
     pub recall_id: i64,
     pub item_id: i64,
-    pub status_at_open: String,
+    pub status_at_open: Status,
     pub client_id: Option<i64>,
     pub worker_id: Option<i64>,
-    pub state: String,
+    pub state: RecallItemState,
     pub resolved_at: Option<NaiveDateTime>,
     pub resolved_by: Option<i64>,
     pub notes: Option<String>,
@@ -57,10 +59,10 @@ pub struct RecallItem {
 pub struct NewRecallItem {
     pub recall_id: i64,
     pub item_id: i64,
-    pub status_at_open: String,
+    pub status_at_open: Status,
     pub client_id: Option<i64>,
     pub worker_id: Option<i64>,
-    pub state: String,
+    pub state: RecallItemState,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewRecall) -> QueryResult<Recall> {
@@ -97,14 +99,14 @@ pub fn by_reference(conn: &mut DbConn, reference: &str) -> QueryResult<Option<Re
 
 pub fn list(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<RecallStatus>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<Recall>, i64)> {
     let filtered = || {
         let mut q = recalls::table.into_boxed();
         if let Some(s) = status {
-            q = q.filter(recalls::status.eq(s.to_string()));
+            q = q.filter(recalls::status.eq(s));
         }
         q
     };
@@ -131,7 +133,7 @@ pub fn open_for_item(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Recall>
     recall_items::table
         .inner_join(recalls::table)
         .filter(recall_items::item_id.eq(item_id))
-        .filter(recall_items::state.eq("open"))
+        .filter(recall_items::state.eq(RecallItemState::Open))
         .order(recalls::id.desc())
         .select(Recall::as_select())
         .load(conn)
@@ -140,7 +142,7 @@ pub fn open_for_item(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Recall>
 pub fn resolve_item(
     conn: &mut DbConn,
     row_id: i64,
-    state: &str,
+    state: RecallItemState,
     by: i64,
     at: NaiveDateTime,
     notes: Option<&str>,
@@ -148,7 +150,7 @@ pub fn resolve_item(
     let touched = diesel::update(
         recall_items::table
             .find(row_id)
-            .filter(recall_items::state.eq("open")),
+            .filter(recall_items::state.eq(RecallItemState::Open)),
     )
     .set((
         recall_items::state.eq(state),
@@ -163,14 +165,17 @@ pub fn resolve_item(
 pub fn open_count(conn: &mut DbConn, recall_id: i64) -> QueryResult<i64> {
     recall_items::table
         .filter(recall_items::recall_id.eq(recall_id))
-        .filter(recall_items::state.eq("open"))
+        .filter(recall_items::state.eq(RecallItemState::Open))
         .count()
         .get_result(conn)
 }
 
 pub fn close(conn: &mut DbConn, recall_id: i64, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(recalls::table.find(recall_id))
-        .set((recalls::status.eq("closed"), recalls::closed_at.eq(at)))
+        .set((
+            recalls::status.eq(RecallStatus::Closed),
+            recalls::closed_at.eq(at),
+        ))
         .execute(conn)
         .map(|_| ())
 }

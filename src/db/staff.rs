@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::DbConn;
 use super::schema::{api_tokens, staff};
+use crate::domain::roles::Role;
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -15,7 +16,7 @@ pub struct Staff {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub password_hash: Option<String>,
     pub created_at: NaiveDateTime,
@@ -26,7 +27,7 @@ pub struct Staff {
 pub struct NewStaff<'a> {
     pub email: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub active: bool,
     pub password_hash: Option<&'a str>,
     pub created_at: NaiveDateTime,
@@ -36,7 +37,7 @@ pub struct NewStaff<'a> {
 #[diesel(table_name = staff)]
 pub struct StaffChanges {
     pub name: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub active: Option<bool>,
     pub password_hash: Option<Option<String>>,
 }
@@ -85,7 +86,7 @@ pub fn update(conn: &mut DbConn, id: i64, changes: &StaffChanges) -> QueryResult
 
 pub fn count_active_admins(conn: &mut DbConn) -> QueryResult<i64> {
     staff::table
-        .filter(staff::role.eq("admin"))
+        .filter(staff::role.eq(Role::Admin))
         .filter(staff::active.eq(true))
         .count()
         .get_result(conn)

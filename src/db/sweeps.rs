@@ -5,13 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::sweeps;
+use crate::domain::states::SweepOutcome;
 use crate::on_backend;
-
-pub const RUNNING: &str = "running";
-pub const OK: &str = "ok";
-pub const FAILED: &str = "failed";
-/// Another instance held the sweep's lease.
-pub const SKIPPED: &str = "skipped";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sweeps)]
@@ -20,7 +15,7 @@ pub struct Sweep {
     pub as_of: NaiveDate,
     pub started_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
-    pub outcome: String,
+    pub outcome: SweepOutcome,
     pub due_checks: i32,
     pub digests: i32,
     pub queued: i32,
@@ -29,7 +24,7 @@ pub struct Sweep {
 
 /// How a sweep ended.
 pub struct Finished<'a> {
-    pub outcome: &'static str,
+    pub outcome: SweepOutcome,
     pub due_checks: usize,
     pub digests: usize,
     pub queued: usize,
@@ -42,7 +37,7 @@ pub fn start(conn: &mut DbConn, as_of: NaiveDate, now: NaiveDateTime) -> QueryRe
         .values((
             sweeps::as_of.eq(as_of),
             sweeps::started_at.eq(now),
-            sweeps::outcome.eq(RUNNING),
+            sweeps::outcome.eq(SweepOutcome::Running),
         ))
         .returning(sweeps::id)
         .get_result(c))
@@ -68,7 +63,7 @@ pub fn succeeded(conn: &mut DbConn, as_of: NaiveDate) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         sweeps::table
             .filter(sweeps::as_of.eq(as_of))
-            .filter(sweeps::outcome.eq(OK)),
+            .filter(sweeps::outcome.eq(SweepOutcome::Ok)),
     ))
     .get_result(conn)
 }

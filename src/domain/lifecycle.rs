@@ -1,11 +1,21 @@
 //! The item lifecycle: which move each status allows and where it leads.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use crate::error::AppError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     InStore,
@@ -96,7 +106,19 @@ pub struct ItemState {
 }
 
 /// The outcome a check records, which decides where a `checks` move leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,
@@ -104,6 +126,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 2] = [Outcome::Pass, Outcome::Fail];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pass => "pass",
@@ -155,29 +179,56 @@ impl ItemState {
             .collect()
     }
 
-    /// The status `mv` leads to, or the 409 that names the current status and what it allows.
-    pub fn require(&self, mv: Move, outcome: Outcome) -> Result<Status, AppError> {
-        self.after(mv, outcome).ok_or_else(|| {
-            let allowed: Vec<&str> = self.allowed().into_iter().map(Move::path).collect();
-            let why = if self.under_open_recall && matches!(mv, Move::Issue | Move::Fit | Move::Release) {
-                " (the item is under an open recall)"
-            } else {
-                ""
-            };
-            AppError::Conflict {
-                detail: format!(
-                    "cannot {} an item that is {}{why}; allowed now: {}",
-                    mv.path(),
-                    self.status.as_str(),
-                    if allowed.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        allowed.join(", ")
-                    }
-                ),
-                extra: Some(json!({ "current_status": self.status, "allowed_moves": allowed })),
-            }
+    /// The status `mv` leads to, or the refusal that names the current status and what it
+    /// allows.
+    pub fn require(&self, mv: Move, outcome: Outcome) -> Result<Status, NotAllowed> {
+        self.after(mv, outcome).ok_or_else(|| NotAllowed {
+            attempted: mv,
+            status: self.status,
+            allowed: self.allowed(),
+            // Only these three are stopped by a recall; naming it elsewhere would mislead.
+            because_of_recall: self.under_open_recall
+                && matches!(mv, Move::Issue | Move::Fit | Move::Release),
         })
+    }
+}
+
+/// A move the item's state does not allow: the status it is in and the moves it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAllowed {
+    pub attempted: Move,
+    pub status: Status,
+    pub allowed: Vec<Move>,
+    /// The move would be allowed but for an open recall.
+    pub because_of_recall: bool,
+}
+
+impl NotAllowed {
+    /// The allowed moves as their path segments, as clients send them.
+    pub fn allowed_paths(&self) -> Vec<&'static str> {
+        self.allowed.iter().map(|m| m.path()).collect()
+    }
+}
+
+impl std::fmt::Display for NotAllowed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = if self.because_of_recall {
+            " (the item is under an open recall)"
+        } else {
+            ""
+        };
+        let allowed = self.allowed_paths();
+        write!(
+            f,
+            "cannot {} an item that is {}{why}; allowed now: {}",
+            self.attempted.path(),
+            self.status.as_str(),
+            if allowed.is_empty() {
+                "nothing".to_string()
+            } else {
+                allowed.join(", ")
+            }
+        )
     }
 }
 
@@ -228,7 +279,28 @@ mod tests {
         };
         assert_eq!(s.after(Move::Issue, Outcome::Pass), None);
         let err = s.require(Move::Issue, Outcome::Pass).unwrap_err();
-        assert!(err.to_string().contains("recall"));
+        assert!(err.because_of_recall);
+        assert_eq!(
+            err.to_string(),
+            "cannot issue an item that is in_store (the item is under an open recall); \
+             allowed now: quarantine, condemn"
+        );
+        let condemned = state(Status::Condemned)
+            .require(Move::Issue, Outcome::Pass)
+            .unwrap_err();
+        assert_eq!(
+            condemned,
+            NotAllowed {
+                attempted: Move::Issue,
+                status: Status::Condemned,
+                allowed: vec![],
+                because_of_recall: false,
+            }
+        );
+        assert_eq!(
+            condemned.to_string(),
+            "cannot issue an item that is condemned; allowed now: nothing"
+        );
     }
 
     #[test]

@@ -5,4 +5,5 @@ pub mod checks;
 pub mod lifecycle;
 pub mod roles;
 pub mod serial;
+pub mod states;
 pub mod validate;

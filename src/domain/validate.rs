@@ -1,6 +1,26 @@
 //! Field checks shared by every request, collecting every problem rather than the first.
 
-use crate::error::{AppError, FieldError};
+use serde::Serialize;
+
+/// One invalid field of a request: its name and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every invalid field of one request, when there is at least one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub Vec<FieldError>);
 
 /// Gathers field errors so a client learns about all of them at once.
 #[derive(Debug, Default)]
@@ -48,11 +68,11 @@ impl Errors {
         self.0.is_empty()
     }
 
-    pub fn finish(self) -> Result<(), AppError> {
+    pub fn finish(self) -> Result<(), Invalid> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Validation(self.0))
+            Err(Invalid(self.0))
         }
     }
 }
@@ -109,9 +129,7 @@ mod tests {
         e.required("name", None, 10);
         e.required("code", Some("x".repeat(11).as_str()), 10);
         assert_eq!(e.optional("model", Some("  "), 10), None);
-        let AppError::Validation(list) = e.finish().unwrap_err() else {
-            panic!()
-        };
+        let Invalid(list) = e.finish().unwrap_err();
         assert_eq!(list.len(), 2);
     }
 }

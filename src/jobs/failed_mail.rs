@@ -7,6 +7,7 @@ use super::sweep::Planned;
 use crate::config::Settings;
 use crate::db::DbConn;
 use crate::db::notifications;
+use crate::domain::states::OutboxStatus;
 use crate::mail::messages::{self, FailedLine, Letterhead};
 
 /// Most messages listed in one email; the rest are counted.
@@ -20,7 +21,7 @@ pub fn plan(
     as_of: NaiveDate,
     settings: &Settings,
 ) -> diesel::QueryResult<Option<Planned>> {
-    let (rows, total) = notifications::list(conn, Some("failed"), 0, MAX_LISTED)?;
+    let (rows, total) = notifications::list(conn, Some(OutboxStatus::Failed), 0, MAX_LISTED)?;
     if rows.is_empty() {
         return Ok(None);
     }

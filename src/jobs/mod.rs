@@ -49,7 +49,10 @@ pub fn start_dispatcher(state: &AppState) -> Result<(), String> {
 /// has succeeded, here or elsewhere) starts at once, so a service started after 07:00 still
 /// sends that day's reminders.
 pub async fn start_schedule(state: &AppState) -> Result<JobScheduler, String> {
-    let schedule = Schedule::parse(&state.settings.reminders.schedule, state.settings.timezone())?;
+    let schedule = Schedule::parse(
+        &state.settings.reminders.schedule,
+        state.settings.reminders.timezone,
+    )?;
     log::info!("next reminder sweep: {:?}", schedule.next_after(Utc::now()));
     let today = Arc::new(tokio::sync::Mutex::new(Today::default()));
     let scheduler = JobScheduler::new()

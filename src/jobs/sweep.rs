@@ -13,6 +13,7 @@ use crate::db::due::{self, DueRow};
 use crate::db::lease::Lease;
 use crate::db::sweeps::{self, Finished};
 use crate::domain::checks::days_overdue;
+use crate::domain::states::SweepOutcome;
 use crate::error::AppError;
 use crate::mail::messages::{self, Letterhead};
 use crate::mail::render::{DueLine, Rendered};
@@ -65,9 +66,9 @@ pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSumm
     let error = result.as_ref().err().map(ToString::to_string);
     let end = Finished {
         outcome: match (&result, summary.skipped) {
-            (Err(_), _) => sweeps::FAILED,
-            (Ok(()), true) => sweeps::SKIPPED,
-            (Ok(()), false) => sweeps::OK,
+            (Err(_), _) => SweepOutcome::Failed,
+            (Ok(()), true) => SweepOutcome::Skipped,
+            (Ok(()), false) => SweepOutcome::Ok,
         },
         due_checks: summary.due_checks,
         digests: summary.digests,

@@ -10,7 +10,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sha2::{Digest, Sha256};
 
-use crate::config::Settings;
+use crate::config::{MailTransport, Settings, SmtpSecurity};
 
 pub mod files;
 
@@ -36,16 +36,16 @@ pub enum Mailer {
 impl Mailer {
     pub fn from_settings(settings: &Settings) -> Result<Self, String> {
         let mail = &settings.mail;
-        if mail.transport == "file" {
+        if mail.transport == MailTransport::File {
             let dir = outbox_dir(settings);
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             return Ok(Self::File(AsyncFileTransport::new(dir)));
         }
         let host = mail.smtp_host.as_str();
-        let builder = match mail.smtp_security.as_str() {
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
-            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
-            _ => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)),
+        let builder = match mail.smtp_security {
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
+            SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
+            SmtpSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)),
         }
         .map_err(|e| format!("mail.smtp_host {host:?}: {e}"))?;
         let mut builder = builder

@@ -91,7 +91,7 @@ fn redact_message(
     words: &[String],
     linked: bool,
 ) -> Result<(), AppError> {
-    let still_to_go = matches!(row.status.as_str(), "pending" | "sending");
+    let still_to_go = row.status.still_to_go();
     if linked && !still_to_go {
         let (text, html) = messages::erased();
         notifications::redact(conn, row.id, &redact(&row.subject, words), &text, &html)?;

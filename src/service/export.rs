@@ -13,7 +13,9 @@ use crate::db::checks::{self, CheckRecord};
 use crate::db::events::{self, Event};
 use crate::db::notifications::{self, Notification};
 use crate::db::{DbConn, items, types};
+use crate::domain::lifecycle::{Outcome, Status};
 use crate::domain::roles::Action;
+use crate::domain::states::OutboxStatus;
 use crate::error::AppError;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -46,15 +48,15 @@ pub struct HeldItem {
 pub struct HistoryEntry {
     pub occurred_at: DateTime<Utc>,
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     pub notes: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CheckDone {
     pub rule: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub performed_at: NaiveDate,
     pub performed_by: String,
     pub notes: Option<String>,
@@ -67,7 +69,7 @@ pub struct MailSent {
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
 }

@@ -13,7 +13,7 @@ use crate::db::items::{self, Item, ItemChanges, ItemFilter, NewItem};
 use crate::db::{DbConn, counters, locations, staff, types};
 use crate::domain::asset_tag::AssetTag;
 use crate::domain::lifecycle::Status;
-use crate::domain::roles::{Action, Role};
+use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
 
@@ -85,11 +85,13 @@ pub struct ItemQuery {
 impl ItemQuery {
     pub fn filter(&self) -> Result<ItemFilter, AppError> {
         let mut errors = Errors::default();
-        if let Some(s) = &self.status {
-            if Status::parse(s).is_none() {
+        let status = self.status.as_deref().and_then(|s| {
+            let parsed = Status::parse(s);
+            if parsed.is_none() {
                 errors.add("status", format!("{s:?} is not a status"));
             }
-        }
+            parsed
+        });
         if let Some(c) = &self.category {
             if !crate::service::catalogue::CATEGORIES.contains(&c.as_str()) {
                 errors.add("category", format!("{c:?} is not a category"));
@@ -109,7 +111,7 @@ impl ItemQuery {
         let type_code = errors.optional("type", self.type_code.as_deref(), 64);
         errors.finish()?;
         Ok(ItemFilter {
-            status: self.status.clone(),
+            status,
             category: self.category.clone(),
             type_code: type_code.map(|c| c.to_ascii_uppercase()),
             client_id: self.client_id,
@@ -126,8 +128,8 @@ pub struct EventView {
     pub id: i64,
     pub occurred_at: NaiveDateTime,
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     pub staff_id: Option<i64>,
     pub staff_name: Option<String>,
     pub client_id: Option<i64>,
@@ -207,7 +209,7 @@ pub fn create(
             type_id: kind.id,
             serial_number,
             batch,
-            status: Status::InStore.as_str().into(),
+            status: Status::InStore,
             location_id: req.location_id,
             version: 1,
             created_at: now,
@@ -222,7 +224,7 @@ pub fn create(
             staff_id: Some(actor.id),
             action: "received".into(),
             from_status: None,
-            to_status: Some(Status::InStore.as_str().into()),
+            to_status: Some(Status::InStore),
             client_id: None,
             notes: None,
         },
@@ -388,12 +390,8 @@ pub fn responsibility_refused(staff: &staff::Staff) -> Option<String> {
     if !staff.active {
         return Some("that staff member is not active".into());
     }
-    match Role::parse(&staff.role) {
-        Ok(role) if !role.may(Action::BeResponsible) => {
-            Some(format!("a {} cannot be responsible for items", role.as_str()))
-        }
-        _ => None,
-    }
+    (!staff.role.may(Action::BeResponsible))
+        .then(|| format!("a {} cannot be responsible for items", staff.role.as_str()))
 }
 
 pub fn check_version(item: &Item, expected: Option<i64>) -> Result<(), AppError> {

@@ -8,9 +8,8 @@ use super::pages::{Page, Paged};
 use crate::db::DbConn;
 use crate::db::notifications::{self, Notification};
 use crate::domain::roles::Action;
+use crate::domain::states::OutboxStatus;
 use crate::error::AppError;
-
-pub const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NotificationView {
@@ -19,8 +18,7 @@ pub struct NotificationView {
     pub kind: String,
     pub recipient: String,
     pub subject: String,
-    /// `pending`, `sending`, `sent` or `failed`.
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: NaiveDateTime,
@@ -54,12 +52,13 @@ pub fn list(
     page: Page,
 ) -> Result<Paged<NotificationView>, AppError> {
     actor.require(Action::ViewNotifications)?;
-    if let Some(s) = status.filter(|s| !STATUSES.contains(s)) {
-        return Err(AppError::invalid(
-            "status",
-            format!("{s:?} is not one of {}", STATUSES.join(", ")),
-        ));
-    }
+    let status = match status {
+        None => None,
+        Some(s) => Some(OutboxStatus::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
+            AppError::invalid("status", format!("{s:?} is not one of {}", all.join(", ")))
+        })?),
+    };
     let (rows, total) = notifications::list(conn, status, page.offset(), page.per_page)?;
     Ok(page.wrap(rows.into_iter().map(NotificationView::from).collect(), total))
 }
@@ -70,7 +69,7 @@ pub fn retry(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<NotificationVi
     actor.require(Action::RetryNotifications)?;
     let not_found = || AppError::NotFound(format!("no notification has the id {id}"));
     let row = notifications::find(conn, id)?.ok_or_else(not_found)?;
-    if row.status != "failed" || !notifications::requeue(conn, id, super::now())? {
+    if row.status != OutboxStatus::Failed || !notifications::requeue(conn, id, super::now())? {
         return Err(AppError::Conflict {
             detail: format!(
                 "notification {id} is {}: only failed mail can be sent again",

@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use crate::db::DbConn;
 use crate::db::notifications::{self, NewNotification};
+use crate::domain::states::OutboxStatus;
 use crate::error::AppError;
 use crate::mail::render::Rendered;
 
@@ -60,7 +61,7 @@ pub fn queue_about(
             subject: mail.subject,
             body_text: mail.text,
             body_html: mail.html,
-            status: "pending".into(),
+            status: OutboxStatus::Pending,
             attempts: 0,
             next_attempt_at: now,
             created_at: now,

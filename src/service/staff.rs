@@ -44,7 +44,7 @@ pub struct StaffView {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub has_password: bool,
     pub created_at: NaiveDateTime,
@@ -173,7 +173,7 @@ pub fn create_account(
         &NewStaff {
             email: &email,
             name: &name,
-            role: role.as_str(),
+            role,
             active: true,
             password_hash: hash.as_deref(),
             created_at: now,
@@ -216,7 +216,7 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Res
     }
     if let Some(role) = &req.role {
         match Role::parse(role) {
-            Ok(r) => changes.role = Some(r.as_str().to_string()),
+            Ok(r) => changes.role = Some(r),
             Err(m) => errors.add("role", m),
         }
     }
@@ -227,9 +227,10 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Res
         }
     }
     errors.finish()?;
-    let stays_admin = changes.role.as_deref().unwrap_or(&current.role) == "admin"
-        && changes.active.unwrap_or(current.active);
-    if current.role == "admin" && current.active && !stays_admin && rows::count_active_admins(conn)? <= 1 {
+    let stays_admin =
+        changes.role.unwrap_or(current.role) == Role::Admin && changes.active.unwrap_or(current.active);
+    if current.role == Role::Admin && current.active && !stays_admin && rows::count_active_admins(conn)? <= 1
+    {
         return Err(AppError::conflict(
             "this is the last active admin; appoint another admin first",
         ));
@@ -302,15 +303,13 @@ pub fn token_holder(
     conn: &mut DbConn,
     token: &str,
 ) -> Result<Option<(Actor, Option<NaiveDateTime>)>, AppError> {
-    Ok(rows::by_token(conn, token, now())?.and_then(|(s, expires)| {
-        Role::parse(&s.role).ok().map(|role| {
-            let actor = Actor {
-                id: s.id,
-                name: s.name,
-                role,
-            };
-            (actor, expires)
-        })
+    Ok(rows::by_token(conn, token, now())?.map(|(s, expires)| {
+        let actor = Actor {
+            id: s.id,
+            name: s.name,
+            role: s.role,
+        };
+        (actor, expires)
     }))
 }
 
@@ -323,7 +322,7 @@ mod tests {
             id: 1,
             email: "pat@test.example".into(),
             name: "Pat".into(),
-            role: "worker".into(),
+            role: Role::Worker,
             active,
             password_hash: password.map(|p| hash_password(p).unwrap()),
             created_at: now(),

@@ -8,6 +8,7 @@ use super::pages::{Page, Paged};
 use crate::db::DbConn;
 use crate::db::sweeps::{self, Sweep};
 use crate::domain::roles::Action;
+use crate::domain::states::SweepOutcome;
 use crate::error::AppError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -18,8 +19,7 @@ pub struct SweepView {
     pub started_at: NaiveDateTime,
     /// Empty while running, or when the sweep died half way.
     pub finished_at: Option<NaiveDateTime>,
-    /// `running`, `ok`, `failed` or `skipped` (another instance was sweeping).
-    pub outcome: String,
+    pub outcome: SweepOutcome,
     pub due_checks: i32,
     /// Digests found to send, and of those how many this sweep queued.
     pub digests: i32,

@@ -16,6 +16,7 @@ use crate::db::schema::{
 use crate::db::staff::Staff;
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::domain::lifecycle::{ItemState, Status};
+use crate::domain::states::RecallItemState;
 use crate::error::AppError;
 
 /// The item JSON's parts are read straight from their tables, only the columns shown.
@@ -172,7 +173,7 @@ macro_rules! joined {
                 diesel::dsl::exists(
                     recall_items::table
                         .filter(recall_items::item_id.eq(items_table::id))
-                        .filter(recall_items::state.eq("open")),
+                        .filter(recall_items::state.eq(RecallItemState::Open)),
                 ),
             ))
     };
@@ -290,7 +291,7 @@ fn assemble(
         type_: kind,
         serial_number: item.serial_number,
         batch: item.batch,
-        status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
+        status: item.status,
         location,
         client,
         worker,

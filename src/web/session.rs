@@ -11,7 +11,7 @@ use rand::RngCore;
 use super::page::PageError;
 use crate::app::AppState;
 use crate::db::sessions;
-use crate::domain::roles::{Action, Role};
+use crate::domain::roles::Action;
 use crate::service::{Actor, now};
 
 pub const SESSION_COOKIE: &str = "et_session";
@@ -107,12 +107,11 @@ impl FromRequest for PageUser {
             let Some((staff, csrf)) = found else {
                 return Err(to_login());
             };
-            let role = Role::parse(&staff.role).map_err(|_| to_login())?;
             Ok(PageUser {
                 actor: Actor {
                     id: staff.id,
                     name: staff.name,
-                    role,
+                    role: staff.role,
                 },
                 email: staff.email,
                 csrf,

@@ -291,7 +291,7 @@ fn two_instances_migrating_one_postgres_database_at_once_both_succeed() {
 async fn backup_copies_a_live_sqlite_database() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     app.stairlift_type().await;
-    let url = app.settings.database.url.clone();
+    let url = app.settings.database.target.to_url();
     let copy = app.dir.path().join("copy.db");
     let out = equiptrack(app.dir.path(), &url)
         .arg("backup")

@@ -26,4 +26,5 @@ mod review_signin;
 mod scan;
 mod shape_html;
 mod shape_rules;
+mod shape_types;
 mod smtp;

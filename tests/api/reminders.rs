@@ -72,7 +72,7 @@ pub(crate) fn cli(app: &TestApp) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("EQUIPTRACK__SERVER__DATA_DIR", app.dir.path())
         .env("EQUIPTRACK__SERVER__PUBLIC_URL", &app.base)
-        .env("DATABASE_URL", &app.settings.database.url)
+        .env("DATABASE_URL", app.settings.database.target.to_url())
         .env("EQUIPTRACK__MAIL__TRANSPORT", "smtp")
         .env("EQUIPTRACK__MAIL__SMTP_HOST", "127.0.0.1")
         .env("EQUIPTRACK__MAIL__SMTP_PORT", app.smtp.port.to_string())
@@ -323,7 +323,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_with_its_last_error() {
         .read(|c| Ok(equiptrack::db::notifications::list(c, None, 0, 10)?))
         .unwrap()
         .0;
-    assert_eq!(rows[0].status, "failed");
+    assert_eq!(rows[0].status, equiptrack::domain::states::OutboxStatus::Failed);
     assert_eq!(rows[0].attempts, 2);
     assert!(rows[0].last_error.as_deref().is_some_and(|e| !e.is_empty()));
 }

@@ -115,10 +115,10 @@ async fn writers_beside_a_command_line_import(app: TestApp, rows: usize) {
 
     let done = Arc::new(AtomicBool::new(false));
     let during = Arc::new(AtomicUsize::new(0));
-    let mut import = equiptrack(app.dir.path(), &app.settings.database.url);
+    let mut import = equiptrack(app.dir.path(), &app.settings.database.target.to_url());
     import.args(["import", "items"]).arg(&file);
     // The other command-line writers, as an outside cron or an admin would run them.
-    let mut user_add = equiptrack(app.dir.path(), &app.settings.database.url);
+    let mut user_add = equiptrack(app.dir.path(), &app.settings.database.target.to_url());
     user_add.args([
         "user",
         "add",
@@ -129,7 +129,7 @@ async fn writers_beside_a_command_line_import(app: TestApp, rows: usize) {
         "--role",
         "viewer",
     ]);
-    let mut reminders = equiptrack(app.dir.path(), &app.settings.database.url);
+    let mut reminders = equiptrack(app.dir.path(), &app.settings.database.target.to_url());
     reminders.args(["reminders", "run", "--as-of", "2026-12-02"]);
     let finished = done.clone();
     // The commands start once the writers are under way, so they always meet them.
@@ -391,7 +391,7 @@ async fn healthz_on_a_database_that_stopped_answering_names_no_host_port_or_erro
     };
     let app = TestApp::spawn(Backend::Postgres).await.unwrap();
     app.request("GET", "/healthz", None, None).await.expect(200);
-    let url = app.settings.database.url.clone();
+    let url = app.settings.database.target.to_url();
     let name = url.rsplit('/').next().unwrap().to_string();
     let port = url
         .rsplit(':')

@@ -45,7 +45,7 @@ async fn one_overdue_round(app: &TestApp) -> String {
 async fn start_jobs(app: &TestApp) -> impl Sized {
     let mut settings = app.settings.clone();
     settings.reminders.schedule = "0 0 0 * * *".into();
-    settings.reminders.timezone = "UTC".into();
+    settings.reminders.timezone = chrono_tz::UTC;
     settings.reminders.retry_base_seconds = 1;
     settings.reminders.retry_max_seconds = 2;
     let state = equiptrack::app::AppState::new(app.db.clone(), settings);

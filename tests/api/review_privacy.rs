@@ -117,7 +117,7 @@ fn outbox_rows(app: &TestApp) -> Vec<String> {
 /// set to `mail.transport = "file"` would have.
 async fn write_eml_files(app: &TestApp) -> std::path::PathBuf {
     let mut settings = app.settings.clone();
-    settings.mail.transport = "file".into();
+    settings.mail.transport = equiptrack::config::MailTransport::File;
     let mailer = Mailer::from_settings(&settings).unwrap();
     let rows: Vec<(String, String, String, String, String)> = app
         .db

@@ -104,7 +104,7 @@ fn write_rows(
                 type_id: row.type_id,
                 serial_number: row.serial_number.clone(),
                 batch: row.batch.clone(),
-                status: Status::InStore.as_str().into(),
+                status: Status::InStore,
                 location_id: row.location_id,
                 version: 1,
                 created_at: now,
@@ -120,7 +120,7 @@ fn write_rows(
                 staff_id: req.actor_id,
                 action: "received".into(),
                 from_status: None,
-                to_status: Some(Status::InStore.as_str().into()),
+                to_status: Some(Status::InStore),
                 client_id: None,
                 notes: Some(notes.clone()),
             })

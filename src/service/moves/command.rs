@@ -172,6 +172,7 @@ fn pick_rule<'a>(rules: &'a [CheckRule], named: Option<&str>, errors: &mut Error
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::validate::Invalid;
     use crate::service::moves::bodies::CheckBody;
 
     fn rules() -> Vec<CheckRule> {
@@ -203,8 +204,7 @@ mod tests {
     fn fields(errors: Errors) -> Vec<String> {
         match errors.finish() {
             Ok(()) => vec![],
-            Err(crate::error::AppError::Validation(list)) => list.into_iter().map(|f| f.field).collect(),
-            Err(other) => panic!("{other:?}"),
+            Err(Invalid(list)) => list.into_iter().map(|f| f.field).collect(),
         }
     }
 
@@ -268,7 +268,7 @@ mod tests {
         ] {
             let mut errors = Errors::default();
             assert_eq!(date_field(&mut errors, "fitted_at", Some(raw), today()), today());
-            let Err(crate::error::AppError::Validation(list)) = errors.finish() else {
+            let Err(Invalid(list)) = errors.finish() else {
                 panic!("{raw} is refused");
             };
             assert_eq!(list[0].message, words);

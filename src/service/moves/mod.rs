@@ -40,7 +40,7 @@ pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
     let rules = types::rules_of(conn, kind.id)?;
     let recalled = items::is_under_open_recall(conn, item.id)?;
     let state = ItemState {
-        status: Status::parse(&item.status).unwrap_or(Status::Quarantined),
+        status: item.status,
         at_client: item.client_id.is_some(),
         fitted: item.fitted_at.is_some(),
         under_open_recall: recalled,
@@ -257,7 +257,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
     let item = &loaded.item;
     let now = now();
     let mut changes = fx.changes;
-    changes.status = Some(to.as_str().to_string());
+    changes.status = Some(to);
     if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
         return Err(stale());
     }
@@ -275,8 +275,8 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
             occurred_at: now,
             staff_id: Some(actor.id),
             action: fx.event_action.to_string(),
-            from_status: Some(loaded.state.status.as_str().to_string()),
-            to_status: Some(to.as_str().to_string()),
+            from_status: Some(loaded.state.status),
+            to_status: Some(to),
             client_id: fx.event_client,
             notes: fx.notes,
         },
@@ -287,7 +287,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
             .values((
                 safety_checks::item_id.eq(item.id),
                 safety_checks::rule_id.eq(rule_id),
-                safety_checks::outcome.eq(outcome.as_str()),
+                safety_checks::outcome.eq(outcome),
                 safety_checks::performed_at.eq(performed_at),
                 safety_checks::performed_by.eq(actor.id),
                 safety_checks::note_id.eq(note_id),

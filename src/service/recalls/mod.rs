@@ -23,6 +23,7 @@ use crate::db::{DbConn, types};
 use crate::domain::lifecycle::Status;
 use crate::domain::roles::Action;
 use crate::domain::serial::SerialRange;
+use crate::domain::states::{RecallItemState, RecallStatus};
 use crate::domain::validate::Errors;
 use crate::error::AppError;
 
@@ -123,7 +124,7 @@ pub fn open(
     let now = now();
     let candidates: Vec<Item> = items_table::table
         .filter(items_table::type_id.eq(kind.id))
-        .filter(items_table::status.ne(Status::Condemned.as_str()))
+        .filter(items_table::status.ne(Status::Condemned))
         .select(Item::as_select())
         .load(conn)?;
     let affected: Vec<Item> = candidates.into_iter().filter(|i| scope.matches(i)).collect();
@@ -136,7 +137,7 @@ pub fn open(
             serial_from: from.as_deref(),
             serial_to: to.as_deref(),
             batch: batch.as_deref(),
-            status: "open",
+            status: RecallStatus::Open,
             opened_by: actor.id,
             opened_at: now,
         },
@@ -150,21 +151,21 @@ pub fn open(
         .map(|i| NewRecallItem {
             recall_id: recall.id,
             item_id: i.id,
-            status_at_open: i.status.clone(),
+            status_at_open: i.status,
             client_id: i.client_id,
             worker_id: i.worker_id,
-            state: "open".into(),
+            state: RecallItemState::Open,
         })
         .collect();
     recalls::insert_items(conn, &rows)?;
     let mut history = Vec::with_capacity(affected.len());
     for item in &affected {
-        let status = Status::parse(&item.status).unwrap_or(Status::Quarantined);
+        let status = item.status;
         let in_store = matches!(status, Status::InStore | Status::AwaitingDecontamination);
         let (action, to) = if in_store {
             // Stock on the shelf is stopped at once.
             let changes = ItemChanges {
-                status: Some(Status::Quarantined.as_str().into()),
+                status: Some(Status::Quarantined),
                 ..Default::default()
             };
             if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
@@ -184,8 +185,8 @@ pub fn open(
             occurred_at: now,
             staff_id: Some(actor.id),
             action: action.into(),
-            from_status: Some(status.as_str().into()),
-            to_status: Some(to.as_str().into()),
+            from_status: Some(status),
+            to_status: Some(to),
             client_id: item.client_id,
             notes: Some(notes),
         });
@@ -197,12 +198,13 @@ pub fn open(
 }
 
 pub fn list(conn: &mut DbConn, status: Option<&str>, page: Page) -> Result<Paged<RecallView>, AppError> {
-    if let Some(s) = status.filter(|s| !matches!(*s, "open" | "closed")) {
-        return Err(AppError::invalid(
-            "status",
-            format!("{s:?} is not open or closed"),
-        ));
-    }
+    let status = match status {
+        None => None,
+        Some(s) => Some(
+            RecallStatus::parse(s)
+                .ok_or_else(|| AppError::invalid("status", format!("{s:?} is not open or closed")))?,
+        ),
+    };
     let (rows, total) = recalls::list(conn, status, page.offset(), page.per_page)?;
     let mut views = Vec::with_capacity(rows.len());
     for r in rows {
@@ -225,11 +227,20 @@ pub fn resolve(
     let outcome = errors
         .required("outcome", req.outcome.as_deref(), 20)
         .to_ascii_lowercase();
-    if !outcome.is_empty() && !matches!(outcome.as_str(), "retrieved" | "safe") {
-        errors.add("outcome", "must be retrieved or safe");
-    }
+    let resolved = match outcome.as_str() {
+        "retrieved" => Some(RecallItemState::Retrieved),
+        "safe" => Some(RecallItemState::Safe),
+        "" => None,
+        _ => {
+            errors.add("outcome", "must be retrieved or safe");
+            None
+        }
+    };
     let notes = errors.optional("notes", req.notes.as_deref(), 2000);
     errors.finish()?;
+    let Some(resolved) = resolved else {
+        return Err(AppError::invalid("outcome", "must be retrieved or safe"));
+    };
     let recall = recalls::get(conn, recall_id)?
         .ok_or_else(|| AppError::NotFound(format!("no recall has the id {recall_id}")))?;
     let item = find(conn, tag)?;
@@ -242,16 +253,16 @@ pub fn resolve(
                 item.asset_tag, recall.reference
             ))
         })?;
-    if row.state != "open" {
+    if row.state != RecallItemState::Open {
         return Err(AppError::conflict(format!(
             "{} was already resolved as {}",
             item.asset_tag, row.state
         )));
     }
     let now = now();
-    let status = Status::parse(&item.status).unwrap_or(Status::Quarantined);
+    let status = item.status;
     let mut changes = ItemChanges::default();
-    let (action, to) = if outcome == "retrieved" {
+    let (action, to) = if resolved == RecallItemState::Retrieved {
         changes.client_id = Some(None);
         changes.worker_id = Some(None);
         changes.fitted_at = Some(None);
@@ -269,23 +280,24 @@ pub fn resolve(
             .any(|r| r.id != recall_id);
         let stopped_here = status == Status::Quarantined
             && matches!(
-                Status::parse(&row.status_at_open),
-                Some(Status::InStore | Status::AwaitingDecontamination)
+                row.status_at_open,
+                Status::InStore | Status::AwaitingDecontamination
             );
-        let to = match Status::parse(&row.status_at_open) {
-            Some(before) if stopped_here && !held_elsewhere => before,
-            _ => status,
+        let to = if stopped_here && !held_elsewhere {
+            row.status_at_open
+        } else {
+            status
         };
         ("recall_cleared", to)
     };
-    changes.status = Some(to.as_str().into());
+    changes.status = Some(to);
     if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
         return Err(stale());
     }
-    if outcome == "retrieved" {
+    if resolved == RecallItemState::Retrieved {
         items::clear_dues(conn, item.id)?;
     }
-    if !recalls::resolve_item(conn, row.id, &outcome, actor.id, now, notes.as_deref())? {
+    if !recalls::resolve_item(conn, row.id, resolved, actor.id, now, notes.as_deref())? {
         return Err(stale());
     }
     events::insert(
@@ -295,8 +307,8 @@ pub fn resolve(
             occurred_at: now,
             staff_id: Some(actor.id),
             action: action.into(),
-            from_status: Some(status.as_str().into()),
-            to_status: Some(to.as_str().into()),
+            from_status: Some(status),
+            to_status: Some(to),
             client_id: item.client_id,
             notes: Some(match notes {
                 Some(n) => format!("recall {}: {outcome}. {n}", recall.reference),

@@ -9,6 +9,8 @@ use serde::Serialize;
 use crate::db::items::{self, Item};
 use crate::db::recalls::{self, Recall, RecallItem};
 use crate::db::{DbConn, clients, staff, types};
+use crate::domain::lifecycle::Status;
+use crate::domain::states::{RecallItemState, RecallStatus};
 use crate::error::AppError;
 use crate::service::views::{ClientRef, StaffRef, TypeRef};
 
@@ -18,12 +20,11 @@ pub struct RecallItemView {
     pub serial_number: Option<String>,
     pub batch: Option<String>,
     /// The item's status now.
-    pub status: String,
-    pub status_at_open: String,
+    pub status: Status,
+    pub status_at_open: Status,
     /// `home` when a client held it as the recall opened, else `store`.
     pub found_at: String,
-    /// `open`, `retrieved` or `safe`.
-    pub state: String,
+    pub state: RecallItemState,
     pub client: Option<ClientRef>,
     pub worker: Option<StaffRef>,
     pub resolved_at: Option<NaiveDateTime>,
@@ -42,7 +43,7 @@ pub struct RecallView {
     pub serial_to: Option<String>,
     pub batch: Option<String>,
     /// `open` until every affected item is resolved, then `closed`.
-    pub status: String,
+    pub status: RecallStatus,
     pub opened_at: NaiveDateTime,
     pub opened_by: i64,
     pub closed_at: Option<NaiveDateTime>,
@@ -85,7 +86,7 @@ pub(super) fn assemble(
         opened_by: r.opened_by,
         closed_at: r.closed_at,
         affected: rows.len(),
-        unresolved: rows.iter().filter(|r| r.state == "open").count(),
+        unresolved: rows.iter().filter(|r| r.state == RecallItemState::Open).count(),
         items,
     }
 }
@@ -117,10 +118,10 @@ fn item_views(conn: &mut DbConn, rows: &[RecallItem]) -> Result<Vec<RecallItemVi
                 asset_tag: item.asset_tag.clone(),
                 serial_number: item.serial_number.clone(),
                 batch: item.batch.clone(),
-                status: item.status.clone(),
-                status_at_open: r.status_at_open.clone(),
+                status: item.status,
+                status_at_open: r.status_at_open,
                 found_at: if r.client_id.is_some() { "home" } else { "store" }.into(),
-                state: r.state.clone(),
+                state: r.state,
                 client: r.client_id.and_then(|id| clients.get(&id).cloned()),
                 worker: r.worker_id.and_then(|id| workers.get(&id).cloned()),
                 resolved_at: r.resolved_at,
@@ -129,6 +130,12 @@ fn item_views(conn: &mut DbConn, rows: &[RecallItem]) -> Result<Vec<RecallItemVi
             })
         })
         .collect();
-    views.sort_by_key(|v| (v.found_at != "home", v.state != "open", v.asset_tag.clone()));
+    views.sort_by_key(|v| {
+        (
+            v.found_at != "home",
+            v.state != RecallItemState::Open,
+            v.asset_tag.clone(),
+        )
+    });
     Ok(views)
 }
