@@ -11,7 +11,7 @@ use crate::domain::lifecycle::{Outcome, Status};
 use crate::domain::roles::Role;
 use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus, SweepOutcome};
 
-/// Implements the column traits for an enum with `ALL` and `as_str`; `what` names it in
+/// Implements the column traits for an enum declared with `domain::stored::stored_words!`; `what` names it in
 /// the error a corrupt row raises.
 macro_rules! stored_as_text {
     ($($ty:ty => $what:literal),* $(,)?) => {$(
@@ -21,10 +21,7 @@ macro_rules! stored_as_text {
         {
             fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
                 let raw = String::from_sql(bytes)?;
-                <$ty>::ALL
-                    .into_iter()
-                    .find(|v| v.as_str() == raw)
-                    .ok_or_else(|| format!("{raw:?} is not {}", $what).into())
+                <$ty>::parse(&raw).ok_or_else(|| format!("{raw:?} is not {}", $what).into())
             }
         }
 

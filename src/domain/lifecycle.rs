@@ -2,53 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    InStore,
-    Issued,
-    InUse,
-    AwaitingDecontamination,
-    Quarantined,
-    Condemned,
-}
+use super::stored::stored_words;
 
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::InStore,
-        Status::Issued,
-        Status::InUse,
-        Status::AwaitingDecontamination,
-        Status::Quarantined,
-        Status::Condemned,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InStore => "in_store",
-            Self::Issued => "issued",
-            Self::InUse => "in_use",
-            Self::AwaitingDecontamination => "awaiting_decontamination",
-            Self::Quarantined => "quarantined",
-            Self::Condemned => "condemned",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+stored_words! {
+    pub enum Status {
+        InStore => "in_store",
+        Issued => "issued",
+        InUse => "in_use",
+        AwaitingDecontamination => "awaiting_decontamination",
+        Quarantined => "quarantined",
+        Condemned => "condemned",
     }
 }
 
@@ -105,34 +68,11 @@ pub struct ItemState {
     pub requires_decontamination: bool,
 }
 
-/// The outcome a check records, which decides where a `checks` move leads.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Pass,
-    Fail,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 2] = [Outcome::Pass, Outcome::Fail];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pass => "pass",
-            Self::Fail => "fail",
-        }
+stored_words! {
+    /// The outcome a check records, which decides where a `checks` move leads.
+    pub enum Outcome {
+        Pass => "pass",
+        Fail => "fail",
     }
 }
 

@@ -6,4 +6,5 @@ pub mod lifecycle;
 pub mod roles;
 pub mod serial;
 pub mod states;
+mod stored;
 pub mod validate;

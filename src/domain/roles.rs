@@ -1,29 +1,15 @@
 //! Who may do what. The one place the permission matrix lives; README shows it as a table.
 
-use serde::{Deserialize, Serialize};
-
 use super::lifecycle::Move;
+use super::stored::stored_words;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Stores,
-    Worker,
-    Viewer,
+stored_words! {
+    pub enum Role {
+        Admin => "admin",
+        Stores => "stores",
+        Worker => "worker",
+        Viewer => "viewer",
+    }
 }
 
 /// Everything that is not a plain read by signed-in staff.
@@ -54,27 +40,11 @@ pub enum Action {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Stores, Role::Worker, Role::Viewer];
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "admin" => Ok(Self::Admin),
-            "stores" => Ok(Self::Stores),
-            "worker" => Ok(Self::Worker),
-            "viewer" => Ok(Self::Viewer),
-            other => Err(format!(
-                "{other:?} is not a role: use admin, stores, worker or viewer"
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Stores => "stores",
-            Self::Worker => "worker",
-            Self::Viewer => "viewer",
-        }
+    /// A role as a person types it: any case, spaces around.
+    pub fn from_input(raw: &str) -> Result<Self, String> {
+        let word = raw.trim().to_ascii_lowercase();
+        Self::parse(&word)
+            .ok_or_else(|| format!("{word:?} is not a role: use admin, stores, worker or viewer"))
     }
 
     pub fn may(self, action: Action) -> bool {
@@ -102,12 +72,6 @@ impl Role {
                 BeResponsible | Move(M::Fit | M::Check | M::Return | M::Quarantine)
             ),
         }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

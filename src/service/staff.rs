@@ -156,7 +156,7 @@ pub fn create_account(
     let name = errors.required("name", Some(name), MAX_TEXT);
     let role = match errors.required("role", Some(role), 16) {
         r if r.is_empty() => None,
-        r => Role::parse(&r).map_err(|m| errors.add("role", m)).ok(),
+        r => Role::from_input(&r).map_err(|m| errors.add("role", m)).ok(),
     };
     let password = check_password(&mut errors, password);
     errors.finish()?;
@@ -215,7 +215,7 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchStaff) -> Res
         changes.name = Some(errors.required("name", req.name.as_deref(), MAX_TEXT));
     }
     if let Some(role) = &req.role {
-        match Role::parse(role) {
+        match Role::from_input(role) {
             Ok(r) => changes.role = Some(r),
             Err(m) => errors.add("role", m),
         }
