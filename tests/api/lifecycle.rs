@@ -3,7 +3,7 @@ use serde_json::{Value, json};
 use crate::support::TestApp;
 
 /// A stairlift issued to a worker for a client: answers (worker id, worker token, client id).
-async fn issued_stairlift(app: &TestApp) -> (i64, String, i64) {
+pub(crate) async fn issued_stairlift(app: &TestApp) -> (i64, String, i64) {
     app.stairlift_type().await;
     let (worker, worker_token) = app.user_with_id("worker");
     let client = app.client_person("SC-1", "Margaret Oduya", "LS6 2AB").await;

@@ -2,24 +2,13 @@
 
 use serde_json::json;
 
+use crate::lifecycle::issued_stairlift;
 use crate::pages::{PASSWORD, page, sign_in};
 use crate::support::TestApp;
 
 /// A fitted stairlift (EQ-000001) and the token of the worker responsible for it.
 async fn fitted_stairlift(app: &TestApp) -> String {
-    app.stairlift_type().await;
-    let (worker, worker_token) = app.user_with_id("worker");
-    let client = app.client_person("SC-1", "Margaret Oduya", "LS6 2AB").await;
-    app.item("STAIRLIFT-STRAIGHT", json!({"serial_number": "SN1"}))
-        .await;
-    let stores = app.user("stores");
-    app.post(
-        "/api/v1/items/EQ-000001/issue",
-        &stores,
-        json!({"client_id": client, "worker_id": worker}),
-    )
-    .await
-    .expect(200);
+    let (_, worker_token, _) = issued_stairlift(app).await;
     app.post("/api/v1/items/EQ-000001/fit", &worker_token, json!({}))
         .await
         .expect(200);
