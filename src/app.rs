@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use tokio_cron_scheduler::JobScheduler;
 
 use crate::api::token_cache::TokenCache;
@@ -172,6 +172,23 @@ impl Running {
     }
 }
 
+/// Both HTTP surfaces side by side, the pages and the JSON API, with what they share: a bad
+/// query or path answered as a problem, and one answer for an address nothing serves.
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::QueryConfig::default()
+            .error_handler(|err, _| AppError::invalid("query", err.to_string()).into()),
+    )
+    .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
+    .configure(crate::web::routes)
+    .configure(crate::api::routes)
+    .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound("there is nothing at this address".into()))
+}
+
 /// The HTTP server on an already bound listener.
 fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = match state.settings.server.workers {
@@ -179,7 +196,7 @@ fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server
         n => n,
     };
     let data = web::Data::new(state);
-    let server = HttpServer::new(move || App::new().app_data(data.clone()).configure(crate::api::configure))
+    let server = HttpServer::new(move || App::new().app_data(data.clone()).configure(routes))
         .workers(workers)
         .listen(listener)?
         .run();
