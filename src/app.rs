@@ -7,11 +7,12 @@ use std::sync::Arc;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use tokio_cron_scheduler::JobScheduler;
+use utoipa::OpenApi;
 
-use crate::api::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::http::token_cache::TokenCache;
 use crate::service::notify::MailContext;
 use tokio::sync::Notify;
 
@@ -189,6 +190,13 @@ async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound("there is nothing at this address".into()))
 }
 
+/// The OpenAPI document of both surfaces: the API's paths and the label page's JSON answer.
+fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut document = crate::api::openapi::ApiDoc::openapi();
+    document.merge(crate::web::item_page::LabelPageDoc::openapi());
+    document
+}
+
 /// The HTTP server on an already bound listener.
 fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = match state.settings.server.workers {
@@ -196,9 +204,28 @@ fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server
         n => n,
     };
     let data = web::Data::new(state);
-    let server = HttpServer::new(move || App::new().app_data(data.clone()).configure(routes))
-        .workers(workers)
-        .listen(listener)?
-        .run();
+    let document = web::Data::new(openapi_document());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(document.clone())
+            .configure(routes)
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
     Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openapi_document;
+
+    #[test]
+    fn the_openapi_document_holds_the_api_and_the_label_pages_json_answer() {
+        let document = openapi_document();
+        for path in ["/s/{tag}", "/api/v1/items/{tag}", "/healthz"] {
+            assert!(document.paths.paths.contains_key(path), "{path} missing");
+        }
+    }
 }

@@ -15,7 +15,6 @@ pub mod reports;
 pub mod scan;
 pub mod staff;
 pub mod sweeps;
-pub mod token_cache;
 
 use actix_web::web;
 

@@ -382,5 +382,5 @@ pub async fn labels(
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    Ok(crate::api::labels::sheet_response(&state, found).await?)
+    Ok(crate::http::labels::sheet_response(&state, found).await?)
 }
