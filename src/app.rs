@@ -5,13 +5,14 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use tokio_cron_scheduler::JobScheduler;
+use utoipa::OpenApi;
 
-use crate::api::token_cache::TokenCache;
 use crate::config::Settings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::http::token_cache::TokenCache;
 use crate::service::notify::MailContext;
 use tokio::sync::Notify;
 
@@ -172,6 +173,30 @@ impl Running {
     }
 }
 
+/// Both HTTP surfaces side by side, the pages and the JSON API, with what they share: a bad
+/// query or path answered as a problem, and one answer for an address nothing serves.
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::QueryConfig::default()
+            .error_handler(|err, _| AppError::invalid("query", err.to_string()).into()),
+    )
+    .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
+    .configure(crate::web::routes)
+    .configure(crate::api::routes)
+    .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound("there is nothing at this address".into()))
+}
+
+/// The OpenAPI document of both surfaces: the API's paths and the label page's JSON answer.
+fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut document = crate::api::openapi::ApiDoc::openapi();
+    document.merge(crate::web::item_page::LabelPageDoc::openapi());
+    document
+}
+
 /// The HTTP server on an already bound listener.
 fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = match state.settings.server.workers {
@@ -179,9 +204,28 @@ fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server
         n => n,
     };
     let data = web::Data::new(state);
-    let server = HttpServer::new(move || App::new().app_data(data.clone()).configure(crate::api::configure))
-        .workers(workers)
-        .listen(listener)?
-        .run();
+    let document = web::Data::new(openapi_document());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(document.clone())
+            .configure(routes)
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
     Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openapi_document;
+
+    #[test]
+    fn the_openapi_document_holds_the_api_and_the_label_pages_json_answer() {
+        let document = openapi_document();
+        for path in ["/s/{tag}", "/api/v1/items/{tag}", "/healthz"] {
+            assert!(document.paths.paths.contains_key(path), "{path} missing");
+        }
+    }
 }

@@ -2,9 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::extract::Auth;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::audit::{self, AuditView};
 use crate::service::pages::{PageQuery, Paged};
 

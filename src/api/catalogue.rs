@@ -2,10 +2,11 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::extract::{Auth, JsonBody};
+use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::db::locations::Location;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::catalogue::{self, CreateLocation, CreateType, TypeView};
 use crate::service::pages::{PageQuery, Paged};
 

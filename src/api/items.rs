@@ -3,10 +3,12 @@
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::extract::{Auth, JsonBody, read_body};
+use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::error::AppError;
+use crate::http::auth::Auth;
+use crate::http::body::read_body;
 use crate::service::import::{self, ImportSummary};
 use crate::service::items::{self, CreateItem, EventView, ItemQuery, PatchItem};
 use crate::service::pages::{Page, PageQuery, Paged};

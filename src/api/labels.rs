@@ -3,10 +3,11 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::extract::Auth;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::labels::{self, LabelContent, LabelError};
+use crate::http::auth::Auth;
+use crate::http::labels::{content, service, sheet_response};
+use crate::labels;
 use crate::service::items::{self, ItemQuery};
 use crate::service::views::ItemView;
 
@@ -17,37 +18,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/items/{tag}/label.png", web::get().to(label_png))
         .route("/items/{tag}/label.svg", web::get().to(label_svg))
         .route("/labels.pdf", web::get().to(labels_pdf));
-}
-
-impl From<LabelError> for AppError {
-    fn from(e: LabelError) -> Self {
-        match e {
-            LabelError::NoLabels => AppError::invalid("tags", "no items to label"),
-            other => AppError::internal("label rendering failed", other),
-        }
-    }
-}
-
-struct Service {
-    name: String,
-    phone: String,
-}
-
-fn service(state: &AppState) -> Service {
-    Service {
-        name: state.settings.service.name.clone(),
-        phone: state.settings.service.phone.clone(),
-    }
-}
-
-fn content<'a>(item: &'a ItemView, service: &'a Service) -> LabelContent<'a> {
-    LabelContent {
-        qr_payload: &item.qr_payload,
-        asset_tag: &item.asset_tag,
-        type_name: &item.type_.name,
-        service_name: &service.name,
-        service_phone: &service.phone,
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/items/{tag}/label.png", tag = "labels", params(("tag" = String, Path)),
@@ -128,18 +98,4 @@ pub async fn labels_pdf(
         }
     };
     sheet_response(&state, items).await
-}
-
-/// A PDF sheet of these items' labels, as an HTTP answer.
-pub async fn sheet_response(state: &AppState, items: Vec<ItemView>) -> Result<HttpResponse, AppError> {
-    let service = service(state);
-    let pdf = web::block(move || {
-        let contents: Vec<LabelContent> = items.iter().map(|i| content(i, &service)).collect();
-        labels::render_pdf_sheet(&contents)
-    })
-    .await??;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(("Content-Disposition", "inline; filename=\"labels.pdf\""))
-        .body(pdf))
 }

@@ -15,21 +15,14 @@ pub mod reports;
 pub mod scan;
 pub mod staff;
 pub mod sweeps;
-pub mod token_cache;
 
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 
 use crate::error::AppError;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::QueryConfig::default()
-            .error_handler(|err, _| AppError::invalid("query", err.to_string()).into()),
-    )
-    .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
-    .route("/healthz", web::get().to(health::healthz))
-    .configure(crate::web::routes)
-    .service(
+/// The service's JSON surface: the health check and everything under `/api/v1`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz)).service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::document))
             .configure(catalogue::routes)
@@ -48,12 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(moves::routes)
             .configure(labels::routes)
             .configure(recalls::routes),
-    )
-    .default_service(web::to(not_found));
-}
-
-async fn not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound("there is nothing at this address".into()))
+    );
 }
 
 /// A path id that is not a number names nothing: 404, not 400.

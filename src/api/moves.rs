@@ -2,9 +2,10 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::extract::{Auth, JsonBody};
+use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::moves::{
     self, CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
 };

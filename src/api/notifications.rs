@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::extract::Auth;
 use super::parse_id;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::notifications::{self, NotificationView};
 use crate::service::pages::{Page, Paged};
 

@@ -1,14 +1,14 @@
 //! The OpenAPI document, generated from the handlers' own annotations.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::extract::Auth;
 use super::{
     audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff,
     sweeps,
 };
+use crate::http::auth::Auth;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,7 +22,7 @@ use super::{
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn,
-        scan::scan_code, crate::web::item_page::label,
+        scan::scan_code,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
         reports::overdue,
@@ -45,6 +45,8 @@ impl Modify for BearerAuth {
     }
 }
 
-pub async fn document(_auth: Auth) -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+/// The document `app` composes once from this one and the pages' own (`/s/{tag}` answers API
+/// clients too), so the API needs no knowledge of the pages.
+pub async fn document(_auth: Auth, document: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(document.get_ref())
 }

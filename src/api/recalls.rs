@@ -3,10 +3,11 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::extract::{Auth, JsonBody};
+use super::extract::JsonBody;
 use super::parse_id;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::pages::{Page, Paged};
 use crate::service::recalls::{self, CreateRecall, RecallView, ResolveRecallItem};
 

@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::extract::Auth;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::reports::{self, OverdueReport};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

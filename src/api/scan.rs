@@ -4,9 +4,9 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::extract::Auth;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::scan::{self, ScanResult};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

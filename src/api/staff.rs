@@ -2,10 +2,11 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::extract::{Auth, JsonBody};
+use super::extract::JsonBody;
 use super::parse_id;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::pages::{PageQuery, Paged};
 use crate::service::staff::{self, CreateStaff, PatchStaff, RotateToken, StaffView};
 

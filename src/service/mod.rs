@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod clients;
+pub mod desk;
 pub mod erasure;
 pub mod export;
 pub mod import;

@@ -10,11 +10,10 @@ use super::form::PageForm;
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::{PageUser, same_secret};
 use crate::app::AppState;
-use crate::db::items::ItemFilter;
-use crate::db::{clients as client_rows, staff as staff_rows};
 use crate::domain::asset_tag;
 use crate::domain::roles::Action;
 use crate::error::AppError;
+use crate::service::desk::{self, IssueChoices};
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
 use crate::service::views::ItemView;
@@ -45,33 +44,6 @@ fn require_stores(user: &PageUser) -> Result<(), PageError> {
     }
 }
 
-/// Choices for the issue move: clients and workers, loaded once per page.
-struct Choices {
-    clients: Vec<(i64, String)>,
-    workers: Vec<(i64, String)>,
-}
-
-async fn choices(state: &AppState) -> Result<Choices, AppError> {
-    state
-        .read(|c| {
-            let (clients, _) = client_rows::list(c, None, 0, 1000)?;
-            let (staff, _) = staff_rows::list(c, 0, 1000)?;
-            Ok(Choices {
-                clients: clients
-                    .into_iter()
-                    .filter(|x| x.erased_at.is_none())
-                    .map(|x| (x.id, format!("{} ({}, {})", x.name, x.reference, x.postcode)))
-                    .collect(),
-                workers: staff
-                    .into_iter()
-                    .filter(|s| items::responsibility_refused(s).is_none())
-                    .map(|s| (s.id, s.name))
-                    .collect(),
-            })
-        })
-        .await
-}
-
 fn options(list: &[(i64, String)], chosen: Option<i64>) -> Markup {
     html! {
         @for (id, name) in list {
@@ -82,7 +54,7 @@ fn options(list: &[(i64, String)], chosen: Option<i64>) -> Markup {
 
 fn render(
     user: &PageUser,
-    ch: &Choices,
+    ch: &IssueChoices,
     last: &DeskMove,
     outcome: Markup,
     found: &[ItemView],
@@ -201,7 +173,7 @@ pub async fn desk(
     require_stores(&user)?;
     let q = q.into_inner().q.unwrap_or_default();
     let found = search(&state, &q).await?;
-    let ch = choices(&state).await?;
+    let ch = state.read(desk::issue_choices).await?;
     Ok(respond(
         StatusCode::OK,
         render(&user, &ch, &DeskMove::default(), html! {}, &found, &q),
@@ -262,7 +234,7 @@ pub async fn desk_move(
             html! { p class="error" role="alert" { "Not recorded: " (problem) } },
         ),
     };
-    let ch = choices(&state).await?;
+    let ch = state.read(desk::issue_choices).await?;
     Ok(respond(status, render(&user, &ch, &f, banner, &[], "")))
 }
 
@@ -303,11 +275,7 @@ pub async fn overdue(
     let page = Page::parse(q.page, Some(OVERDUE_PER_PAGE))?;
     let today = today();
     let url = state.public_url();
-    let filter = ItemFilter {
-        due_before: Some(today),
-        ..Default::default()
-    };
-    let found = state.read(move |c| items::list(c, &filter, page, &url)).await?;
+    let found = state.read(move |c| desk::overdue(c, today, page, &url)).await?;
     let body = html! {
         h1 { "Overdue checks" }
         section class="panel" {
@@ -382,5 +350,5 @@ pub async fn labels(
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    Ok(crate::api::labels::sheet_response(&state, found).await?)
+    Ok(crate::http::labels::sheet_response(&state, found).await?)
 }

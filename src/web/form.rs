@@ -13,8 +13,8 @@ use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::de::{DeserializeOwned, Deserializer, Error as _, IntoDeserializer, Visitor};
 
 use super::page::PageError;
-use crate::api::extract::read_body;
 use crate::error::AppError;
+use crate::http::body::read_body;
 
 /// Largest form accepted.
 pub const FORM_LIMIT: usize = 64 * 1024;

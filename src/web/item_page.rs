@@ -10,10 +10,10 @@ use serde::Deserialize;
 use super::form::PageForm;
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::{PageUser, same_secret};
-use crate::api::extract::Auth;
 use crate::app::AppState;
 use crate::domain::lifecycle::{Move, Status};
 use crate::error::AppError;
+use crate::http::auth::Auth;
 use crate::service::moves::{
     self, CheckBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
 };
@@ -50,6 +50,11 @@ fn done_words(done: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The one page that also answers API clients, for the OpenAPI document beside the API's own.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(label))]
+pub struct LabelPageDoc;
 
 /// GET `/s/{tag}`: the page for people, the JSON scan view for API clients.
 #[utoipa::path(get, path = "/s/{tag}", tag = "scan", params(("tag" = String, Path)),

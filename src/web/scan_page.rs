@@ -68,7 +68,7 @@ pub async fn go(
     };
     let probe = tag.to_string();
     let exists = state
-        .read(move |c| Ok(crate::db::items::tag_exists(c, &probe)?))
+        .read(move |c| crate::service::desk::tag_exists(c, &probe))
         .await?;
     if !exists {
         return Ok(respond(
