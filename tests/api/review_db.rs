@@ -410,6 +410,21 @@ async fn healthz_on_a_database_that_stopped_answering_names_no_host_port_or_erro
     ))
     .execute(&mut admin)
     .unwrap();
+    // Termination is a signal the backends act on in their own time: wait until they are gone,
+    // or a pooled connection could still answer the check below.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}')"
+        )))
+        .get_result(&mut admin)
+        .unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{left} backends still connected");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     let started = Instant::now();
     let r = app.request("GET", "/healthz", None, None).await;
