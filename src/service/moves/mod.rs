@@ -7,15 +7,15 @@ mod command;
 pub use bodies::{CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody};
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 
 use super::items::{check_version, check_worker, find, stale};
 use super::notify::{self, MailContext};
 use super::views::{self, ItemView};
 use super::{Actor, now, today};
+use crate::db::checks::{self, NewCheck};
+use crate::db::decontaminations::{self, NewDecontamination};
 use crate::db::events::{self, NewEvent};
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
-use crate::db::schema::{decontaminations, safety_checks};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
 use crate::domain::checks::{after_pass, latest_check, next_due, soonest};
@@ -283,28 +283,30 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
         fx.note_owner,
     )?;
     if let Some((rule_id, outcome, performed_at)) = fx.check {
-        diesel::insert_into(safety_checks::table)
-            .values((
-                safety_checks::item_id.eq(item.id),
-                safety_checks::rule_id.eq(rule_id),
-                safety_checks::outcome.eq(outcome),
-                safety_checks::performed_at.eq(performed_at),
-                safety_checks::performed_by.eq(actor.id),
-                safety_checks::note_id.eq(note_id),
-                safety_checks::recorded_at.eq(now),
-            ))
-            .execute(conn)?;
+        checks::insert(
+            conn,
+            &NewCheck {
+                item_id: item.id,
+                rule_id,
+                outcome,
+                performed_at,
+                performed_by: actor.id,
+                note_id,
+                recorded_at: now,
+            },
+        )?;
     }
     if let Some(method) = &fx.decontamination {
-        diesel::insert_into(decontaminations::table)
-            .values((
-                decontaminations::item_id.eq(item.id),
-                decontaminations::method.eq(method),
-                decontaminations::note_id.eq(note_id),
-                decontaminations::performed_by.eq(actor.id),
-                decontaminations::performed_at.eq(now),
-            ))
-            .execute(conn)?;
+        decontaminations::insert(
+            conn,
+            &NewDecontamination {
+                item_id: item.id,
+                method,
+                note_id,
+                performed_by: actor.id,
+                performed_at: now,
+            },
+        )?;
     }
     Ok(())
 }

@@ -8,7 +8,6 @@ use notice::tell_of_recall;
 use view::assemble;
 pub use view::{RecallItemView, RecallView, view};
 
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::items::{find, stale};
@@ -18,7 +17,6 @@ use super::{Actor, now};
 use crate::db::events::{self, NewEvent};
 use crate::db::items::{self, Item, ItemChanges};
 use crate::db::recalls::{self, NewRecall, NewRecallItem};
-use crate::db::schema::items as items_table;
 use crate::db::{DbConn, types};
 use crate::domain::lifecycle::Status;
 use crate::domain::roles::Action;
@@ -122,11 +120,7 @@ pub fn open(
     }
 
     let now = now();
-    let candidates: Vec<Item> = items_table::table
-        .filter(items_table::type_id.eq(kind.id))
-        .filter(items_table::status.ne(Status::Condemned))
-        .select(Item::as_select())
-        .load(conn)?;
+    let candidates = items::not_condemned_of_type(conn, kind.id)?;
     let affected: Vec<Item> = candidates.into_iter().filter(|i| scope.matches(i)).collect();
     let recall = recalls::insert(
         conn,
