@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use super::items::not_found;
 use crate::db::DbConn;
 use crate::db::clients::Client;
 use crate::db::item_view::{self, Joined, OneItem};
@@ -12,6 +13,7 @@ pub use crate::db::item_view::{ClientRef, LocationRef, StaffRef, TypeRef};
 use crate::db::items::{self, CheckDue};
 use crate::db::staff::Staff;
 use crate::db::types::{self, CheckRule, EquipmentType};
+use crate::domain::asset_tag::AssetTag;
 use crate::domain::lifecycle::{ItemState, Status};
 use crate::error::AppError;
 
@@ -105,8 +107,9 @@ pub fn qr_payload(public_url: &str, tag: &str) -> String {
     format!("{}/s/{tag}", public_url.trim_end_matches('/'))
 }
 
-/// Views of the given item ids, in the order given, from a few batched queries.
-pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
+/// Views of the given item ids, in the order given, from a few batched queries: the
+/// lists' way, for the service functions that page or gather items.
+pub(super) fn by_ids(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -132,16 +135,16 @@ pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<Item
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// The view of one item: the path every scan and item page takes. Its queries have fixed
-/// SQL and run on the concrete connection, so each backend reuses its prepared statements
-/// without building the SQL again.
-pub fn load_one(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
+/// The view of one item the service has just read or written, by its row id.
+pub(super) fn by_id(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
     one(item_view::one_by_id(conn, item_id)?, public_url).ok_or_else(|| AppError::not_found("item not found"))
 }
 
-/// The view of the item with this canonical tag, if there is one.
-pub fn by_tag(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<Option<ItemView>, AppError> {
-    Ok(one(item_view::one_by_tag(conn, tag)?, public_url))
+/// The one way to read an item's view: by what a person or a scanner typed as its tag, the
+/// path every scan and item page takes.
+pub fn by_tag(conn: &mut DbConn, raw_tag: &str, public_url: &str) -> Result<ItemView, AppError> {
+    let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
+    one(item_view::one_by_tag(conn, tag.as_str())?, public_url).ok_or_else(|| not_found(tag.as_str()))
 }
 
 fn one(found: Option<OneItem>, public_url: &str) -> Option<ItemView> {

@@ -8,7 +8,7 @@ pub use bodies::{CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, 
 
 use chrono::NaiveDate;
 
-use super::items::{check_version, check_worker, find, stale};
+use super::items::{check_version, check_worker, row_by_tag, stale};
 use super::notify::{self, MailContext};
 use super::views::{self, ItemView};
 use super::{Actor, now, today};
@@ -35,7 +35,7 @@ pub struct Loaded {
 }
 
 pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
-    let item = find(conn, tag)?;
+    let item = row_by_tag(conn, tag)?;
     let kind = types::get(conn, item.type_id)?;
     let rules = types::rules_of(conn, kind.id)?;
     let recalled = items::is_under_open_recall(conn, item.id)?;
@@ -98,7 +98,7 @@ pub fn perform(
         )?;
     }
     apply(conn, actor, &loaded, to, effects)?;
-    views::load_one(conn, loaded.item.id, &mail.public_url)
+    views::by_id(conn, loaded.item.id, &mail.public_url)
 }
 
 /// What the parsed move writes, after the lookups it needs (clients, workers, the dates

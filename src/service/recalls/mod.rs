@@ -10,7 +10,7 @@ pub use view::{RecallItemView, RecallView, view};
 
 use serde::Deserialize;
 
-use super::items::{find, stale};
+use super::items::{row_by_tag, stale};
 use super::notify::MailContext;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
@@ -237,7 +237,7 @@ pub fn resolve(
     };
     let recall = recalls::get(conn, recall_id)?
         .ok_or_else(|| AppError::NotFound(format!("no recall has the id {recall_id}")))?;
-    let item = find(conn, tag)?;
+    let item = row_by_tag(conn, tag)?;
     let row = recalls::items_of(conn, recall_id)?
         .into_iter()
         .find(|r| r.item_id == item.id)
