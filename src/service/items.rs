@@ -175,12 +175,12 @@ pub fn create(
     };
     let serial_number = errors.optional("serial_number", req.serial_number.as_deref(), MAX_TEXT);
     let batch = errors.optional("batch", req.batch.as_deref(), MAX_TEXT);
-    let kind = if code.is_empty() {
+    let equipment_type = if code.is_empty() {
         None
     } else {
         types::by_code(conn, &code)?
     };
-    if !code.is_empty() && kind.is_none() {
+    if !code.is_empty() && equipment_type.is_none() {
         errors.add("type", format!("no equipment type has the code {code:?}"));
     }
     if let Some(id) = req.location_id {
@@ -189,7 +189,7 @@ pub fn create(
         }
     }
     errors.finish()?;
-    let kind = kind.ok_or_else(|| AppError::invalid("type", "is required"))?;
+    let equipment_type = equipment_type.ok_or_else(|| AppError::invalid("type", "is required"))?;
     let tag = match tag {
         Some(tag) => {
             if items::tag_exists(conn, tag.as_str())? {
@@ -207,7 +207,7 @@ pub fn create(
         &NewItem {
             search_key: items::search_key(tag.as_str(), serial_number.as_deref(), batch.as_deref()),
             asset_tag: tag.into_string(),
-            type_id: kind.id,
+            type_id: equipment_type.id,
             serial_number,
             batch,
             status: Status::InStore,

@@ -156,7 +156,7 @@ fn one(found: Option<OneItem>, public_url: &str) -> Option<ItemView> {
 }
 
 fn assemble(
-    (item, kind, location, client, worker, under_open_recall): Joined,
+    (item, equipment_type, location, client, worker, under_open_recall): Joined,
     rules: &[&CheckRule],
     dues: &[&CheckDue],
     public_url: &str,
@@ -177,7 +177,7 @@ fn assemble(
         id: item.id,
         qr_payload: qr_payload(public_url, &item.asset_tag),
         asset_tag: item.asset_tag,
-        type_: kind,
+        type_: equipment_type,
         serial_number: item.serial_number,
         batch: item.batch,
         status: item.status,

@@ -29,26 +29,26 @@ use command::{Command, Parsed};
 /// Everything a move needs to know about the item, read once.
 pub struct Loaded {
     pub item: Item,
-    pub kind: EquipmentType,
+    pub equipment_type: EquipmentType,
     pub rules: Vec<CheckRule>,
     pub state: ItemState,
 }
 
 pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
     let item = row_by_tag(conn, tag)?;
-    let kind = types::get(conn, item.type_id)?;
-    let rules = types::rules_of(conn, kind.id)?;
+    let equipment_type = types::get(conn, item.type_id)?;
+    let rules = types::rules_of(conn, equipment_type.id)?;
     let recalled = items::is_under_open_recall(conn, item.id)?;
     let state = ItemState {
         status: item.status,
         at_client: item.client_id.is_some(),
         fitted: item.fitted_at.is_some(),
         under_open_recall: recalled,
-        requires_decontamination: kind.requires_decontamination,
+        requires_decontamination: equipment_type.requires_decontamination,
     };
     Ok(Loaded {
         item,
-        kind,
+        equipment_type,
         rules,
         state,
     })
@@ -76,7 +76,7 @@ pub fn perform(
     request: &MoveRequest,
     mail: &MailContext,
 ) -> Result<ItemView, AppError> {
-    let mv = request.kind();
+    let mv = request.the_move();
     actor.require(Action::Move(mv))?;
     let loaded = load(conn, tag)?;
     check_version(&loaded.item, request.expected_version())?;
@@ -338,7 +338,7 @@ fn tell_stores_of_failed_check(
             checked_by: &actor.name,
             rule,
             asset_tag: &item.asset_tag,
-            type_name: &loaded.kind.name,
+            type_name: &loaded.equipment_type.name,
             performed_at,
             at_home: client.as_ref().map(|c| (c.address.as_str(), c.postcode.as_str())),
             notes,
