@@ -12,7 +12,7 @@ use crate::http::body::read_body;
 use crate::service::import::{self, ImportSummary};
 use crate::service::items::{self, CreateItem, EventView, ItemQuery, PatchItem};
 use crate::service::pages::{Page, PageQuery, Paged};
-use crate::service::views::ItemView;
+use crate::service::views::{self, ItemView};
 
 /// A CSV upload may be larger than a JSON body: a whole store's spreadsheet.
 pub const IMPORT_LIMIT: usize = 32 << 20;
@@ -68,7 +68,7 @@ pub async fn get_item(
     tag: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let url = state.public_url();
-    let body = state.read(move |c| items::get(c, &tag, &url)).await?;
+    let body = state.read(move |c| views::by_tag(c, &tag, &url)).await?;
     Ok(HttpResponse::Ok().json(body))
 }
 

@@ -9,7 +9,7 @@ use crate::http::auth::Auth;
 use crate::http::labels::{content, service, sheet_response};
 use crate::labels;
 use crate::service::items::{self, ItemQuery};
-use crate::service::views::ItemView;
+use crate::service::views::{self, ItemView};
 
 /// Most labels on one sheet request: 100 A4 pages.
 pub const MAX_SHEET_LABELS: i64 = 2100;
@@ -29,7 +29,7 @@ pub async fn label_png(
     tag: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let url = state.public_url();
-    let item = state.read(move |c| items::get(c, &tag, &url)).await?;
+    let item = state.read(move |c| views::by_tag(c, &tag, &url)).await?;
     let service = service(&state);
     let png = web::block(move || labels::render_png(&content(&item, &service))).await??;
     Ok(HttpResponse::Ok().content_type("image/png").body(png))
@@ -44,7 +44,7 @@ pub async fn label_svg(
     tag: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let url = state.public_url();
-    let item = state.read(move |c| items::get(c, &tag, &url)).await?;
+    let item = state.read(move |c| views::by_tag(c, &tag, &url)).await?;
     let svg = labels::render_svg(&content(&item, &service(&state)))?;
     Ok(HttpResponse::Ok().content_type("image/svg+xml").body(svg))
 }
@@ -85,7 +85,7 @@ pub async fn labels_pdf(
             state
                 .read(move |c| {
                     tags.iter()
-                        .map(|t| items::get(c, t, &url))
+                        .map(|t| views::by_tag(c, t, &url))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .await?

@@ -146,6 +146,15 @@ pub fn tags_with_prefix(conn: &mut DbConn, prefix: &str) -> QueryResult<Vec<Stri
         .load(conn)
 }
 
+/// The items of one type a recall could reach: every one not yet condemned.
+pub fn not_condemned_of_type(conn: &mut DbConn, type_id: i64) -> QueryResult<Vec<Item>> {
+    items::table
+        .filter(items::type_id.eq(type_id))
+        .filter(items::status.ne(Status::Condemned))
+        .select(Item::as_select())
+        .load(conn)
+}
+
 /// Applies `changes` only if nobody else has changed the item since `version` was read:
 /// answers false when the race was lost.
 pub fn update_versioned(

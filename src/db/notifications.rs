@@ -14,7 +14,9 @@ use crate::on_backend;
 pub struct Notification {
     pub id: i64,
     pub dedup_key: String,
-    pub kind: String,
+    /// What sort of email it is; stored in the `kind` column.
+    #[diesel(column_name = kind)]
+    pub category: String,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
@@ -32,7 +34,9 @@ pub struct Notification {
 #[diesel(table_name = notifications)]
 pub struct NewNotification {
     pub dedup_key: String,
-    pub kind: String,
+    /// What sort of email it is; stored in the `kind` column.
+    #[diesel(column_name = kind)]
+    pub category: String,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,

@@ -29,7 +29,7 @@ pub fn plan(
         .into_iter()
         .map(|n| FailedLine {
             id: n.id,
-            kind: n.kind,
+            category: n.category,
             recipient: n.recipient,
             last_error: n
                 .last_error
@@ -44,7 +44,7 @@ pub fn plan(
     Ok(Some(Planned {
         // Its own key: one list a day, whatever reruns of the sweep do.
         key: format!("failed-mail:{as_of}:{}", stores.to_lowercase()),
-        kind: "failed_mail",
+        category: "failed_mail",
         recipient: stores.clone(),
         mail: messages::failed_mail(
             &lines,

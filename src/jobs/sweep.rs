@@ -46,7 +46,7 @@ pub struct SweepSummary {
 /// One email the sweep owes.
 pub struct Planned {
     pub key: String,
-    pub kind: &'static str,
+    pub category: &'static str,
     pub recipient: String,
     pub mail: Rendered,
     /// The clients its lines speak of.
@@ -107,7 +107,7 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
             text: p.mail.text.clone(),
             html: p.mail.html.clone(),
         };
-        if db.write(|c| notify::queue_about(c, &p.key, p.kind, &p.recipient, mail, &p.clients))? {
+        if db.write(|c| notify::queue_about(c, &p.key, p.category, &p.recipient, mail, &p.clients))? {
             summary.queued += 1;
         }
         #[cfg(feature = "fault-injection")]
@@ -185,7 +185,7 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
         .into_values()
         .map(|w| Planned {
             key: format!("digest:{as_of}:{}", w.email.to_lowercase()),
-            kind: "digest",
+            category: "digest",
             clients: clients_of(w.overdue.iter().chain(&w.soon)),
             mail: messages::worker_digest(
                 &w.name,
@@ -202,7 +202,7 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
         let stores = &settings.mail.stores_address;
         planned.push(Planned {
             key: format!("stores-digest:{as_of}:{}", stores.to_lowercase()),
-            kind: "stores_digest",
+            category: "stores_digest",
             recipient: stores.clone(),
             clients: clients_of(escalated.iter().chain(&unassigned)),
             mail: messages::stores_digest(escalate_after, escalated, unassigned, as_of, from),

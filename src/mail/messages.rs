@@ -224,7 +224,7 @@ pub fn recall_for_stores(recall: RecallHeading, items: &[RecalledItem], service_
 #[derive(Debug, Clone)]
 pub struct FailedLine {
     pub id: i64,
-    pub kind: String,
+    pub category: String,
     pub recipient: String,
     pub last_error: String,
     pub failed_at: NaiveDateTime,
@@ -246,7 +246,7 @@ pub fn failed_mail(lines: &[FailedLine], total: i64, today: NaiveDate, from: Let
         format!(
             "#{} {} to {}, last tried {} UTC:\n{}",
             l.id,
-            l.kind,
+            l.category,
             l.recipient,
             l.failed_at.format("%Y-%m-%d %H:%M"),
             l.last_error

@@ -132,7 +132,7 @@ pub fn get(conn: &mut DbConn, id: i64, public_url: &str) -> Result<ClientView, A
     };
     let (ids, _) = item_rows::list(conn, &filter, 0, 10_000)?;
     let mut view = ClientView::from(client);
-    view.equipment = Some(views::load(conn, &ids, public_url)?);
+    view.equipment = Some(views::by_ids(conn, &ids, public_url)?);
     Ok(view)
 }
 

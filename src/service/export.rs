@@ -65,7 +65,8 @@ pub struct CheckDone {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MailSent {
     pub id: i64,
-    pub kind: String,
+    #[serde(rename = "kind")]
+    pub category: String,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
@@ -102,7 +103,7 @@ impl From<Notification> for MailSent {
     fn from(n: Notification) -> Self {
         Self {
             id: n.id,
-            kind: n.kind,
+            category: n.category,
             recipient: n.recipient,
             subject: n.subject,
             body_text: n.body_text,

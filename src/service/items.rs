@@ -136,7 +136,8 @@ pub struct EventView {
     pub notes: Option<String>,
 }
 
-pub fn find(conn: &mut DbConn, raw_tag: &str) -> Result<Item, AppError> {
+/// The one way to read an item's row: by what a person or a scanner typed as its tag.
+pub fn row_by_tag(conn: &mut DbConn, raw_tag: &str) -> Result<Item, AppError> {
     let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
     items::by_tag(conn, tag.as_str())?.ok_or_else(|| not_found(tag.as_str()))
 }
@@ -174,12 +175,12 @@ pub fn create(
     };
     let serial_number = errors.optional("serial_number", req.serial_number.as_deref(), MAX_TEXT);
     let batch = errors.optional("batch", req.batch.as_deref(), MAX_TEXT);
-    let kind = if code.is_empty() {
+    let equipment_type = if code.is_empty() {
         None
     } else {
         types::by_code(conn, &code)?
     };
-    if !code.is_empty() && kind.is_none() {
+    if !code.is_empty() && equipment_type.is_none() {
         errors.add("type", format!("no equipment type has the code {code:?}"));
     }
     if let Some(id) = req.location_id {
@@ -188,7 +189,7 @@ pub fn create(
         }
     }
     errors.finish()?;
-    let kind = kind.ok_or_else(|| AppError::invalid("type", "is required"))?;
+    let equipment_type = equipment_type.ok_or_else(|| AppError::invalid("type", "is required"))?;
     let tag = match tag {
         Some(tag) => {
             if items::tag_exists(conn, tag.as_str())? {
@@ -206,7 +207,7 @@ pub fn create(
         &NewItem {
             search_key: items::search_key(tag.as_str(), serial_number.as_deref(), batch.as_deref()),
             asset_tag: tag.into_string(),
-            type_id: kind.id,
+            type_id: equipment_type.id,
             serial_number,
             batch,
             status: Status::InStore,
@@ -229,7 +230,7 @@ pub fn create(
             notes: None,
         },
     )?;
-    views::load_one(conn, item.id, public_url)
+    views::by_id(conn, item.id, public_url)
 }
 
 pub fn list(
@@ -239,7 +240,7 @@ pub fn list(
     public_url: &str,
 ) -> Result<Paged<ItemView>, AppError> {
     let (ids, total) = items::list(conn, filter, page.offset(), page.per_page)?;
-    Ok(page.wrap(views::load(conn, &ids, public_url)?, total))
+    Ok(page.wrap(views::by_ids(conn, &ids, public_url)?, total))
 }
 
 /// Every item `filter` matches, refused when there are more than `max`.
@@ -256,12 +257,7 @@ pub fn all_matching(
             format!("matches {total} items; at most {max} at once"),
         ));
     }
-    views::load(conn, &ids, public_url)
-}
-
-pub fn get(conn: &mut DbConn, raw_tag: &str, public_url: &str) -> Result<ItemView, AppError> {
-    let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
-    views::by_tag(conn, tag.as_str(), public_url)?.ok_or_else(|| not_found(tag.as_str()))
+    views::by_ids(conn, &ids, public_url)
 }
 
 pub fn patch(
@@ -272,7 +268,7 @@ pub fn patch(
     public_url: &str,
 ) -> Result<ItemView, AppError> {
     actor.require(Action::ManageItems)?;
-    let item = find(conn, tag)?;
+    let item = row_by_tag(conn, tag)?;
     check_version(&item, req.expected_version)?;
     let mut errors = Errors::default();
     let mut changes = ItemChanges::default();
@@ -345,7 +341,7 @@ pub fn patch(
             }),
         },
     )?;
-    views::load_one(conn, item.id, public_url)
+    views::by_id(conn, item.id, public_url)
 }
 
 /// The old and new value of each field an edit names.
@@ -412,7 +408,7 @@ pub fn stale() -> AppError {
 }
 
 pub fn history(conn: &mut DbConn, tag: &str, page: Page) -> Result<Paged<EventView>, AppError> {
-    let item = find(conn, tag)?;
+    let item = row_by_tag(conn, tag)?;
     let (rows, total) = events::for_item(conn, item.id, page.offset(), page.per_page)?;
     let views = rows
         .into_iter()

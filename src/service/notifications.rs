@@ -15,7 +15,8 @@ use crate::error::AppError;
 pub struct NotificationView {
     pub id: i64,
     /// `digest`, `stores_digest`, `check_failed`, `recall` or `failed_mail`.
-    pub kind: String,
+    #[serde(rename = "kind")]
+    pub category: String,
     pub recipient: String,
     pub subject: String,
     pub status: OutboxStatus,
@@ -31,7 +32,7 @@ impl From<Notification> for NotificationView {
     fn from(n: Notification) -> Self {
         Self {
             id: n.id,
-            kind: n.kind,
+            category: n.category,
             recipient: n.recipient,
             subject: n.subject,
             status: n.status,

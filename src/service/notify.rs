@@ -34,11 +34,11 @@ impl MailContext {
 pub fn queue(
     conn: &mut DbConn,
     key: &str,
-    kind: &str,
+    category: &str,
     recipient: &str,
     mail: Rendered,
 ) -> Result<bool, AppError> {
-    queue_about(conn, key, kind, recipient, mail, &[])
+    queue_about(conn, key, category, recipient, mail, &[])
 }
 
 /// Queues one email that speaks of `clients`, remembering them with it: erasing one of
@@ -46,7 +46,7 @@ pub fn queue(
 pub fn queue_about(
     conn: &mut DbConn,
     key: &str,
-    kind: &str,
+    category: &str,
     recipient: &str,
     mail: Rendered,
     clients: &[i64],
@@ -56,7 +56,7 @@ pub fn queue_about(
         conn,
         &NewNotification {
             dedup_key: key.to_string(),
-            kind: kind.to_string(),
+            category: category.to_string(),
             recipient: recipient.to_string(),
             subject: mail.subject,
             body_text: mail.text,

@@ -42,7 +42,7 @@ pub fn scan(conn: &mut DbConn, actor: &Actor, code: &str, public_url: &str) -> R
 }
 
 pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> Result<ScanResult, AppError> {
-    let view = super::items::get(conn, tag, public_url)?;
+    let view = super::views::by_tag(conn, tag, public_url)?;
     let mut reasons = Vec::new();
     let mut add = |code: &str, message: String| {
         reasons.push(Reason {

@@ -3,59 +3,19 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Serialize;
 
+use super::items::not_found;
 use crate::db::DbConn;
 use crate::db::clients::Client;
-use crate::db::items::{self, Item};
-use crate::db::schema::{
-    check_rules, clients, equipment_types, item_checks_due, items as items_table, locations, recall_items,
-    staff,
-};
+use crate::db::item_view::{self, Joined, OneItem};
+pub use crate::db::item_view::{ClientRef, LocationRef, StaffRef, TypeRef};
+use crate::db::items::{self, CheckDue};
 use crate::db::staff::Staff;
 use crate::db::types::{self, CheckRule, EquipmentType};
+use crate::domain::asset_tag::AssetTag;
 use crate::domain::lifecycle::{ItemState, Status};
-use crate::domain::states::RecallItemState;
 use crate::error::AppError;
-
-/// The item JSON's parts are read straight from their tables, only the columns shown.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
-#[diesel(table_name = equipment_types)]
-pub struct TypeRef {
-    #[serde(skip)]
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub category: String,
-    pub requires_decontamination: bool,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
-#[diesel(table_name = locations)]
-pub struct LocationRef {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
-#[diesel(table_name = clients)]
-pub struct ClientRef {
-    pub id: i64,
-    pub reference: String,
-    pub name: String,
-    pub address: String,
-    pub postcode: String,
-    pub phone: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
-#[diesel(table_name = staff)]
-pub struct StaffRef {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-}
 
 /// One check rule of the item's type and where the item stands with it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -147,46 +107,13 @@ pub fn qr_payload(public_url: &str, tag: &str) -> String {
     format!("{}/s/{tag}", public_url.trim_end_matches('/'))
 }
 
-/// The item row with its type, store, client and worker, and whether a recall is open on it.
-type Joined = (
-    Item,
-    TypeRef,
-    Option<LocationRef>,
-    Option<ClientRef>,
-    Option<StaffRef>,
-    bool,
-);
-
-macro_rules! joined {
-    () => {
-        items_table::table
-            .inner_join(equipment_types::table)
-            .left_join(locations::table)
-            .left_join(clients::table)
-            .left_join(staff::table)
-            .select((
-                Item::as_select(),
-                TypeRef::as_select(),
-                Option::<LocationRef>::as_select(),
-                Option::<ClientRef>::as_select(),
-                Option::<StaffRef>::as_select(),
-                diesel::dsl::exists(
-                    recall_items::table
-                        .filter(recall_items::item_id.eq(items_table::id))
-                        .filter(recall_items::state.eq(RecallItemState::Open)),
-                ),
-            ))
-    };
-}
-
-/// Views of the given item ids, in the order given, from a few batched queries.
-pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
+/// Views of the given item ids, in the order given, from a few batched queries: the
+/// lists' way, for the service functions that page or gather items.
+pub(super) fn by_ids(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<Joined> = crate::db::in_chunks(ids, |chunk| {
-        joined!().filter(items_table::id.eq_any(chunk)).load(conn)
-    })?;
+    let rows = item_view::rows(conn, ids)?;
     let type_ids: Vec<i64> = rows
         .iter()
         .map(|r| r.1.id)
@@ -201,75 +128,37 @@ pub fn load(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<Item
             let id = row.0.id;
             let type_id = row.1.id;
             let own_rules: Vec<&CheckRule> = rules.iter().filter(|r| r.type_id == type_id).collect();
-            let own_dues: Vec<&items::CheckDue> = dues.iter().filter(|d| d.item_id == id).collect();
+            let own_dues: Vec<&CheckDue> = dues.iter().filter(|d| d.item_id == id).collect();
             (id, assemble(row, &own_rules, &own_dues, public_url))
         })
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// The view of one item: the path every scan and item page takes. Its queries have fixed
-/// SQL and run on the concrete connection, so each backend reuses its prepared statements
-/// without building the SQL again.
-pub fn load_one(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
-    one(conn, Key::Id(item_id), public_url)?.ok_or_else(|| AppError::not_found("item not found"))
+/// The view of one item the service has just read or written, by its row id.
+pub(super) fn by_id(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
+    one(item_view::one_by_id(conn, item_id)?, public_url).ok_or_else(|| AppError::not_found("item not found"))
 }
 
-/// The view of the item with this canonical tag, if there is one.
-pub fn by_tag(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<Option<ItemView>, AppError> {
-    one(conn, Key::Tag(tag), public_url)
+/// The one way to read an item's view: by what a person or a scanner typed as its tag, the
+/// path every scan and item page takes.
+pub fn by_tag(conn: &mut DbConn, raw_tag: &str, public_url: &str) -> Result<ItemView, AppError> {
+    let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
+    one(item_view::one_by_tag(conn, tag.as_str())?, public_url).ok_or_else(|| not_found(tag.as_str()))
 }
 
-/// One item's row, its type's rules and its own dates.
-type OneItem = (Joined, Vec<CheckRule>, Vec<items::CheckDue>);
-
-enum Key<'a> {
-    Id(i64),
-    Tag(&'a str),
-}
-
-fn one(conn: &mut DbConn, key: Key, public_url: &str) -> Result<Option<ItemView>, AppError> {
-    let found: QueryResult<Option<OneItem>> = crate::on_backend!(conn, |c| (|| {
-        let row = match key {
-            Key::Id(id) => joined!()
-                .filter(items_table::id.eq(id))
-                .first::<Joined>(c)
-                .optional()?,
-            Key::Tag(tag) => joined!()
-                .filter(items_table::asset_tag.eq(tag))
-                .first::<Joined>(c)
-                .optional()?,
-        };
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let item_id = row.0.id;
-        // Every rule of the type, with this item's dates where it has them.
-        let rules: Vec<(CheckRule, Option<items::CheckDue>)> = check_rules::table
-            .left_join(
-                item_checks_due::table.on(item_checks_due::rule_id
-                    .eq(check_rules::id)
-                    .and(item_checks_due::item_id.eq(item_id))),
-            )
-            .filter(check_rules::type_id.eq(row.1.id))
-            .order((check_rules::interval_days, check_rules::id))
-            .select((CheckRule::as_select(), Option::<items::CheckDue>::as_select()))
-            .load(c)?;
-        let (rules, dues): (Vec<CheckRule>, Vec<Option<items::CheckDue>>) = rules.into_iter().unzip();
-        let dues: Vec<items::CheckDue> = dues.into_iter().flatten().collect();
-        Ok(Some((row, rules, dues)))
-    })());
-    Ok(found?.map(|(row, rules, dues)| {
+fn one(found: Option<OneItem>, public_url: &str) -> Option<ItemView> {
+    found.map(|(row, rules, dues)| {
         let rules: Vec<&CheckRule> = rules.iter().collect();
-        let dues: Vec<&items::CheckDue> = dues.iter().collect();
+        let dues: Vec<&CheckDue> = dues.iter().collect();
         assemble(row, &rules, &dues, public_url)
-    }))
+    })
 }
 
 fn assemble(
-    (item, kind, location, client, worker, under_open_recall): Joined,
+    (item, equipment_type, location, client, worker, under_open_recall): Joined,
     rules: &[&CheckRule],
-    dues: &[&items::CheckDue],
+    dues: &[&CheckDue],
     public_url: &str,
 ) -> ItemView {
     let checks_due = rules
@@ -288,7 +177,7 @@ fn assemble(
         id: item.id,
         qr_payload: qr_payload(public_url, &item.asset_tag),
         asset_tag: item.asset_tag,
-        type_: kind,
+        type_: equipment_type,
         serial_number: item.serial_number,
         batch: item.batch,
         status: item.status,

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::service::desk::{self, IssueChoices};
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
-use crate::service::views::ItemView;
+use crate::service::views::{self, ItemView};
 use crate::service::{items, today};
 use crate::web::item_page::status_words;
 use crate::words::uk_date;
@@ -346,7 +346,7 @@ pub async fn labels(
     let found = state
         .read(move |c| {
             tags.iter()
-                .map(|t| items::get(c, t, &url))
+                .map(|t| views::by_tag(c, t, &url))
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;

@@ -25,6 +25,7 @@ mod review_privacy;
 mod review_signin;
 mod scan;
 mod shape_html;
+mod shape_names;
 mod shape_rules;
 mod shape_types;
 mod smtp;

@@ -78,7 +78,7 @@ pub enum MoveRequest {
 }
 
 impl MoveRequest {
-    pub fn kind(&self) -> Move {
+    pub fn the_move(&self) -> Move {
         match self {
             Self::Issue(_) => Move::Issue,
             Self::Fit(_) => Move::Fit,

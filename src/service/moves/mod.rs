@@ -7,15 +7,15 @@ mod command;
 pub use bodies::{CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody};
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 
-use super::items::{check_version, check_worker, find, stale};
+use super::items::{check_version, check_worker, row_by_tag, stale};
 use super::notify::{self, MailContext};
 use super::views::{self, ItemView};
 use super::{Actor, now, today};
+use crate::db::checks::{self, NewCheck};
+use crate::db::decontaminations::{self, NewDecontamination};
 use crate::db::events::{self, NewEvent};
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
-use crate::db::schema::{decontaminations, safety_checks};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
 use crate::domain::checks::{after_pass, latest_check, next_due, soonest};
@@ -29,26 +29,26 @@ use command::{Command, Parsed};
 /// Everything a move needs to know about the item, read once.
 pub struct Loaded {
     pub item: Item,
-    pub kind: EquipmentType,
+    pub equipment_type: EquipmentType,
     pub rules: Vec<CheckRule>,
     pub state: ItemState,
 }
 
 pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
-    let item = find(conn, tag)?;
-    let kind = types::get(conn, item.type_id)?;
-    let rules = types::rules_of(conn, kind.id)?;
+    let item = row_by_tag(conn, tag)?;
+    let equipment_type = types::get(conn, item.type_id)?;
+    let rules = types::rules_of(conn, equipment_type.id)?;
     let recalled = items::is_under_open_recall(conn, item.id)?;
     let state = ItemState {
         status: item.status,
         at_client: item.client_id.is_some(),
         fitted: item.fitted_at.is_some(),
         under_open_recall: recalled,
-        requires_decontamination: kind.requires_decontamination,
+        requires_decontamination: equipment_type.requires_decontamination,
     };
     Ok(Loaded {
         item,
-        kind,
+        equipment_type,
         rules,
         state,
     })
@@ -76,7 +76,7 @@ pub fn perform(
     request: &MoveRequest,
     mail: &MailContext,
 ) -> Result<ItemView, AppError> {
-    let mv = request.kind();
+    let mv = request.the_move();
     actor.require(Action::Move(mv))?;
     let loaded = load(conn, tag)?;
     check_version(&loaded.item, request.expected_version())?;
@@ -98,7 +98,7 @@ pub fn perform(
         )?;
     }
     apply(conn, actor, &loaded, to, effects)?;
-    views::load_one(conn, loaded.item.id, &mail.public_url)
+    views::by_id(conn, loaded.item.id, &mail.public_url)
 }
 
 /// What the parsed move writes, after the lookups it needs (clients, workers, the dates
@@ -283,28 +283,30 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
         fx.note_owner,
     )?;
     if let Some((rule_id, outcome, performed_at)) = fx.check {
-        diesel::insert_into(safety_checks::table)
-            .values((
-                safety_checks::item_id.eq(item.id),
-                safety_checks::rule_id.eq(rule_id),
-                safety_checks::outcome.eq(outcome),
-                safety_checks::performed_at.eq(performed_at),
-                safety_checks::performed_by.eq(actor.id),
-                safety_checks::note_id.eq(note_id),
-                safety_checks::recorded_at.eq(now),
-            ))
-            .execute(conn)?;
+        checks::insert(
+            conn,
+            &NewCheck {
+                item_id: item.id,
+                rule_id,
+                outcome,
+                performed_at,
+                performed_by: actor.id,
+                note_id,
+                recorded_at: now,
+            },
+        )?;
     }
     if let Some(method) = &fx.decontamination {
-        diesel::insert_into(decontaminations::table)
-            .values((
-                decontaminations::item_id.eq(item.id),
-                decontaminations::method.eq(method),
-                decontaminations::note_id.eq(note_id),
-                decontaminations::performed_by.eq(actor.id),
-                decontaminations::performed_at.eq(now),
-            ))
-            .execute(conn)?;
+        decontaminations::insert(
+            conn,
+            &NewDecontamination {
+                item_id: item.id,
+                method,
+                note_id,
+                performed_by: actor.id,
+                performed_at: now,
+            },
+        )?;
     }
     Ok(())
 }
@@ -336,7 +338,7 @@ fn tell_stores_of_failed_check(
             checked_by: &actor.name,
             rule,
             asset_tag: &item.asset_tag,
-            type_name: &loaded.kind.name,
+            type_name: &loaded.equipment_type.name,
             performed_at,
             at_home: client.as_ref().map(|c| (c.address.as_str(), c.postcode.as_str())),
             notes,

@@ -8,17 +8,15 @@ use notice::tell_of_recall;
 use view::assemble;
 pub use view::{RecallItemView, RecallView, view};
 
-use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::items::{find, stale};
+use super::items::{row_by_tag, stale};
 use super::notify::MailContext;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
 use crate::db::events::{self, NewEvent};
 use crate::db::items::{self, Item, ItemChanges};
 use crate::db::recalls::{self, NewRecall, NewRecallItem};
-use crate::db::schema::items as items_table;
 use crate::db::{DbConn, types};
 use crate::domain::lifecycle::Status;
 use crate::domain::roles::Action;
@@ -103,16 +101,16 @@ pub fn open(
             None
         }
     };
-    let kind = if code.is_empty() {
+    let equipment_type = if code.is_empty() {
         None
     } else {
         types::by_code(conn, &code)?
     };
-    if !code.is_empty() && kind.is_none() {
+    if !code.is_empty() && equipment_type.is_none() {
         errors.add("type", format!("no equipment type has the code {code:?}"));
     }
     errors.finish()?;
-    let (Some(kind), Some(scope)) = (kind, scope) else {
+    let (Some(equipment_type), Some(scope)) = (equipment_type, scope) else {
         return Err(AppError::invalid("body", "incomplete recall"));
     };
     if recalls::by_reference(conn, &reference)?.is_some() {
@@ -122,18 +120,14 @@ pub fn open(
     }
 
     let now = now();
-    let candidates: Vec<Item> = items_table::table
-        .filter(items_table::type_id.eq(kind.id))
-        .filter(items_table::status.ne(Status::Condemned))
-        .select(Item::as_select())
-        .load(conn)?;
+    let candidates = items::not_condemned_of_type(conn, equipment_type.id)?;
     let affected: Vec<Item> = candidates.into_iter().filter(|i| scope.matches(i)).collect();
     let recall = recalls::insert(
         conn,
         &NewRecall {
             reference: &reference,
             title: &title,
-            type_id: kind.id,
+            type_id: equipment_type.id,
             serial_from: from.as_deref(),
             serial_to: to.as_deref(),
             batch: batch.as_deref(),
@@ -209,8 +203,8 @@ pub fn list(conn: &mut DbConn, status: Option<&str>, page: Page) -> Result<Paged
     let mut views = Vec::with_capacity(rows.len());
     for r in rows {
         let items = recalls::items_of(conn, r.id)?;
-        let kind = types::get(conn, r.type_id)?;
-        views.push(assemble(r, &kind, &items, None));
+        let equipment_type = types::get(conn, r.type_id)?;
+        views.push(assemble(r, &equipment_type, &items, None));
     }
     Ok(page.wrap(views, total))
 }
@@ -243,7 +237,7 @@ pub fn resolve(
     };
     let recall = recalls::get(conn, recall_id)?
         .ok_or_else(|| AppError::NotFound(format!("no recall has the id {recall_id}")))?;
-    let item = find(conn, tag)?;
+    let item = row_by_tag(conn, tag)?;
     let row = recalls::items_of(conn, recall_id)?
         .into_iter()
         .find(|r| r.item_id == item.id)

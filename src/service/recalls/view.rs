@@ -58,18 +58,18 @@ pub fn view(conn: &mut DbConn, id: i64, with_items: bool) -> Result<RecallView, 
     let recall =
         recalls::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no recall has the id {id}")))?;
     let rows = recalls::items_of(conn, id)?;
-    let kind = types::get(conn, recall.type_id)?;
+    let equipment_type = types::get(conn, recall.type_id)?;
     let items = if with_items {
         Some(item_views(conn, &rows)?)
     } else {
         None
     };
-    Ok(assemble(recall, &kind, &rows, items))
+    Ok(assemble(recall, &equipment_type, &rows, items))
 }
 
 pub(super) fn assemble(
     r: Recall,
-    kind: &types::EquipmentType,
+    equipment_type: &types::EquipmentType,
     rows: &[RecallItem],
     items: Option<Vec<RecallItemView>>,
 ) -> RecallView {
@@ -77,7 +77,7 @@ pub(super) fn assemble(
         id: r.id,
         reference: r.reference,
         title: r.title,
-        type_: TypeRef::from(kind),
+        type_: TypeRef::from(equipment_type),
         serial_from: r.serial_from,
         serial_to: r.serial_to,
         batch: r.batch,
