@@ -8,6 +8,8 @@ use super::schema::{check_rules, notes, safety_checks, staff};
 use crate::domain::lifecycle::Outcome;
 
 /// A safety check as the move that performed it records it.
+#[derive(Insertable)]
+#[diesel(table_name = safety_checks)]
 pub struct NewCheck {
     pub item_id: i64,
     pub rule_id: i64,
@@ -20,15 +22,7 @@ pub struct NewCheck {
 
 pub fn insert(conn: &mut DbConn, check: &NewCheck) -> QueryResult<()> {
     diesel::insert_into(safety_checks::table)
-        .values((
-            safety_checks::item_id.eq(check.item_id),
-            safety_checks::rule_id.eq(check.rule_id),
-            safety_checks::outcome.eq(check.outcome),
-            safety_checks::performed_at.eq(check.performed_at),
-            safety_checks::performed_by.eq(check.performed_by),
-            safety_checks::note_id.eq(check.note_id),
-            safety_checks::recorded_at.eq(check.recorded_at),
-        ))
+        .values(check)
         .execute(conn)?;
     Ok(())
 }

@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::schema::decontaminations;
 
+#[derive(Insertable)]
+#[diesel(table_name = decontaminations)]
 pub struct NewDecontamination<'a> {
     pub item_id: i64,
     pub method: &'a str,
@@ -16,13 +18,7 @@ pub struct NewDecontamination<'a> {
 
 pub fn insert(conn: &mut DbConn, cleaning: &NewDecontamination<'_>) -> QueryResult<()> {
     diesel::insert_into(decontaminations::table)
-        .values((
-            decontaminations::item_id.eq(cleaning.item_id),
-            decontaminations::method.eq(cleaning.method),
-            decontaminations::note_id.eq(cleaning.note_id),
-            decontaminations::performed_by.eq(cleaning.performed_by),
-            decontaminations::performed_at.eq(cleaning.performed_at),
-        ))
+        .values(cleaning)
         .execute(conn)?;
     Ok(())
 }
