@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{sessions, staff};
-use super::staff::{Staff, hash_token};
+use super::staff::Staff;
+use crate::domain::secret::hash_token;
 
 pub fn create(
     conn: &mut DbConn,

@@ -2,12 +2,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use super::DbConn;
 use super::schema::{api_tokens, staff};
 use crate::domain::roles::Role;
+use crate::domain::secret::hash_token;
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -92,26 +91,23 @@ pub fn count_active_admins(conn: &mut DbConn) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// Tokens are 32 random bytes shown once; only their SHA-256 is kept, so a copy of the
-/// database does not hand out access.
-pub fn issue_token(
+/// Keeps a new API token, as its hash only.
+pub fn insert_token(
     conn: &mut DbConn,
     staff_id: i64,
+    token: &str,
     now: NaiveDateTime,
     expires: Option<NaiveDateTime>,
-) -> QueryResult<String> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = format!("et_{}", hex::encode(bytes));
+) -> QueryResult<()> {
     diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::staff_id.eq(staff_id),
-            api_tokens::token_hash.eq(hash_token(&token)),
+            api_tokens::token_hash.eq(hash_token(token)),
             api_tokens::created_at.eq(now),
             api_tokens::expires_at.eq(expires),
         ))
-        .execute(conn)?;
-    Ok(token)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The active staff member behind a token that has not ended, and when it ends.
@@ -137,8 +133,4 @@ pub fn by_token(
 /// Ends every API token of a staff member.
 pub fn end_tokens(conn: &mut DbConn, staff_id: i64) -> QueryResult<usize> {
     diesel::delete(api_tokens::table.filter(api_tokens::staff_id.eq(staff_id))).execute(conn)
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -4,6 +4,7 @@ pub mod asset_tag;
 pub mod checks;
 pub mod lifecycle;
 pub mod roles;
+pub mod secret;
 pub mod serial;
 pub mod states;
 mod stored;

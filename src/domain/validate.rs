@@ -77,9 +77,14 @@ impl Errors {
     }
 }
 
+/// The one form an address is stored and looked up in, whatever case it was typed in.
+pub fn canonical_email(raw: &str) -> String {
+    raw.trim().to_ascii_lowercase()
+}
+
 /// A plain check of an email address: one @, something either side, a dot in the domain.
 pub fn email(raw: &str) -> Result<String, String> {
-    let email = raw.trim().to_ascii_lowercase();
+    let email = canonical_email(raw);
     let valid = email.len() <= 254
         && !email
             .chars()

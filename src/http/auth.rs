@@ -7,7 +7,7 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::app::AppState;
-use crate::db::staff::hash_token;
+use crate::domain::secret::hash_token;
 use crate::error::AppError;
 use crate::service::staff::token_holder;
 use crate::service::{Actor, now};

@@ -6,21 +6,8 @@ use chrono::NaiveDateTime;
 
 use crate::db::Db;
 use crate::error::AppError;
-
-/// How many rows of each kind went.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Purged {
-    pub sessions: usize,
-    pub sign_in_counts: usize,
-}
+pub use crate::service::sign_in::Purged;
 
 pub fn purge_sessions(db: &Db, now: NaiveDateTime) -> Result<Purged, AppError> {
-    db.write(|c| {
-        let sign_in_counts = crate::web::throttle::purge(c, now)?;
-        let sessions = crate::db::sessions::purge_expired(c, now)?;
-        Ok(Purged {
-            sessions,
-            sign_in_counts,
-        })
-    })
+    db.write(|c| crate::service::sign_in::purge(c, now))
 }

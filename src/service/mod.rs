@@ -15,6 +15,7 @@ pub mod pages;
 pub mod recalls;
 pub mod reports;
 pub mod scan;
+pub mod sign_in;
 pub mod staff;
 pub mod sweeps;
 pub mod views;
@@ -30,6 +31,16 @@ pub struct Actor {
     pub id: i64,
     pub name: String,
     pub role: Role,
+}
+
+impl From<crate::db::staff::Staff> for Actor {
+    fn from(staff: crate::db::staff::Staff) -> Self {
+        Actor {
+            id: staff.id,
+            name: staff.name,
+            role: staff.role,
+        }
+    }
 }
 
 impl Actor {

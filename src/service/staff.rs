@@ -14,6 +14,7 @@ use super::{Actor, now};
 use crate::db::staff::{self as rows, NewStaff, Staff, StaffChanges};
 use crate::db::{DbConn, sessions};
 use crate::domain::roles::{Action, Role};
+use crate::domain::secret::random_token;
 use crate::domain::validate::{self, Errors};
 use crate::error::AppError;
 
@@ -179,7 +180,7 @@ pub fn create_account(
             created_at: now,
         },
     )?;
-    let token = rows::issue_token(conn, staff.id, now, None)?;
+    let token = issue_token(conn, staff.id, now, None)?;
     let mut view = StaffView::from(staff);
     view.token = Some(token);
     Ok(view)
@@ -279,7 +280,7 @@ pub fn rotate_token(
         return Err(AppError::invalid("expires_at", "must be in the future"));
     }
     rows::end_tokens(conn, id)?;
-    let token = rows::issue_token(conn, id, now, req.expires_at.map(|at| at.naive_utc()))?;
+    let token = issue_token(conn, id, now, req.expires_at.map(|at| at.naive_utc()))?;
     let details = serde_json::json!({ "expires_at": req.expires_at });
     audit::record(
         conn,
@@ -294,6 +295,18 @@ pub fn rotate_token(
     Ok(view)
 }
 
+/// A new API token, shown once: `et_` and 64 hex digits.
+fn issue_token(
+    conn: &mut DbConn,
+    staff_id: i64,
+    now: NaiveDateTime,
+    expires: Option<NaiveDateTime>,
+) -> Result<String, AppError> {
+    let token = format!("et_{}", random_token());
+    rows::insert_token(conn, staff_id, &token, now, expires)?;
+    Ok(token)
+}
+
 pub fn authenticate(conn: &mut DbConn, token: &str) -> Result<Option<Actor>, AppError> {
     Ok(token_holder(conn, token)?.map(|(actor, _)| actor))
 }
@@ -303,14 +316,7 @@ pub fn token_holder(
     conn: &mut DbConn,
     token: &str,
 ) -> Result<Option<(Actor, Option<NaiveDateTime>)>, AppError> {
-    Ok(rows::by_token(conn, token, now())?.map(|(s, expires)| {
-        let actor = Actor {
-            id: s.id,
-            name: s.name,
-            role: s.role,
-        };
-        (actor, expires)
-    }))
+    Ok(rows::by_token(conn, token, now())?.map(|(s, expires)| (Actor::from(s), expires)))
 }
 
 #[cfg(test)]

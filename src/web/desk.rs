@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::form::PageForm;
 use super::page::{PageError, csrf_field, layout, respond};
-use super::session::{PageUser, same_secret};
+use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::asset_tag;
 use crate::domain::roles::Action;
@@ -188,11 +188,7 @@ pub async fn desk_move(
 ) -> Result<HttpResponse, PageError> {
     require_stores(&user)?;
     let f = form.into_inner();
-    if !same_secret(&user.csrf, &f.csrf) {
-        return Err(
-            AppError::Forbidden("this form had expired; reload the page and try again".into()).into(),
-        );
-    }
+    user.check_form(&f.csrf)?;
     let outcome = match asset_tag::from_scan(&f.code, state.settings.public_url()) {
         None => Err(format!(
             "“{}” is not one of our labels",

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::form::PageForm;
 use super::page::{PageError, csrf_field, layout, respond};
-use super::session::{PageUser, same_secret};
+use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::lifecycle::{Move, Status};
 use crate::error::AppError;
@@ -110,11 +110,7 @@ pub async fn act(
 ) -> Result<HttpResponse, PageError> {
     let (tag, mv) = path.into_inner();
     let f = form.into_inner();
-    if !same_secret(&user.csrf, &f.csrf) {
-        return Err(
-            AppError::Forbidden("this form had expired; reload the page and try again".into()).into(),
-        );
-    }
+    user.check_form(&f.csrf)?;
     let mut done = mv.clone();
     let request = match mv.as_str() {
         "fit" => MoveRequest::Fit(FitBody {

@@ -4,20 +4,18 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::TimeDelta;
 use serde::Deserialize;
 
 use super::form::PageForm;
 use maud::{Markup, html};
 
 use super::page::{PageError, layout, problem, respond};
-use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, safe_next, same_secret};
-use super::throttle::{self, Attempt};
+use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, safe_next};
 use crate::app::AppState;
-use crate::db::{sessions, staff};
+use crate::domain::secret::{random_token, same_secret};
+use crate::domain::validate::canonical_email;
 use crate::error::AppError;
-use crate::service::now;
-use crate::service::staff::check_sign_in;
+use crate::service::sign_in::{self, SESSION_HOURS, SignIn, throttle};
 
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
@@ -60,7 +58,7 @@ pub async fn login_page(
         .cookie(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 64)
-        .unwrap_or_else(session::random_token);
+        .unwrap_or_else(random_token);
     let mut response = respond(
         StatusCode::OK,
         form(&csrf, &safe_next(q.next.as_deref()), "", None),
@@ -76,13 +74,13 @@ pub async fn login_submit(
 ) -> Result<HttpResponse, PageError> {
     let f = f.into_inner();
     let next = safe_next(f.next.as_deref());
-    let email = f.email.trim().to_ascii_lowercase();
+    let email = canonical_email(&f.email);
     let expected = req
         .cookie(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     if expected.is_empty() || !same_secret(&expected, &f.csrf) {
-        let fresh = session::random_token();
+        let fresh = random_token();
         let mut r = respond(
             StatusCode::FORBIDDEN,
             form(
@@ -103,7 +101,10 @@ pub async fn login_submit(
                 csrf,
                 &next,
                 &email,
-                Some("Too many wrong passwords. Please wait 15 minutes and try again."),
+                Some(&format!(
+                    "Too many wrong passwords. Please wait {} minutes and try again.",
+                    throttle::WINDOW.num_minutes()
+                )),
             ),
         );
         // The longest the window can still run; a client that waits this long gets a fresh one.
@@ -111,54 +112,30 @@ pub async fn login_submit(
             .insert(RETRY_AFTER, HeaderValue::from(throttle::WINDOW.num_seconds()));
         r
     };
-    // The try is counted before the password is checked, so a burst cannot outrun the limit.
-    let (who, from) = (email.clone(), client.clone());
-    let attempt = state
-        .write(move |c| Attempt::reserve(c, &who, &from, now()))
-        .await?;
-    let Some(attempt) = attempt else {
-        return Ok(too_many(&f.csrf));
-    };
-    let candidate = email.clone();
-    let found = state.read(move |c| Ok(staff::by_email(c, &candidate)?)).await?;
-    let password = f.password;
-    // Argon2 is slow on purpose: off the async workers, and without holding a connection.
-    let staff = web::block(move || check_sign_in(found, &password))
+    let (db, typed, password) = (state.db.clone(), f.email, f.password);
+    let outcome = web::block(move || sign_in::sign_in(&db, &typed, &password, &client))
         .await
-        .map_err(AppError::from)?;
-    let Some(staff) = staff else {
-        let failure = state.write(move |c| attempt.failed(c, now())).await?;
-        // Each wrong password waits a little longer before it is answered.
-        actix_web::rt::time::sleep(failure.delay).await;
-        if failure.refused {
-            return Ok(too_many(&f.csrf));
+        .map_err(AppError::from)??;
+    let token = match outcome {
+        SignIn::Throttled => return Ok(too_many(&f.csrf)),
+        SignIn::Mismatch(failure) => {
+            // Each wrong password waits a little longer before it is answered.
+            actix_web::rt::time::sleep(failure.delay).await;
+            if failure.refused {
+                return Ok(too_many(&f.csrf));
+            }
+            return Ok(respond(
+                StatusCode::UNAUTHORIZED,
+                form(
+                    &f.csrf,
+                    &next,
+                    &email,
+                    Some("That email address and password do not match."),
+                ),
+            ));
         }
-        return Ok(respond(
-            StatusCode::UNAUTHORIZED,
-            form(
-                &f.csrf,
-                &next,
-                &email,
-                Some("That email address and password do not match."),
-            ),
-        ));
+        SignIn::SignedIn { token } => token,
     };
-    let (token, csrf) = (session::random_token(), session::random_token());
-    let (stored, staff_id) = (token.clone(), staff.id);
-    state
-        .write(move |c| {
-            attempt.succeeded(c)?;
-            let now = now();
-            Ok(sessions::create(
-                c,
-                &stored,
-                staff_id,
-                &csrf,
-                now,
-                now + TimeDelta::hours(SESSION_HOURS),
-            )?)
-        })
-        .await?;
     let mut r = HttpResponse::SeeOther()
         .insert_header(("Location", next))
         .finish();
@@ -183,11 +160,9 @@ pub async fn logout(
     f: PageForm<LogoutForm>,
 ) -> Result<HttpResponse, PageError> {
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        let probe = token.clone();
-        let live = state.read(move |c| Ok(sessions::find(c, &probe, now())?)).await?;
-        if live.is_some_and(|(_, csrf)| same_secret(&csrf, &f.csrf)) {
-            state.write(move |c| Ok(sessions::delete(c, &token)?)).await?;
-        }
+        state
+            .write(move |c| sign_in::sign_out(c, &token, &f.csrf))
+            .await?;
     }
     let mut r = HttpResponse::SeeOther()
         .insert_header(("Location", "/login"))

@@ -9,7 +9,6 @@ pub mod page;
 pub mod proxies;
 pub mod scan_page;
 pub mod session;
-pub mod throttle;
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};

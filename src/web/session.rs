@@ -6,29 +6,17 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use rand::RngCore;
 
 use super::page::PageError;
 use crate::app::AppState;
-use crate::db::sessions;
 use crate::domain::roles::Action;
-use crate::service::{Actor, now};
+use crate::domain::secret::same_secret;
+use crate::error::AppError;
+use crate::service::Actor;
+use crate::service::sign_in;
 
 pub const SESSION_COOKIE: &str = "et_session";
 pub const LOGIN_CSRF_COOKIE: &str = "et_login";
-/// A session lasts a long shift.
-pub const SESSION_HOURS: i64 = 12;
-
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// Compares secrets without stopping at the first difference.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 pub fn cookie<'a>(
     state: &AppState,
@@ -60,6 +48,15 @@ impl PageUser {
     /// What the permission matrix lets this person do, for pages that show or hide a link.
     pub fn may(&self, action: Action) -> bool {
         self.actor.role.may(action)
+    }
+
+    /// A form is taken only from the session it was given to (its CSRF token).
+    pub fn check_form(&self, csrf: &str) -> Result<(), PageError> {
+        if same_secret(&self.csrf, csrf) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("this form had expired; reload the page and try again".into()).into())
+        }
     }
 }
 
@@ -103,18 +100,14 @@ impl FromRequest for PageUser {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(to_login());
             };
-            let found = state.read(move |c| Ok(sessions::find(c, &token, now())?)).await?;
-            let Some((staff, csrf)) = found else {
+            let found = state.read(move |c| sign_in::session(c, &token)).await?;
+            let Some(held) = found else {
                 return Err(to_login());
             };
             Ok(PageUser {
-                actor: Actor {
-                    id: staff.id,
-                    name: staff.name,
-                    role: staff.role,
-                },
-                email: staff.email,
-                csrf,
+                actor: held.actor,
+                email: held.email,
+                csrf: held.csrf,
             })
         })
     }

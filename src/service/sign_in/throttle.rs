@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::db::staff::hash_token;
 use crate::db::{DbConn, login_throttle};
+use crate::domain::secret::hash_token;
 use crate::error::AppError;
 
 /// Tries one account may have from one client in a window.
@@ -78,7 +78,7 @@ pub fn delay_after(n: i32) -> Duration {
     Duration::from_millis((250 * u64::try_from(n.max(1)).unwrap_or(1)).min(2000))
 }
 
-/// Forgets windows that have passed (from the daily sweep).
+/// Forgets windows that have passed (from the daily purge).
 pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppError> {
     Ok(login_throttle::purge_stale(conn, now - WINDOW)?)
 }
