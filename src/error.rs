@@ -178,7 +178,7 @@ impl From<actix_web::error::BlockingError> for AppError {
 #[derive(Serialize)]
 struct Problem<'a> {
     #[serde(rename = "type")]
-    kind: &'static str,
+    problem_type: &'static str,
     title: &'static str,
     status: u16,
     detail: &'a str,
@@ -226,7 +226,7 @@ impl ResponseError for AppError {
             _ => (None, None),
         };
         let body = Problem {
-            kind: "about:blank",
+            problem_type: "about:blank",
             title: self.title(),
             status: status.as_u16(),
             detail: &detail,

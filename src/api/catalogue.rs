@@ -4,10 +4,9 @@ use actix_web::{HttpResponse, web};
 
 use super::extract::JsonBody;
 use crate::app::AppState;
-use crate::db::locations::Location;
 use crate::error::AppError;
 use crate::http::auth::Auth;
-use crate::service::catalogue::{self, CreateLocation, CreateType, TypeView};
+use crate::service::catalogue::{self, CreateLocation, CreateType, Location, TypeView};
 use crate::service::pages::{PageQuery, Paged};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -12,7 +12,7 @@ use crate::on_backend;
 pub struct Location {
     pub id: i64,
     pub name: String,
-    /// `store` or `depot`.
+    /// What sort of location: one of `service::catalogue::LOCATION_KINDS` (`store`, `depot`).
     pub kind: String,
     pub address: Option<String>,
     pub created_at: NaiveDateTime,

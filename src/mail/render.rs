@@ -85,9 +85,9 @@ pub fn digest(
             for line in lines {
                 let _ = write!(
                     text,
-                    "  - {tag}  {kind}: {rule}\n      {when}\n      {client}, {address}, {postcode}\n      {url}\n",
+                    "  - {tag}  {type_name}: {rule}\n      {when}\n      {client}, {address}, {postcode}\n      {url}\n",
                     tag = line.asset_tag,
-                    kind = line.type_name,
+                    type_name = line.type_name,
                     rule = line.rule,
                     when = when(line, today),
                     client = line.client_name,

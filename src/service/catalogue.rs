@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::pages::{Page, Paged};
 use super::{Actor, now};
 use crate::db::DbConn;
-use crate::db::locations::{self, Location, NewLocation};
+/// A location is answered as it is stored.
+pub use crate::db::locations::Location;
+use crate::db::locations::{self, NewLocation};
 use crate::db::types::{self, EquipmentType, NewType};
 use crate::domain::checks::MAX_INTERVAL_DAYS;
 use crate::domain::roles::Action;
