@@ -6,11 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use chrono::NaiveDate;
-
 use crate::app::{self, Application};
 use crate::config::Settings;
 use crate::db::{DatabaseTarget, Db};
+use crate::domain::validate;
 use crate::jobs;
 use crate::service::{import, staff};
 
@@ -156,11 +155,10 @@ fn serve(settings: Settings) -> Result<(), String> {
 
 fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<(), String> {
     let as_of = match as_of {
-        Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-            .map_err(|_| format!("--as-of {raw:?} is not a date: use YYYY-MM-DD"))?,
-        None => chrono::Utc::now()
-            .with_timezone(&settings.reminders.timezone)
-            .date_naive(),
+        Some(raw) => {
+            validate::date(&raw).map_err(|_| format!("--as-of {raw:?} is not a date: use YYYY-MM-DD"))?
+        }
+        None => crate::service::today_in(settings.reminders.timezone),
     };
     let settings = std::sync::Arc::new(settings);
     let summary = jobs::sweep::sweep(&db, &settings, as_of).map_err(|e| describe(&e))?;

@@ -28,8 +28,7 @@ pub async fn label_png(
     _auth: Auth,
     tag: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let url = state.public_url();
-    let item = state.read(move |c| views::by_tag(c, &tag, &url)).await?;
+    let item = labelled(&state, tag.into_inner()).await?;
     let service = service(&state);
     let png = web::block(move || labels::render_png(&content(&item, &service))).await??;
     Ok(HttpResponse::Ok().content_type("image/png").body(png))
@@ -43,10 +42,15 @@ pub async fn label_svg(
     _auth: Auth,
     tag: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let url = state.public_url();
-    let item = state.read(move |c| views::by_tag(c, &tag, &url)).await?;
+    let item = labelled(&state, tag.into_inner()).await?;
     let svg = labels::render_svg(&content(&item, &service(&state)))?;
     Ok(HttpResponse::Ok().content_type("image/svg+xml").body(svg))
+}
+
+/// The item one label is for.
+async fn labelled(state: &AppState, tag: String) -> Result<ItemView, AppError> {
+    let url = state.public_url();
+    state.read(move |c| views::by_tag(c, &tag, &url)).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

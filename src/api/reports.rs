@@ -2,13 +2,14 @@
 
 use actix_web::http::header::ACCEPT;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::domain::validate;
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::service::reports::{self, OverdueReport};
+use crate::service::today_in;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct OverdueQuery {
@@ -29,11 +30,8 @@ pub async fn overdue(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let as_of = match q.as_of.as_deref() {
-        Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("as_of", "must be a date, YYYY-MM-DD"))?,
-        None => chrono::Utc::now()
-            .with_timezone(&state.settings.reminders.timezone)
-            .date_naive(),
+        Some(raw) => validate::date(raw).map_err(|message| AppError::invalid("as_of", message))?,
+        None => today_in(state.settings.reminders.timezone),
     };
     let lead = q.lead_days.unwrap_or(state.settings.reminders.lead_days);
     if lead > 366 {

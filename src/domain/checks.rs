@@ -11,6 +11,18 @@ pub fn next_due(from: NaiveDate, interval_days: i32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// A check is overdue from the day after its due date.
+pub fn is_overdue(due: NaiveDate, today: NaiveDate) -> bool {
+    due < today
+}
+
+/// The last day a check due by then counts as due soon, `lead_days` after `as_of`.
+pub fn due_soon_until(as_of: NaiveDate, lead_days: u32) -> NaiveDate {
+    as_of
+        .checked_add_days(Days::new(lead_days.into()))
+        .unwrap_or(as_of)
+}
+
 /// Days past due on `today` (0 when not yet due).
 pub fn days_overdue(due: NaiveDate, today: NaiveDate) -> i64 {
     (today - due).num_days().max(0)
@@ -52,6 +64,14 @@ mod tests {
         assert_eq!(next_due(d, 182), NaiveDate::from_ymd_opt(2026, 8, 1).unwrap());
         assert_eq!(days_overdue(d, NaiveDate::from_ymd_opt(2026, 2, 3).unwrap()), 3);
         assert_eq!(days_overdue(d, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()), 0);
+    }
+
+    #[test]
+    fn a_check_is_overdue_from_the_day_after_it_was_due() {
+        assert!(!is_overdue(day(3, 1), day(3, 1)));
+        assert!(is_overdue(day(3, 1), day(3, 2)));
+        assert_eq!(due_soon_until(day(3, 1), 14), day(3, 15));
+        assert_eq!(due_soon_until(NaiveDate::MAX, 1), NaiveDate::MAX);
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! Field checks shared by every request, collecting every problem rather than the first.
 
+use chrono::NaiveDate;
 use serde::Serialize;
+
+/// The longest note, reason or comment a person may type.
+pub const MAX_NOTES: usize = 2000;
+/// The longest postal address, of a client or a location.
+pub const MAX_ADDRESS: usize = 500;
 
 /// One invalid field of a request: its name and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -75,6 +81,11 @@ impl Errors {
             Err(Invalid(self.0))
         }
     }
+}
+
+/// How a date is written in a request: YYYY-MM-DD, spaces around it ignored.
+pub fn date(raw: &str) -> Result<NaiveDate, &'static str> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| "must be a date, YYYY-MM-DD")
 }
 
 /// The one form an address is stored and looked up in, whatever case it was typed in.

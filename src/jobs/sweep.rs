@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::failed_mail;
@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::db::due::{self, DueRow};
 use crate::db::lease::Lease;
 use crate::db::sweeps::{self, Finished};
-use crate::domain::checks::days_overdue;
+use crate::domain::checks::{days_overdue, due_soon_until, is_overdue};
 use crate::domain::states::SweepOutcome;
 use crate::error::AppError;
 use crate::mail::messages::{self, Letterhead};
@@ -90,9 +90,7 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
         summary.skipped = true;
         return Ok(());
     };
-    let horizon = as_of
-        .checked_add_days(Days::new(settings.reminders.lead_days.into()))
-        .unwrap_or(as_of);
+    let horizon = due_soon_until(as_of, settings.reminders.lead_days);
     let (rows, failed_mail) =
         db.read(|c| Ok((due::due_by(c, horizon)?, failed_mail::plan(c, as_of, settings)?)))?;
     summary.due_checks = rows.len();
@@ -152,7 +150,7 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
             postcode: row.postcode.unwrap_or_default(),
             client_id: row.client_id,
         };
-        let overdue = line.due < as_of;
+        let overdue = is_overdue(line.due, as_of);
         let worker = match (row.worker_id, row.worker_email, row.worker_active) {
             (Some(id), Some(email), Some(true)) => Some((id, email, row.worker_name.unwrap_or_default())),
             _ => None,

@@ -33,23 +33,10 @@ pub fn worker_digest(
          next {lead_days} days, each list grouped by postcode to plan a round."
     );
     let sections = [
-        Section {
-            title: "Overdue".into(),
-            lines: overdue,
-        },
-        Section {
-            title: format!("Due in the next {lead_days} days"),
-            lines: soon,
-        },
+        ("Overdue".to_string(), overdue),
+        (format!("Due in the next {lead_days} days"), soon),
     ];
-    render::digest(
-        subject,
-        &intro,
-        &sections,
-        as_of,
-        from.public_url,
-        from.service_name,
-    )
+    digest(subject, &intro, sections, as_of, from)
 }
 
 /// The digest for stores: checks left overdue too long, and checks no active worker holds.
@@ -71,18 +58,24 @@ pub fn stores_digest(
          worker is responsible for. Please chase or reassign them."
     );
     let sections = [
-        Section {
-            title: format!("Overdue more than {escalate_after_days} days"),
-            lines: escalated,
-        },
-        Section {
-            title: "No responsible worker".into(),
-            lines: unassigned,
-        },
+        (format!("Overdue more than {escalate_after_days} days"), escalated),
+        ("No responsible worker".to_string(), unassigned),
     ];
+    digest(subject, &intro, sections, as_of, from)
+}
+
+/// A digest of two lists of checks, each under its title, the more pressing first.
+fn digest(
+    subject: String,
+    intro: &str,
+    sections: [(String, Vec<DueLine>); 2],
+    as_of: NaiveDate,
+    from: Letterhead,
+) -> Rendered {
+    let sections = sections.map(|(title, lines)| Section { title, lines });
     render::digest(
         subject,
-        &intro,
+        intro,
         &sections,
         as_of,
         from.public_url,
@@ -175,48 +168,44 @@ fn recalled_lines(items: &[RecalledItem]) -> String {
 
 /// A worker's share of a recall: the affected items in their clients' homes.
 pub fn recall_for_worker(recall: RecallHeading, items: &[RecalledItem], service_name: &str) -> Rendered {
-    let paragraphs = [
-        heading(recall),
-        format!(
-            "{} of your clients' items are affected. Please retrieve each one, or inspect it \
-             where it stands, and tell stores what you found:",
-            items.len()
-        ),
-        recalled_lines(items),
-    ];
-    render::notice(
-        format!(
-            "Recall {}: {} of your clients' items affected",
-            recall.reference,
-            items.len()
-        ),
-        &paragraphs,
-        None,
-        service_name,
-    )
+    let subject = format!(
+        "Recall {}: {} of your clients' items affected",
+        recall.reference,
+        items.len()
+    );
+    let what_to_do = format!(
+        "{} of your clients' items are affected. Please retrieve each one, or inspect it \
+         where it stands, and tell stores what you found:",
+        items.len()
+    );
+    recall_notice(subject, recall, what_to_do, items, service_name)
 }
 
 /// Stores' view of a recall: every affected item.
 pub fn recall_for_stores(recall: RecallHeading, items: &[RecalledItem], service_name: &str) -> Rendered {
-    let paragraphs = [
-        heading(recall),
-        format!(
-            "{} items are affected: stock in store has been quarantined; items in homes are listed with \
-             their client, and their workers have been told.",
-            items.len()
-        ),
-        recalled_lines(items),
-    ];
-    render::notice(
-        format!(
-            "Recall {} opened: {} items affected",
-            recall.reference,
-            items.len()
-        ),
-        &paragraphs,
-        None,
-        service_name,
-    )
+    let subject = format!(
+        "Recall {} opened: {} items affected",
+        recall.reference,
+        items.len()
+    );
+    let what_was_done = format!(
+        "{} items are affected: stock in store has been quarantined; items in homes are listed with \
+         their client, and their workers have been told.",
+        items.len()
+    );
+    recall_notice(subject, recall, what_was_done, items, service_name)
+}
+
+/// A recall notice: the recall, what its reader is to know, then the items one a line.
+fn recall_notice(
+    subject: String,
+    recall: RecallHeading,
+    summary: String,
+    items: &[RecalledItem],
+    service_name: &str,
+) -> Rendered {
+    let paragraphs = [heading(recall), summary, recalled_lines(items)];
+    render::notice(subject, &paragraphs, None, service_name)
 }
 
 /// One message the outbox gave up on, as stores are told of it: where it was going and

@@ -14,7 +14,7 @@ use crate::db::locations::{self, NewLocation};
 use crate::db::types::{self, EquipmentType, NewType};
 use crate::domain::checks::MAX_INTERVAL_DAYS;
 use crate::domain::roles::Action;
-use crate::domain::validate::Errors;
+use crate::domain::validate::{Errors, MAX_ADDRESS};
 use crate::error::AppError;
 
 pub const CATEGORIES: [&str; 5] = [
@@ -241,7 +241,7 @@ pub fn create_location(conn: &mut DbConn, actor: &Actor, req: &CreateLocation) -
     if !LOCATION_KINDS.contains(&kind.as_str()) {
         errors.add("kind", format!("must be one of {}", LOCATION_KINDS.join(", ")));
     }
-    let address = errors.optional("address", req.address.as_deref(), 500);
+    let address = errors.optional("address", req.address.as_deref(), MAX_ADDRESS);
     errors.finish()?;
     if locations::all(conn)?
         .iter()

@@ -11,8 +11,12 @@ use crate::db::DbConn;
 use crate::db::clients::{self, Client, ClientChanges, NewClient};
 use crate::db::items::{self as item_rows, ItemFilter};
 use crate::domain::roles::Action;
-use crate::domain::validate::{self, Errors};
+use crate::domain::validate::{self, Errors, MAX_ADDRESS};
 use crate::error::AppError;
+
+/// The longest reference and phone number a client's record takes, new or changed.
+const MAX_REFERENCE: usize = 64;
+const MAX_PHONE: usize = 40;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -84,11 +88,11 @@ fn postcode(errors: &mut Errors, raw: Option<&str>) -> String {
 pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateClient) -> Result<ClientView, AppError> {
     actor.require(Action::ManageClients)?;
     let mut errors = Errors::default();
-    let reference = errors.required("reference", req.reference.as_deref(), 64);
+    let reference = errors.required("reference", req.reference.as_deref(), MAX_REFERENCE);
     let name = errors.required("name", req.name.as_deref(), MAX_TEXT);
-    let address = errors.required("address", req.address.as_deref(), 500);
+    let address = errors.required("address", req.address.as_deref(), MAX_ADDRESS);
     let postcode = postcode(&mut errors, req.postcode.as_deref());
-    let phone = errors.optional("phone", req.phone.as_deref(), 40);
+    let phone = errors.optional("phone", req.phone.as_deref(), MAX_PHONE);
     errors.finish()?;
     let now = now();
     let client = clients::insert(
@@ -145,19 +149,19 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchClient) -> Re
     let mut errors = Errors::default();
     let mut changes = ClientChanges::default();
     if req.reference.is_some() {
-        changes.reference = Some(errors.required("reference", req.reference.as_deref(), 64));
+        changes.reference = Some(errors.required("reference", req.reference.as_deref(), MAX_REFERENCE));
     }
     if req.name.is_some() {
         changes.name = Some(errors.required("name", req.name.as_deref(), MAX_TEXT));
     }
     if req.address.is_some() {
-        changes.address = Some(errors.required("address", req.address.as_deref(), 500));
+        changes.address = Some(errors.required("address", req.address.as_deref(), MAX_ADDRESS));
     }
     if req.postcode.is_some() {
         changes.postcode = Some(postcode(&mut errors, req.postcode.as_deref()));
     }
     if let Some(phone) = &req.phone {
-        changes.phone = Some(errors.optional("phone", phone.as_deref(), 40));
+        changes.phone = Some(errors.optional("phone", phone.as_deref(), MAX_PHONE));
     }
     errors.finish()?;
     changes.updated_at = Some(now());

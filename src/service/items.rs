@@ -1,6 +1,6 @@
 //! Receiving, finding, listing and editing items.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -14,7 +14,7 @@ use crate::db::{DbConn, counters, locations, staff, types};
 use crate::domain::asset_tag::AssetTag;
 use crate::domain::lifecycle::Status;
 use crate::domain::roles::Action;
-use crate::domain::validate::Errors;
+use crate::domain::validate::{self, Errors, MAX_NOTES};
 use crate::error::AppError;
 
 pub const MAX_TEXT: usize = 200;
@@ -98,10 +98,10 @@ impl ItemQuery {
             }
         }
         let due_before = match &self.due_before {
-            Some(d) => match NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d") {
+            Some(d) => match validate::date(d) {
                 Ok(date) => Some(date),
-                Err(_) => {
-                    errors.add("due_before", "must be a date, YYYY-MM-DD");
+                Err(message) => {
+                    errors.add("due_before", message);
                     None
                 }
             },
@@ -297,7 +297,7 @@ pub fn patch(
         changes.worker_id = Some(worker);
         said.push("responsible worker");
     }
-    let notes = errors.optional("notes", req.notes.as_deref(), 2000);
+    let notes = errors.optional("notes", req.notes.as_deref(), MAX_NOTES);
     if changes.serial_number.is_some() || changes.batch.is_some() {
         let serial = changes
             .serial_number

@@ -63,3 +63,8 @@ pub fn now() -> NaiveDateTime {
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
+
+/// Today where the reminders run (`reminders.timezone`): the day a report or a sweep is for.
+pub fn today_in(zone: chrono_tz::Tz) -> NaiveDate {
+    Utc::now().with_timezone(&zone).date_naive()
+}

@@ -2,12 +2,12 @@
 
 use std::borrow::Cow;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::due::{self, DueRow};
-use crate::domain::checks::days_overdue;
+use crate::domain::checks::{days_overdue, due_soon_until, is_overdue};
 use crate::error::AppError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -38,14 +38,17 @@ pub struct OverdueReport {
 }
 
 pub fn overdue(conn: &mut DbConn, as_of: NaiveDate, lead_days: u32) -> Result<OverdueReport, AppError> {
-    let horizon = as_of
-        .checked_add_days(Days::new(lead_days.into()))
-        .unwrap_or(as_of);
+    let horizon = due_soon_until(as_of, lead_days);
     let mut entries: Vec<DueEntry> = due::due_by(conn, horizon)?
         .into_iter()
         .map(|r: DueRow| DueEntry {
             days_overdue: days_overdue(r.due, as_of),
-            state: if r.due < as_of { "overdue" } else { "due_soon" }.into(),
+            state: if is_overdue(r.due, as_of) {
+                "overdue"
+            } else {
+                "due_soon"
+            }
+            .into(),
             asset_tag: r.asset_tag,
             type_name: r.type_name,
             check: r.rule,

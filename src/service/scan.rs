@@ -7,7 +7,7 @@ use super::views::ItemView;
 use super::{Actor, today};
 use crate::db::{DbConn, recalls};
 use crate::domain::asset_tag;
-use crate::domain::checks::days_overdue;
+use crate::domain::checks::{days_overdue, is_overdue};
 use crate::domain::lifecycle::{Move, Status};
 use crate::domain::roles::Action;
 use crate::error::AppError;
@@ -69,7 +69,7 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> 
     }
     let today = today();
     for due in &view.checks_due {
-        if let Some(date) = due.next_due.filter(|d| *d < today) {
+        if let Some(date) = due.next_due.filter(|d| is_overdue(*d, today)) {
             add(
                 "check_overdue",
                 format!(

@@ -11,6 +11,7 @@ use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::asset_tag;
+use crate::domain::checks::days_overdue;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::service::desk::{self, IssueChoices};
@@ -285,7 +286,7 @@ pub async fn overdue(
                             td { (i.type_.name) }
                             td class="overdue" {
                                 @if let Some(d) = i.next_check_due {
-                                    (uk_date(d)) " (" ((today - d).num_days()) " days)"
+                                    (uk_date(d)) " (" (days_overdue(d, today)) " days)"
                                 }
                             }
                             td {

@@ -11,6 +11,7 @@ use super::form::PageForm;
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
+use crate::domain::checks::is_overdue;
 use crate::domain::lifecycle::{Move, Status};
 use crate::error::AppError;
 use crate::http::auth::Auth;
@@ -111,15 +112,24 @@ pub async fn act(
     let (tag, mv) = path.into_inner();
     let f = form.into_inner();
     user.check_form(&f.csrf)?;
+    let no_such_move = || AppError::NotFound("there is no such move on this page".into());
+    let the_move = Move::ALL
+        .into_iter()
+        .find(|m| m.path() == mv)
+        .ok_or_else(no_such_move)?;
     let mut done = mv.clone();
-    let request = match mv.as_str() {
-        "fit" => MoveRequest::Fit(FitBody {
+    let reason = || ReasonBody {
+        reason: f.reason,
+        expected_version: f.version,
+    };
+    let request = match the_move {
+        Move::Fit => MoveRequest::Fit(FitBody {
             client_id: None,
             fitted_at: f.fitted_at,
             notes: f.notes,
             expected_version: f.version,
         }),
-        "checks" => {
+        Move::Check => {
             let failed = f.outcome.as_deref() == Some("fail");
             done = format!("checks-{}", if failed { "fail" } else { "pass" });
             MoveRequest::Check(CheckBody {
@@ -130,28 +140,20 @@ pub async fn act(
                 expected_version: f.version,
             })
         }
-        "return" => MoveRequest::Return(ReturnBody {
+        Move::Return => MoveRequest::Return(ReturnBody {
             notes: f.notes,
             expected_version: f.version,
         }),
-        "decontaminate" => MoveRequest::Decontaminate(DecontaminateBody {
+        Move::Decontaminate => MoveRequest::Decontaminate(DecontaminateBody {
             method: f.method,
             notes: f.notes,
             expected_version: f.version,
         }),
-        "quarantine" => MoveRequest::Quarantine(ReasonBody {
-            reason: f.reason,
-            expected_version: f.version,
-        }),
-        "release" => MoveRequest::Release(ReasonBody {
-            reason: f.reason,
-            expected_version: f.version,
-        }),
-        "condemn" => MoveRequest::Condemn(ReasonBody {
-            reason: f.reason,
-            expected_version: f.version,
-        }),
-        _ => return Err(AppError::NotFound("there is no such move on this page".into()).into()),
+        Move::Quarantine => MoveRequest::Quarantine(reason()),
+        Move::Release => MoveRequest::Release(reason()),
+        Move::Condemn => MoveRequest::Condemn(reason()),
+        // Issuing needs a client and a worker: the desk's business, not a label's page.
+        Move::Issue => return Err(no_such_move().into()),
     };
     let (actor, mail, moved_tag) = (user.actor.clone(), state.mail_context(), tag.clone());
     match state
@@ -227,7 +229,7 @@ fn render(user: &PageUser, r: &ScanResult, banner: Markup) -> Markup {
                             td { (d.last_checked_at.map_or("—".to_string(), uk_date)) }
                             td {
                                 @if let Some(next) = d.next_due {
-                                    span class=[(next < today).then_some("overdue")] { (uk_date(next)) }
+                                    span class=[is_overdue(next, today).then_some("overdue")] { (uk_date(next)) }
                                 } @else {
                                     "—"
                                 }

@@ -7,9 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use super::bodies::MoveRequest;
 use crate::db::types::CheckRule;
 use crate::domain::lifecycle::Outcome;
-use crate::domain::validate::Errors;
-
-const MAX_NOTES: usize = 2000;
+use crate::domain::validate::{self, Errors, MAX_NOTES};
 
 /// A move's request, understood. Client and worker ids are looked up afterwards.
 #[derive(Debug)]
@@ -106,25 +104,22 @@ pub(super) fn parse<'r>(
 }
 
 fn outcome(raw: Option<&str>, errors: &mut Errors) -> Option<Outcome> {
-    match raw.map(|o| o.trim().to_ascii_lowercase()) {
-        Some(o) if o == "pass" => Some(Outcome::Pass),
-        Some(o) if o == "fail" => Some(Outcome::Fail),
-        Some(_) => {
-            errors.add("outcome", "must be pass or fail");
-            None
-        }
-        None => {
-            errors.add("outcome", "is required (pass or fail)");
-            None
-        }
+    let Some(raw) = raw else {
+        errors.add("outcome", "is required (pass or fail)");
+        return None;
+    };
+    let parsed = Outcome::parse(&raw.trim().to_ascii_lowercase());
+    if parsed.is_none() {
+        errors.add("outcome", "must be pass or fail");
     }
+    parsed
 }
 
 /// A date that defaults to today and may not lie in the future.
 fn date_field(errors: &mut Errors, field: &str, raw: Option<&str>, today: NaiveDate) -> NaiveDate {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => today,
-        Some(r) => match NaiveDate::parse_from_str(r, "%Y-%m-%d") {
+        Some(r) => match validate::date(r) {
             Ok(d) if d > today => {
                 errors.add(field, "must not be in the future");
                 today
@@ -134,8 +129,8 @@ fn date_field(errors: &mut Errors, field: &str, raw: Option<&str>, today: NaiveD
                 today
             }
             Ok(d) => d,
-            Err(_) => {
-                errors.add(field, "must be a date, YYYY-MM-DD");
+            Err(message) => {
+                errors.add(field, message);
                 today
             }
         },

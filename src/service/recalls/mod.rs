@@ -22,7 +22,7 @@ use crate::domain::lifecycle::Status;
 use crate::domain::roles::Action;
 use crate::domain::serial::SerialRange;
 use crate::domain::states::{RecallItemState, RecallStatus};
-use crate::domain::validate::Errors;
+use crate::domain::validate::{Errors, MAX_NOTES};
 use crate::error::AppError;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -230,7 +230,7 @@ pub fn resolve(
             None
         }
     };
-    let notes = errors.optional("notes", req.notes.as_deref(), 2000);
+    let notes = errors.optional("notes", req.notes.as_deref(), MAX_NOTES);
     errors.finish()?;
     let Some(resolved) = resolved else {
         return Err(AppError::invalid("outcome", "must be retrieved or safe"));
