@@ -252,6 +252,12 @@ fn render(user: &PageUser, r: &ScanResult, banner: Markup) -> Markup {
 fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
     let item = &r.item;
     let id = |name: &str| format!("{}-{name}", mv.path());
+    let notes = |label: &str| {
+        html! {
+            label for=(id("notes")) { (label) }
+            textarea id=(id("notes")) name="notes" {}
+        }
+    };
     let reason = |button: &str| {
         html! {
             label for=(id("reason")) { "Reason" }
@@ -273,8 +279,7 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
             html! {
                 label for=(id("date")) { "Date fitted" }
                 input id=(id("date")) name="fitted_at" type="date" value=(today().to_string()) max=(today().to_string());
-                label for=(id("notes")) { "Notes (optional)" }
-                textarea id=(id("notes")) name="notes" {}
+                (notes("Notes (optional)"))
                 button type="submit" { "Record the fit" }
             },
         ),
@@ -288,8 +293,7 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
                         select id=(id("rule")) name="rule" { @for d in many { option { (d.rule) } } }
                     }
                 }
-                label for=(id("notes")) { "Notes (say what failed)" }
-                textarea id=(id("notes")) name="notes" {}
+                (notes("Notes (say what failed)"))
                 div class="row" {
                     button class="pass" type="submit" name="outcome" value="pass" { "Passed" }
                     button class="fail" type="submit" name="outcome" value="fail" { "Failed" }
@@ -299,8 +303,7 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
         Move::Return => (
             "Collect",
             html! {
-                label for=(id("notes")) { "Notes (optional)" }
-                textarea id=(id("notes")) name="notes" {}
+                (notes("Notes (optional)"))
                 button type="submit" { "Collect this item" }
             },
         ),

@@ -12,8 +12,7 @@ use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::domain::secret::same_secret;
 use crate::error::AppError;
-use crate::service::Actor;
-use crate::service::sign_in;
+use crate::service::{Actor, sign_in};
 
 pub const SESSION_COOKIE: &str = "et_session";
 pub const LOGIN_CSRF_COOKIE: &str = "et_login";
