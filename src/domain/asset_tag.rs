@@ -62,6 +62,12 @@ pub fn validate_prefix(prefix: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An item's page, `{public_url}/s/{tag}`: what its label's QR code holds and what mail links
+/// to. `from_scan` reads it back.
+pub fn item_url(public_url: &str, tag: &str) -> String {
+    format!("{}/s/{tag}", public_url.trim_end_matches('/'))
+}
+
 /// Finds the tag in whatever a scanner produced: the label's URL (`…/s/TAG`, with or
 /// without a trailing slash), or the bare tag, in any case, with stray whitespace.
 /// A URL that is not one of ours is foreign and yields nothing.

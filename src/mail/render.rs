@@ -6,6 +6,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, html};
 
+use crate::domain::asset_tag::item_url;
 use crate::domain::checks::days_overdue;
 use crate::words::uk_date;
 
@@ -34,10 +35,6 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
-}
-
-fn link(public_url: &str, tag: &str) -> String {
-    format!("{}/s/{tag}", public_url.trim_end_matches('/'))
 }
 
 fn when(line: &DueLine, today: NaiveDate) -> String {
@@ -93,7 +90,7 @@ pub fn digest(
                     client = line.client_name,
                     address = line.address,
                     postcode = line.postcode,
-                    url = link(public_url, &line.asset_tag),
+                    url = item_url(public_url, &line.asset_tag),
                 );
             }
         }
@@ -108,7 +105,7 @@ pub fn digest(
                 table cellpadding="4" {
                     @for line in lines {
                         tr {
-                            td { a href=(link(public_url, &line.asset_tag)) { (line.asset_tag) } }
+                            td { a href=(item_url(public_url, &line.asset_tag)) { (line.asset_tag) } }
                             td { (line.type_name) br; (line.rule) }
                             td { (when(line, today)) }
                             td { (line.client_name) br; (line.address) ", " (line.postcode) }

@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use crate::db::DbConn;
 use crate::db::notifications::{self, NewNotification};
+use crate::domain::asset_tag::item_url;
 use crate::domain::states::OutboxStatus;
 use crate::error::AppError;
 use crate::mail::render::Rendered;
@@ -26,7 +27,7 @@ impl MailContext {
     }
 
     pub fn item_link(&self, tag: &str) -> String {
-        format!("{}/s/{tag}", self.public_url)
+        item_url(&self.public_url, tag)
     }
 }
 

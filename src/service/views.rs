@@ -13,7 +13,7 @@ pub use crate::db::item_view::{ClientRef, LocationRef, StaffRef, TypeRef};
 use crate::db::items::{self, CheckDue};
 use crate::db::staff::Staff;
 use crate::db::types::{self, CheckRule, EquipmentType};
-use crate::domain::asset_tag::AssetTag;
+use crate::domain::asset_tag::{AssetTag, item_url};
 use crate::domain::lifecycle::{ItemState, Status};
 use crate::error::AppError;
 
@@ -103,10 +103,6 @@ impl From<&EquipmentType> for TypeRef {
     }
 }
 
-pub fn qr_payload(public_url: &str, tag: &str) -> String {
-    format!("{}/s/{tag}", public_url.trim_end_matches('/'))
-}
-
 /// Views of the given item ids, in the order given, from a few batched queries: the
 /// lists' way, for the service functions that page or gather items.
 pub(super) fn by_ids(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result<Vec<ItemView>, AppError> {
@@ -175,7 +171,7 @@ fn assemble(
         .collect();
     ItemView {
         id: item.id,
-        qr_payload: qr_payload(public_url, &item.asset_tag),
+        qr_payload: item_url(public_url, &item.asset_tag),
         asset_tag: item.asset_tag,
         type_: equipment_type,
         serial_number: item.serial_number,
