@@ -124,6 +124,15 @@ pub fn list(conn: &mut DbConn, q: Option<&str>, page: Page) -> Result<Paged<Clie
     Ok(page.wrap(rows.into_iter().map(ClientView::from).collect(), total))
 }
 
+/// Why an item cannot go to `client`, or `None` if it can: an erased client has no more
+/// visits. The one rule for the API and the desk's list of clients.
+pub fn receiving_refused(client: &Client) -> Option<&'static str> {
+    client
+        .erased_at
+        .is_some()
+        .then_some("that client has been erased")
+}
+
 pub(super) fn find(conn: &mut DbConn, id: i64) -> Result<Client, AppError> {
     clients::get(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no client has the id {id}")))
 }

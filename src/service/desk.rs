@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::clients::receiving_refused;
 use super::items;
 use super::pages::{Page, Paged};
 use super::views::ItemView;
@@ -26,7 +27,7 @@ pub fn issue_choices(conn: &mut DbConn) -> Result<IssueChoices, AppError> {
     Ok(IssueChoices {
         clients: clients
             .into_iter()
-            .filter(|x| x.erased_at.is_none())
+            .filter(|x| receiving_refused(x).is_none())
             .map(|x| (x.id, format!("{} ({}, {})", x.name, x.reference, x.postcode)))
             .collect(),
         workers: staff

@@ -8,6 +8,7 @@ pub use bodies::{CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, 
 
 use chrono::NaiveDate;
 
+use super::clients::receiving_refused;
 use super::items::{check_version, check_worker, row_by_tag, stale};
 use super::notify::{self, MailContext};
 use super::views::{self, ItemView};
@@ -364,8 +365,10 @@ fn require_client(
     };
     match clients::get(conn, id)? {
         None => errors.add(field, format!("no client has the id {id}")),
-        Some(c) if c.erased_at.is_some() => errors.add(field, "that client has been erased"),
-        Some(_) => return Ok(Some(id)),
+        Some(c) => match receiving_refused(&c) {
+            Some(why) => errors.add(field, why),
+            None => return Ok(Some(id)),
+        },
     }
     Ok(None)
 }
