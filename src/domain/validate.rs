@@ -31,28 +31,32 @@ impl Errors {
         self.0.push(FieldError::new(field, message));
     }
 
-    /// A required text: present, not blank, at most `max` characters; trimmed.
+    /// A required text: present, not blank, at most `max` characters as sent; trimmed.
+    /// (`field_schema::required_text` says the same in the OpenAPI document.)
     pub fn required(&mut self, field: &str, value: Option<&str>, max: usize) -> String {
-        match value.map(str::trim) {
-            None | Some("") => {
+        match value {
+            Some(raw) if !raw.trim().is_empty() => {
+                self.check_text(field, raw, max);
+                raw.trim().to_string()
+            }
+            _ => {
                 self.add(field, "is required");
                 String::new()
-            }
-            Some(v) => {
-                self.check_len(field, v, max);
-                v.to_string()
             }
         }
     }
 
-    /// An optional text: blank becomes absent; at most `max` characters; trimmed.
+    /// An optional text: at most `max` characters as sent; blank becomes absent; trimmed.
+    /// (`field_schema::optional_text` says the same in the OpenAPI document.)
     pub fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-        self.check_len(field, v, max);
-        Some(v.to_string())
+        let raw = value?;
+        self.check_text(field, raw, max);
+        Some(raw.trim()).filter(|v| !v.is_empty()).map(str::to_string)
     }
 
-    fn check_len(&mut self, field: &str, value: &str, max: usize) {
+    /// Bounds are checked on the text as sent, white space included, so that a client can
+    /// check them as the document states them.
+    fn check_text(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
         } else if value
