@@ -19,7 +19,7 @@ use crate::http::auth::Auth;
 #[openapi(
     info(title = "equiptrack", description = "Equipment and telecare register of a community equipment service"),
     paths(
-        health::healthz,
+        health::healthz, document,
         catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
         clients::export_client, audit::list_audit,
@@ -217,8 +217,42 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The document `app` composes once from this one and the pages' own (`/s/{tag}` answers API
-/// clients too), so the API needs no knowledge of the pages.
+/// The document `app` builds once and hands every worker.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service",
+    responses((status = 200, description = "This document (OpenAPI 3.1)", content_type = "application/json")),
+    security(("bearer" = [])))]
 pub async fn document(_auth: Auth, document: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
     HttpResponse::Ok().json(document.get_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+    use utoipa::OpenApi;
+
+    /// utoipa takes only literals for bounds: these tie the document's to the checks' own.
+    #[test]
+    fn the_documents_bounds_are_the_checks_bounds() {
+        let doc: Value = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let interval = crate::domain::checks::MAX_INTERVAL_DAYS;
+        assert_eq!(
+            schemas["RuleInput"]["properties"]["interval_days"]["maximum"],
+            interval
+        );
+        assert_eq!(
+            schemas["CreateType"]["properties"]["check_interval_days"]["maximum"],
+            interval
+        );
+        let password = &schemas["CreateStaff"]["properties"]["password"];
+        assert_eq!(password["minLength"], crate::service::staff::MIN_PASSWORD);
+        let page = doc["paths"]["/api/v1/clients"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "per_page")
+            .unwrap()
+            .clone();
+        assert_eq!(page["schema"]["maximum"], crate::service::pages::MAX_PER_PAGE);
+    }
 }

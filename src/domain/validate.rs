@@ -128,6 +128,21 @@ mod tests {
     }
 
     #[test]
+    fn a_text_is_measured_as_sent_and_kept_trimmed() {
+        let mut e = Errors::default();
+        assert_eq!(e.required("name", Some(" Ann "), 5), "Ann");
+        assert_eq!(e.optional("model", Some(" "), 5), None);
+        assert!(e.is_empty());
+        // Five characters once trimmed, seven as sent: the document's maxLength counts these.
+        e.required("name", Some(" Anne5 "), 5);
+        // A control character is refused even where trimming would have dropped it.
+        e.optional("model", Some("\u{b}"), 5);
+        let Invalid(list) = e.finish().unwrap_err();
+        let fields: Vec<&str> = list.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["name", "model"]);
+    }
+
+    #[test]
     fn every_problem_is_collected() {
         let mut e = Errors::default();
         e.required("name", None, 10);
