@@ -11,7 +11,7 @@
 # It uses the debug binary `cargo test` built (built here if missing). PostgreSQL needs its
 # server binaries (initdb, pg_ctl); without them that run is skipped, unless
 # EQUIPTRACK_REQUIRE_POSTGRES=1 (as in CI) makes it a failure. CONTRACT_MAX_EXAMPLES sets the
-# examples per operation (default 30). Reports (JUnit, and a cassette of every request) are
+# examples per operation (default 20). Reports (JUnit, and a cassette of every request) are
 # left in target/contract/BACKEND/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,8 +71,9 @@ schemathesis() {
     --header "Authorization: Bearer $token" \
     --checks all \
     --generation-deterministic \
-    --max-examples "${CONTRACT_MAX_EXAMPLES:-30}" \
+    --max-examples "${CONTRACT_MAX_EXAMPLES:-20}" \
     --workers 1 \
+    --request-timeout 30 \
     --no-color \
     "$@"
 }

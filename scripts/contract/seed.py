@@ -70,7 +70,8 @@ tags = [call("POST", "/api/v1/items", {
 })["asset_tag"] for n in range(1, 10)]
 frames = [call("POST", "/api/v1/items", {"type": "FRAME-WALKING", "batch": "LOT-7"})["asset_tag"] for _ in range(3)]
 
-# One item in each status: tags[0] stays in store.
+# One item in each status: tags[0] stays in store. The document's examples name EQ-000003
+# (in use in a home) and EQ-000010 (in a home, under recall 1): keep them so.
 move(tags[1], "issue", {"client_id": client, "worker_id": w})                        # issued
 for tag in tags[2:5]:                                                                  # in_use
     move(tag, "issue", {"client_id": client, "worker_id": w})

@@ -64,7 +64,7 @@ struct ProblemDoc {
     allowed_moves: Option<Vec<String>>,
     /// A refused retry of mail (409): the message's status now.
     #[schema(nullable = false)]
-    notification_status: Option<String>,
+    notification_status: Option<crate::domain::states::OutboxStatus>,
 }
 
 /// The answers every operation shares, added to each one that can give them so that no

@@ -73,7 +73,7 @@ pub async fn get_recall(
 }
 
 #[utoipa::path(post, path = "/api/v1/recalls/{id}/items/{tag}/resolve", tag = "recalls",
-    params(("id" = i64, Path, example = 1), ("tag" = String, Path, description = "An asset tag", example = "EQ-000003")), request_body = ResolveRecallItem,
+    params(("id" = i64, Path, example = 1), ("tag" = String, Path, description = "An asset tag", example = "EQ-000010")), request_body = ResolveRecallItem,
     responses((status = 403, description = "The caller's role may not do this"), (status = 200, body = RecallView, description = "The recall; it closes when its last item is resolved"),
               (status = 404, description = "No such recall, or the item is not affected"),
               (status = 409, description = "Already resolved"), (status = 422, description = "Invalid fields")),
