@@ -4,8 +4,12 @@
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use actix_web::dev::{Server, ServerHandle};
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::body::EitherBody;
+use actix_web::dev::{Server, ServerHandle, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::ALLOW;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use tokio_cron_scheduler::JobScheduler;
 use utoipa::OpenApi;
 
@@ -190,11 +194,32 @@ async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound("there is nothing at this address".into()))
 }
 
-/// The OpenAPI document of both surfaces: the API's paths and the label page's JSON answer.
+/// actix answers a method a path does not serve with an empty 405 and its `Allow` header;
+/// this makes that answer a problem like every other, keeping the header.
+fn method_not_allowed<B>(response: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let allow = response.headers().get(ALLOW).cloned();
+    let (request, _) = response.into_parts();
+    let methods = allow
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let error = AppError::MethodNotAllowed(format!(
+        "{} is not served at this address; it takes {methods}",
+        request.method()
+    ));
+    let mut answer = error.error_response();
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(ALLOW, allow);
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, answer).map_body(|_, body| EitherBody::right(body)),
+    ))
+}
+
+/// The OpenAPI document of the JSON API (the pages are not part of it).
 fn openapi_document() -> utoipa::openapi::OpenApi {
-    let mut document = crate::api::openapi::ApiDoc::openapi();
-    document.merge(crate::web::item_page::LabelPageDoc::openapi());
-    document
+    crate::api::openapi::ApiDoc::openapi()
 }
 
 /// The HTTP server on an already bound listener.
@@ -207,6 +232,7 @@ fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server
     let document = web::Data::new(openapi_document());
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
             .app_data(data.clone())
             .app_data(document.clone())
             .configure(routes)
@@ -222,10 +248,13 @@ mod tests {
     use super::openapi_document;
 
     #[test]
-    fn the_openapi_document_holds_the_api_and_the_label_pages_json_answer() {
+    fn the_openapi_document_holds_the_api_and_not_the_pages() {
         let document = openapi_document();
-        for path in ["/s/{tag}", "/api/v1/items/{tag}", "/healthz"] {
+        for path in ["/api/v1/items/{tag}", "/healthz"] {
             assert!(document.paths.paths.contains_key(path), "{path} missing");
+        }
+        for page in ["/s/{tag}", "/scan", "/desk", "/login"] {
+            assert!(!document.paths.paths.contains_key(page), "{page} is a page");
         }
     }
 }

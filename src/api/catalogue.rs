@@ -6,14 +6,20 @@ use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
-use crate::service::catalogue::{self, CreateLocation, CreateType, Location, TypeView};
+use crate::service::catalogue::{self, CreateLocation, CreateType, LocationView, TypeView};
 use crate::service::pages::{PageQuery, Paged};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/equipment-types", web::get().to(list_types))
-        .route("/equipment-types", web::post().to(create_type))
-        .route("/locations", web::get().to(list_locations))
-        .route("/locations", web::post().to(create_location));
+    cfg.service(
+        web::resource("/equipment-types")
+            .get(list_types)
+            .post(create_type),
+    )
+    .service(
+        web::resource("/locations")
+            .get(list_locations)
+            .post(create_location),
+    );
 }
 
 #[utoipa::path(get, path = "/api/v1/equipment-types", tag = "catalogue", params(PageQuery),
@@ -29,7 +35,7 @@ pub async fn list_types(
 }
 
 #[utoipa::path(post, path = "/api/v1/equipment-types", tag = "catalogue", request_body = CreateType,
-    responses((status = 201, body = TypeView), (status = 409, description = "The code is taken"),
+    responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = TypeView), (status = 409, description = "The code is taken"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
 pub async fn create_type(
     state: web::Data<AppState>,
@@ -43,7 +49,7 @@ pub async fn create_type(
 }
 
 #[utoipa::path(get, path = "/api/v1/locations", tag = "catalogue", params(PageQuery),
-    responses((status = 200, body = Paged<Location>)), security(("bearer" = [])))]
+    responses((status = 200, body = Paged<LocationView>)), security(("bearer" = [])))]
 pub async fn list_locations(
     state: web::Data<AppState>,
     _auth: Auth,
@@ -55,7 +61,7 @@ pub async fn list_locations(
 }
 
 #[utoipa::path(post, path = "/api/v1/locations", tag = "catalogue", request_body = CreateLocation,
-    responses((status = 201, body = Location), (status = 409, description = "The name is taken"),
+    responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = LocationView), (status = 409, description = "The name is taken"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
 pub async fn create_location(
     state: web::Data<AppState>,

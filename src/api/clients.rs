@@ -15,20 +15,32 @@ use crate::service::export::{self, ClientExport};
 use crate::service::pages::{Page, Paged};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/clients", web::get().to(list_clients))
-        .route("/clients", web::post().to(create_client))
-        .route("/clients/{id}", web::get().to(get_client))
-        .route("/clients/{id}", web::patch().to(patch_client))
-        .route("/clients/{id}", web::delete().to(erase_client))
-        .route("/clients/{id}/export", web::get().to(export_client));
+    cfg.service(web::resource("/clients").get(list_clients).post(create_client))
+        .service(
+            web::resource("/clients/{id}")
+                .get(get_client)
+                .patch(patch_client)
+                .delete(erase_client),
+        )
+        .service(web::resource("/clients/{id}/export").get(export_client));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ClientQuery {
-    /// Text matched against reference, name and postcode.
+    #[param(schema_with = search)]
     pub q: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
+}
+
+/// Its schema says what it is: a parameter's `schema_with` replaces its description.
+fn search() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::domain::field_schema::optional_text::<200>();
+    schema.description = Some("Text matched against reference, name and postcode".into());
+    schema
 }
 
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ClientQuery),
@@ -45,7 +57,7 @@ pub async fn list_clients(
 }
 
 #[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = CreateClient,
-    responses((status = 201, body = ClientView), (status = 409, description = "The reference is taken"),
+    responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = ClientView), (status = 409, description = "The reference is taken"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
 pub async fn create_client(
     state: web::Data<AppState>,
@@ -56,7 +68,7 @@ pub async fn create_client(
     Ok(HttpResponse::Created().json(body))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = ClientView, description = "The client and the equipment they hold"),
               (status = 404, description = "No such client")), security(("bearer" = [])))]
 pub async fn get_client(
@@ -70,8 +82,8 @@ pub async fn get_client(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)), request_body = PatchClient,
-    responses((status = 200, body = ClientView), (status = 404, description = "No such client"),
+#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path, example = 1)), request_body = PatchClient,
+    responses((status = 403, description = "The caller's role may not do this"), (status = 200, body = ClientView), (status = 404, description = "No such client"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
 pub async fn patch_client(
     state: web::Data<AppState>,
@@ -84,7 +96,7 @@ pub async fn patch_client(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = ClientView, description = "The client, anonymised: the notes of their \
                 visits read [erased], mail about them is redacted and its .eml files removed"),
               (status = 401, description = "No valid token"), (status = 403, description = "Not admin"),
@@ -106,7 +118,7 @@ pub async fn erase_client(
     Ok(HttpResponse::Ok().json(erased.client))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/export", tag = "clients", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}/export", tag = "clients", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = ClientExport, description = "Everything held about the person"),
               (status = 401, description = "No valid token"), (status = 403, description = "Not admin"),
               (status = 404, description = "No such client")), security(("bearer" = [])))]

@@ -52,8 +52,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     } else {
         bytes
     };
-    let value: Value = serde_json::from_slice(text)
+    let mut value: Value = serde_json::from_slice(text)
         .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    whole_numbers_as_integers(&mut value);
     // PostgreSQL cannot store NUL, and no person types it: refused here for every field at once.
     if let Some(field) = nul_at(&value, String::new()) {
         return Err(AppError::Validation(vec![FieldError::new(
@@ -69,6 +70,23 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             strip_position(&e.into_inner().to_string()),
         )])
     })
+}
+
+/// JSON (and the OpenAPI document's `integer`) does not tell `3` from `3.0`; serde does,
+/// so a whole number written with a fraction becomes an integer before the fields are read.
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            // Beyond 2^53 a float no longer holds one whole number exactly.
+            if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
+                *value = Value::from(x as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// Where the first NUL is, named like a field error (`check_rules[0].name`).

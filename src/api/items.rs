@@ -18,12 +18,10 @@ use crate::service::views::{self, ItemView};
 pub const IMPORT_LIMIT: usize = 32 << 20;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/items", web::get().to(list_items))
-        .route("/items", web::post().to(create_item))
-        .route("/items/import", web::post().to(import_csv))
-        .route("/items/{tag}", web::get().to(get_item))
-        .route("/items/{tag}", web::patch().to(patch_item))
-        .route("/items/{tag}/events", web::get().to(events));
+    cfg.service(web::resource("/items").get(list_items).post(create_item))
+        .service(web::resource("/items/import").post(import_csv))
+        .service(web::resource("/items/{tag}").get(get_item).patch(patch_item))
+        .service(web::resource("/items/{tag}/events").get(events));
 }
 
 #[utoipa::path(get, path = "/api/v1/items", tag = "items", params(ItemQuery),
@@ -42,7 +40,7 @@ pub async fn list_items(
 }
 
 #[utoipa::path(post, path = "/api/v1/items", tag = "items", request_body = CreateItem,
-    responses((status = 201, body = ItemView), (status = 409, description = "The tag is taken"),
+    responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = ItemView), (status = 409, description = "The tag is taken"),
               (status = 422, description = "Invalid fields")), security(("bearer" = [])))]
 pub async fn create_item(
     state: web::Data<AppState>,
@@ -59,7 +57,7 @@ pub async fn create_item(
         .json(body))
 }
 
-#[utoipa::path(get, path = "/api/v1/items/{tag}", tag = "items", params(("tag" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/items/{tag}", tag = "items", params(("tag" = String, Path, description = "An asset tag", example = "EQ-000003")),
     responses((status = 200, body = ItemView), (status = 404, description = "No item has the tag")),
     security(("bearer" = [])))]
 pub async fn get_item(
@@ -72,8 +70,8 @@ pub async fn get_item(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[utoipa::path(patch, path = "/api/v1/items/{tag}", tag = "items", params(("tag" = String, Path)), request_body = PatchItem,
-    responses((status = 200, body = ItemView), (status = 404, description = "No item has the tag"),
+#[utoipa::path(patch, path = "/api/v1/items/{tag}", tag = "items", params(("tag" = String, Path, description = "An asset tag", example = "EQ-000003")), request_body = PatchItem,
+    responses((status = 403, description = "The caller's role may not do this"), (status = 200, body = ItemView), (status = 404, description = "No item has the tag"),
               (status = 409, description = "A stale expected_version"), (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
 pub async fn patch_item(
@@ -89,7 +87,7 @@ pub async fn patch_item(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[utoipa::path(get, path = "/api/v1/items/{tag}/events", tag = "items", params(("tag" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/v1/items/{tag}/events", tag = "items", params(("tag" = String, Path, description = "An asset tag", example = "EQ-000003"), PageQuery),
     responses((status = 200, body = Paged<EventView>, description = "The item's history, oldest first"),
               (status = 404, description = "No item has the tag")), security(("bearer" = [])))]
 pub async fn events(
@@ -106,7 +104,7 @@ pub async fn events(
 #[utoipa::path(post, path = "/api/v1/items/import", tag = "items",
     request_body(content = String, content_type = "text/csv",
         description = "Columns asset_tag,type,serial_number,batch,location; a header line first"),
-    responses((status = 201, body = ImportSummary), (status = 422, description = "The first 1,000 problems with their line numbers, and `errors_not_listed` counting the rest; nothing imported"),
+    responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = ImportSummary), (status = 422, description = "The first 1,000 problems with their line numbers, and `errors_not_listed` counting the rest; nothing imported"),
               (status = 503, description = "The database stayed busy past database.busy_timeout_ms"),
               (status = 413, description = "Over 32 MiB")), security(("bearer" = [])))]
 pub async fn import_csv(

@@ -9,18 +9,19 @@ use crate::http::auth::Auth;
 use crate::http::labels::{content, service, sheet_response};
 use crate::labels;
 use crate::service::items::{self, ItemQuery};
+use crate::service::pages::Page;
 use crate::service::views::{self, ItemView};
 
 /// Most labels on one sheet request: 100 A4 pages.
 pub const MAX_SHEET_LABELS: i64 = 2100;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/items/{tag}/label.png", web::get().to(label_png))
-        .route("/items/{tag}/label.svg", web::get().to(label_svg))
-        .route("/labels.pdf", web::get().to(labels_pdf));
+    cfg.service(web::resource("/items/{tag}/label.png").get(label_png))
+        .service(web::resource("/items/{tag}/label.svg").get(label_svg))
+        .service(web::resource("/labels.pdf").get(labels_pdf));
 }
 
-#[utoipa::path(get, path = "/api/v1/items/{tag}/label.png", tag = "labels", params(("tag" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/items/{tag}/label.png", tag = "labels", params(("tag" = String, Path, description = "An asset tag", example = "EQ-000003")),
     responses((status = 200, content_type = "image/png", description = "63.5 × 38.1 mm at 300 dpi"),
               (status = 404, description = "No item has the tag")), security(("bearer" = [])))]
 pub async fn label_png(
@@ -34,7 +35,7 @@ pub async fn label_png(
     Ok(HttpResponse::Ok().content_type("image/png").body(png))
 }
 
-#[utoipa::path(get, path = "/api/v1/items/{tag}/label.svg", tag = "labels", params(("tag" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/items/{tag}/label.svg", tag = "labels", params(("tag" = String, Path, description = "An asset tag", example = "EQ-000003")),
     responses((status = 200, content_type = "image/svg+xml", description = "63.5 × 38.1 mm"),
               (status = 404, description = "No item has the tag")), security(("bearer" = [])))]
 pub async fn label_svg(
@@ -54,6 +55,7 @@ async fn labelled(state: &AppState, tag: String) -> Result<ItemView, AppError> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SheetQuery {
     /// Comma-separated asset tags, in the order to print them; without it, every item
     /// the list's filters match.
@@ -71,6 +73,9 @@ pub async fn labels_pdf(
     filter: web::Query<ItemQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
+    // A sheet holds every match: the list's paging chooses nothing here, but is checked as
+    // the list checks it, since the same query string serves both.
+    Page::parse(filter.page, filter.per_page)?;
     let url = state.public_url();
     let items: Vec<ItemView> = match q.tags.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(list) => {

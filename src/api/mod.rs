@@ -22,26 +22,26 @@ use crate::error::AppError;
 
 /// The service's JSON surface: the health check and everything under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::healthz)).service(
-        web::scope("/api/v1")
-            .route("/openapi.json", web::get().to(openapi::document))
-            .configure(catalogue::routes)
-            .configure(clients::routes)
-            .configure(staff::routes)
-            .route("/scan", web::get().to(scan::scan_code))
-            .route("/notifications", web::get().to(notifications::list_notifications))
-            .route(
-                "/notifications/{id}/retry",
-                web::post().to(notifications::retry_notification),
-            )
-            .route("/sweeps", web::get().to(sweeps::list_sweeps))
-            .route("/audit", web::get().to(audit::list_audit))
-            .route("/reports/overdue", web::get().to(reports::overdue))
-            .configure(items::routes)
-            .configure(moves::routes)
-            .configure(labels::routes)
-            .configure(recalls::routes),
-    );
+    // One resource per path, with every method it serves: a method it does not serve is
+    // answered 405 with `Allow` (made a problem in `app`), not 404.
+    cfg.service(web::resource("/healthz").get(health::healthz))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/openapi.json").get(openapi::document))
+                .configure(catalogue::routes)
+                .configure(clients::routes)
+                .configure(staff::routes)
+                .service(web::resource("/scan").get(scan::scan_code))
+                .service(web::resource("/notifications").get(notifications::list_notifications))
+                .service(web::resource("/notifications/{id}/retry").post(notifications::retry_notification))
+                .service(web::resource("/sweeps").get(sweeps::list_sweeps))
+                .service(web::resource("/audit").get(audit::list_audit))
+                .service(web::resource("/reports/overdue").get(reports::overdue))
+                .configure(items::routes)
+                .configure(moves::routes)
+                .configure(labels::routes)
+                .configure(recalls::routes),
+        );
 }
 
 /// A path id that is not a number names nothing: 404, not 400.

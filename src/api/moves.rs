@@ -12,14 +12,14 @@ use crate::service::moves::{
 use crate::service::views::ItemView;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/items/{tag}/issue", web::post().to(issue))
-        .route("/items/{tag}/fit", web::post().to(fit))
-        .route("/items/{tag}/checks", web::post().to(check))
-        .route("/items/{tag}/return", web::post().to(return_item))
-        .route("/items/{tag}/decontaminate", web::post().to(decontaminate))
-        .route("/items/{tag}/quarantine", web::post().to(quarantine))
-        .route("/items/{tag}/release", web::post().to(release))
-        .route("/items/{tag}/condemn", web::post().to(condemn));
+    cfg.service(web::resource("/items/{tag}/issue").post(issue))
+        .service(web::resource("/items/{tag}/fit").post(fit))
+        .service(web::resource("/items/{tag}/checks").post(check))
+        .service(web::resource("/items/{tag}/return").post(return_item))
+        .service(web::resource("/items/{tag}/decontaminate").post(decontaminate))
+        .service(web::resource("/items/{tag}/quarantine").post(quarantine))
+        .service(web::resource("/items/{tag}/release").post(release))
+        .service(web::resource("/items/{tag}/condemn").post(condemn));
 }
 
 async fn perform(
@@ -41,7 +41,7 @@ async fn perform(
 macro_rules! move_doc {
     ($fn:ident, $path:literal, $body:ty, $what:literal, $variant:ident) => {
         #[utoipa::path(post, path = $path, tag = "moves", description = $what,
-            params(("tag" = String, Path)), request_body = $body,
+            params(("tag" = String, Path, description = "An asset tag", example = "EQ-000003")), request_body = $body,
             responses((status = 200, body = ItemView, description = "The updated item"),
                       (status = 403, description = "The caller's role may not make this move"),
                       (status = 404, description = "No item has the tag"),

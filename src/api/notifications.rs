@@ -11,10 +11,13 @@ use crate::service::notifications::{self, NotificationView};
 use crate::service::pages::{Page, Paged};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NotificationQuery {
-    /// `pending`, `sending`, `sent` or `failed`.
+    #[param(value_type = Option<crate::domain::states::OutboxStatus>)]
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 
@@ -35,7 +38,7 @@ pub async fn list_notifications(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = NotificationView, description = "Queued again, attempts reset"),
               (status = 401, description = "No valid token"), (status = 403, description = "Not admin or stores"),
               (status = 404, description = "No such notification"),

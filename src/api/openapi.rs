@@ -1,8 +1,13 @@
 //! The OpenAPI document, generated from the handlers' own annotations.
 
 use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::Response;
+use utoipa::openapi::schema::{ObjectBuilder, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{Content, Header, Ref, RefOr, Type};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
     audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff,
@@ -14,7 +19,7 @@ use crate::http::auth::Auth;
 #[openapi(
     info(title = "equiptrack", description = "Equipment and telecare register of a community equipment service"),
     paths(
-        health::healthz,
+        health::healthz, document,
         catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
         clients::export_client, audit::list_audit,
@@ -28,10 +33,177 @@ use crate::http::auth::Auth;
         reports::overdue,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
     ),
-    components(schemas(crate::error::FieldError)),
-    modifiers(&BearerAuth),
+    components(schemas(crate::error::FieldError, ProblemDoc)),
+    modifiers(&BearerAuth, &StandardAnswers),
 )]
 pub struct ApiDoc;
+
+/// What `error::AppError` sends for every status that is not a success (RFC 9457,
+/// `application/problem+json`), for the document only.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Problem)]
+#[allow(dead_code)]
+struct ProblemDoc {
+    /// Always `about:blank`: the status and title say what happened.
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    #[schema(minimum = 400, maximum = 599)]
+    status: u16,
+    detail: String,
+    /// The invalid fields (422), each named as the request spells it.
+    #[schema(nullable = false)]
+    errors: Option<Vec<crate::error::FieldError>>,
+    /// With `errors`: how many more invalid fields (or lines of an import) were not listed.
+    #[schema(nullable = false)]
+    errors_not_listed: Option<i64>,
+    /// A refused move (409): the item's status now, and the moves it allows.
+    #[schema(nullable = false)]
+    current_status: Option<crate::domain::lifecycle::Status>,
+    #[schema(nullable = false)]
+    allowed_moves: Option<Vec<String>>,
+    /// A refused retry of mail (409): the message's status now.
+    #[schema(nullable = false)]
+    notification_status: Option<crate::domain::states::OutboxStatus>,
+}
+
+/// The answers every operation shares, added to each one that can give them so that no
+/// handler has to repeat them, and every answer of 400 and above given the `Problem` body.
+struct StandardAnswers;
+
+impl Modify for StandardAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let schemas = openapi
+            .components
+            .as_ref()
+            .map(|c| c.schemas.clone())
+            .unwrap_or_default();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.patch, true),
+                (&mut item.delete, true),
+                (&mut item.put, true),
+            ];
+            for (operation, writes) in operations {
+                if let Some(operation) = operation {
+                    standard_answers(operation, writes);
+                    body_may_be_left_out(operation, &schemas);
+                }
+            }
+        }
+    }
+}
+
+/// `JsonBody` reads an empty body as `{}`: where `{}` is a whole request, the body may be
+/// left out.
+fn body_may_be_left_out(
+    operation: &mut Operation,
+    schemas: &std::collections::BTreeMap<String, RefOr<Schema>>,
+) {
+    let Some(body) = operation.request_body.as_mut() else {
+        return;
+    };
+    let Some(json) = body.content.get("application/json") else {
+        return;
+    };
+    let named = match &json.schema {
+        Some(RefOr::Ref(r)) => r
+            .ref_location
+            .rsplit('/')
+            .next()
+            .and_then(|name| schemas.get(name)),
+        _ => None,
+    };
+    if let Some(RefOr::T(Schema::Object(object))) = named {
+        if object.required.is_empty() {
+            body.required = Some(utoipa::openapi::Required::False);
+        }
+    }
+}
+
+fn standard_answers(operation: &mut Operation, writes: bool) {
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let in_path = parameters.iter().any(|p| p.parameter_in == ParameterIn::Path);
+    let in_query = parameters.iter().any(|p| p.parameter_in == ParameterIn::Query);
+    let body = operation.request_body.as_ref();
+    let json_body = body.is_some_and(|b| b.content.contains_key("application/json"));
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let mut answers: Vec<(&str, &str)> = Vec::new();
+    if json_body {
+        answers.push(("400", "The body is not valid JSON"));
+    }
+    if secured {
+        answers.push(("401", "No valid bearer token (`WWW-Authenticate: Bearer`)"));
+    }
+    if in_path {
+        answers.push(("404", "Nothing has this id or tag"));
+    }
+    if writes {
+        answers.push((
+            "409",
+            "The change conflicts with what is stored (a name, code or reference taken, or \
+             another change of the same record at the same moment)",
+        ));
+    }
+    if body.is_some() {
+        answers.push(("413", "The body is larger than the limit (1 MiB for JSON)"));
+        answers.push((
+            "415",
+            "The body's Content-Type is not the one this operation takes",
+        ));
+    }
+    if json_body || in_query {
+        answers.push(("422", "Invalid fields or query values, each named in `errors`"));
+    }
+    answers.push((
+        "503",
+        "The database is busy or out of reach; `Retry-After` says when to try again",
+    ));
+    let responses = &mut operation.responses.responses;
+    for (status, description) in answers {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::T(Response::new(description)));
+    }
+    for (status, response) in responses.iter_mut() {
+        let RefOr::T(response) = response else { continue };
+        if status.as_str() < "400" {
+            continue;
+        }
+        if response.content.is_empty() {
+            response.content.insert(
+                "application/problem+json".to_string(),
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            );
+        }
+        let integer = || {
+            Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0))
+                    .build(),
+            )
+        };
+        let text = || Schema::Object(ObjectBuilder::new().schema_type(Type::String).build());
+        match status.as_str() {
+            "401" => {
+                response
+                    .headers
+                    .entry("WWW-Authenticate".into())
+                    .or_insert_with(|| Header::new(text()));
+            }
+            "503" => {
+                response
+                    .headers
+                    .entry("Retry-After".into())
+                    .or_insert_with(|| Header::new(integer()));
+            }
+            _ => {}
+        }
+    }
+}
 
 struct BearerAuth;
 
@@ -45,8 +217,42 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The document `app` composes once from this one and the pages' own (`/s/{tag}` answers API
-/// clients too), so the API needs no knowledge of the pages.
+/// The document `app` builds once and hands every worker.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service",
+    responses((status = 200, description = "This document (OpenAPI 3.1)", content_type = "application/json")),
+    security(("bearer" = [])))]
 pub async fn document(_auth: Auth, document: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
     HttpResponse::Ok().json(document.get_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+    use utoipa::OpenApi;
+
+    /// utoipa takes only literals for bounds: these tie the document's to the checks' own.
+    #[test]
+    fn the_documents_bounds_are_the_checks_bounds() {
+        let doc: Value = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let interval = crate::domain::checks::MAX_INTERVAL_DAYS;
+        assert_eq!(
+            schemas["RuleInput"]["properties"]["interval_days"]["maximum"],
+            interval
+        );
+        assert_eq!(
+            schemas["CreateType"]["properties"]["check_interval_days"]["maximum"],
+            interval
+        );
+        let password = &schemas["CreateStaff"]["properties"]["password"];
+        assert_eq!(password["minLength"], crate::service::staff::MIN_PASSWORD);
+        let page = doc["paths"]["/api/v1/clients"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "per_page")
+            .unwrap()
+            .clone();
+        assert_eq!(page["schema"]["maximum"], crate::service::pages::MAX_PER_PAGE);
+    }
 }

@@ -12,20 +12,19 @@ use crate::service::pages::{Page, Paged};
 use crate::service::recalls::{self, CreateRecall, RecallView, ResolveRecallItem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/recalls", web::get().to(list_recalls))
-        .route("/recalls", web::post().to(open_recall))
-        .route("/recalls/{id}", web::get().to(get_recall))
-        .route(
-            "/recalls/{id}/items/{tag}/resolve",
-            web::post().to(resolve_recall_item),
-        );
+    cfg.service(web::resource("/recalls").get(list_recalls).post(open_recall))
+        .service(web::resource("/recalls/{id}").get(get_recall))
+        .service(web::resource("/recalls/{id}/items/{tag}/resolve").post(resolve_recall_item));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecallQuery {
-    /// `open` or `closed`.
+    #[param(value_type = Option<crate::domain::states::RecallStatus>)]
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 
@@ -45,7 +44,7 @@ pub async fn list_recalls(
 }
 
 #[utoipa::path(post, path = "/api/v1/recalls", tag = "recalls", request_body = CreateRecall,
-    responses((status = 201, body = RecallView, description = "The recall with every affected item; stock in store is quarantined"),
+    responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = RecallView, description = "The recall with every affected item; stock in store is quarantined"),
               (status = 409, description = "The reference is already recorded"), (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
 pub async fn open_recall(
@@ -61,7 +60,7 @@ pub async fn open_recall(
     Ok(HttpResponse::Created().json(body))
 }
 
-#[utoipa::path(get, path = "/api/v1/recalls/{id}", tag = "recalls", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/recalls/{id}", tag = "recalls", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = RecallView), (status = 404, description = "No such recall")), security(("bearer" = [])))]
 pub async fn get_recall(
     state: web::Data<AppState>,
@@ -74,8 +73,8 @@ pub async fn get_recall(
 }
 
 #[utoipa::path(post, path = "/api/v1/recalls/{id}/items/{tag}/resolve", tag = "recalls",
-    params(("id" = i64, Path), ("tag" = String, Path)), request_body = ResolveRecallItem,
-    responses((status = 200, body = RecallView, description = "The recall; it closes when its last item is resolved"),
+    params(("id" = i64, Path, example = 1), ("tag" = String, Path, description = "An asset tag", example = "EQ-000010")), request_body = ResolveRecallItem,
+    responses((status = 403, description = "The caller's role may not do this"), (status = 200, body = RecallView, description = "The recall; it closes when its last item is resolved"),
               (status = 404, description = "No such recall, or the item is not affected"),
               (status = 409, description = "Already resolved"), (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]

@@ -12,11 +12,21 @@ use crate::service::reports::{self, OverdueReport};
 use crate::service::today_in;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverdueQuery {
     /// The day to report for, YYYY-MM-DD (default today in `reminders.timezone`).
+    #[param(schema_with = as_of)]
     pub as_of: Option<String>,
     /// How many days ahead count as due soon (default `reminders.lead_days`).
+    #[param(minimum = 0, maximum = 366)]
     pub lead_days: Option<u32>,
+}
+
+/// Its schema says what it is: a parameter's `schema_with` replaces its description.
+fn as_of() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::domain::field_schema::date(false);
+    schema.description = Some("The day to report for (default today in `reminders.timezone`)".into());
+    schema
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/overdue", tag = "reports", params(OverdueQuery),

@@ -10,8 +10,16 @@ use crate::http::auth::Auth;
 use crate::service::scan::{self, ScanResult};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ScanQuery {
     /// Whatever the scanner produced: the label's URL or the bare tag, any case.
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 2048,
+        pattern = r"\S",
+        example = "EQ-000003"
+    )]
     pub code: Option<String>,
 }
 
@@ -28,7 +36,7 @@ pub async fn scan_code(
         .code
         .filter(|c| !c.trim().is_empty())
         .ok_or_else(|| AppError::invalid("code", "is required"))?;
-    if code.len() > 2048 {
+    if code.chars().count() > 2048 {
         return Err(AppError::invalid("code", "is too long to be one of our labels"));
     }
     let url = state.public_url();

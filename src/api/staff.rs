@@ -11,10 +11,9 @@ use crate::service::pages::{PageQuery, Paged};
 use crate::service::staff::{self, CreateStaff, PatchStaff, RotateToken, StaffView};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/staff", web::get().to(list_staff))
-        .route("/staff", web::post().to(create_staff))
-        .route("/staff/{id}", web::patch().to(patch_staff))
-        .route("/staff/{id}/tokens", web::post().to(rotate_token));
+    cfg.service(web::resource("/staff").get(list_staff).post(create_staff))
+        .service(web::resource("/staff/{id}").patch(patch_staff))
+        .service(web::resource("/staff/{id}/tokens").post(rotate_token));
 }
 
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(PageQuery),
@@ -31,7 +30,7 @@ pub async fn list_staff(
 }
 
 #[utoipa::path(post, path = "/api/v1/staff", tag = "staff", request_body = CreateStaff,
-    responses((status = 201, body = StaffView, description = "The account, with its API token shown once"),
+    responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = StaffView, description = "The account, with its API token shown once"),
               (status = 409, description = "The email is taken"), (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
 pub async fn create_staff(
@@ -43,8 +42,8 @@ pub async fn create_staff(
     Ok(HttpResponse::Created().json(body))
 }
 
-#[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = i64, Path)), request_body = PatchStaff,
-    responses((status = 200, body = StaffView), (status = 404, description = "No such staff member"),
+#[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = i64, Path, example = 3)), request_body = PatchStaff,
+    responses((status = 403, description = "The caller's role may not do this"), (status = 200, body = StaffView), (status = 404, description = "No such staff member"),
               (status = 409, description = "Would leave no active admin")), security(("bearer" = [])))]
 pub async fn patch_staff(
     state: web::Data<AppState>,
@@ -59,7 +58,7 @@ pub async fn patch_staff(
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/{id}/tokens", tag = "staff", params(("id" = i64, Path)), request_body = RotateToken,
+#[utoipa::path(post, path = "/api/v1/staff/{id}/tokens", tag = "staff", params(("id" = i64, Path, example = 3)), request_body = RotateToken,
     responses((status = 201, body = StaffView, description = "A new API token, shown once; the account's old token has ended"),
               (status = 400, description = "The body is not JSON"),
               (status = 401, description = "No valid token"),

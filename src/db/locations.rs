@@ -7,7 +7,7 @@ use super::DbConn;
 use super::schema::locations;
 use crate::on_backend;
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = locations)]
 pub struct Location {
     pub id: i64,

@@ -3,7 +3,7 @@
 
 /// Declares an enum of words: `Variant => "word"`. It gets the derives every stored state
 /// needs (serde by the word, the OpenAPI schema, a diesel `Text` column; see
-/// `db::stored_text`), `ALL`, `as_str`, `parse` (exactly the word, or `None`) and `Display`.
+/// `db::stored_text`), `ALL`, `WORDS`, `as_str`, `parse` (exactly the word, or `None`) and `Display`.
 macro_rules! stored_words {
     (
         $(#[$meta:meta])*
@@ -21,7 +21,6 @@ macro_rules! stored_words {
             Hash,
             serde::Serialize,
             serde::Deserialize,
-            utoipa::ToSchema,
             diesel::expression::AsExpression,
             diesel::deserialize::FromSqlRow,
         )]
@@ -32,6 +31,8 @@ macro_rules! stored_words {
 
         impl $name {
             pub const ALL: [Self; [$($word),+].len()] = [$(Self::$variant),+];
+            /// The words, for an enumeration in the OpenAPI document of a field read as one.
+            pub const WORDS: [&'static str; [$($word),+].len()] = [$($word),+];
 
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -44,6 +45,16 @@ macro_rules! stored_words {
                 Self::ALL.into_iter().find(|v| v.as_str() == raw)
             }
         }
+
+        // By hand, not derived: the derive cannot read a rename that a macro wrote, and
+        // would document the variants' Rust names instead of their words.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::domain::field_schema::one_of(&Self::WORDS, false).into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -37,28 +37,32 @@ impl Errors {
         self.0.push(FieldError::new(field, message));
     }
 
-    /// A required text: present, not blank, at most `max` characters; trimmed.
+    /// A required text: present, not blank, at most `max` characters as sent; trimmed.
+    /// (`field_schema::required_text` says the same in the OpenAPI document.)
     pub fn required(&mut self, field: &str, value: Option<&str>, max: usize) -> String {
-        match value.map(str::trim) {
-            None | Some("") => {
+        match value {
+            Some(raw) if !raw.trim().is_empty() => {
+                self.check_text(field, raw, max);
+                raw.trim().to_string()
+            }
+            _ => {
                 self.add(field, "is required");
                 String::new()
-            }
-            Some(v) => {
-                self.check_len(field, v, max);
-                v.to_string()
             }
         }
     }
 
-    /// An optional text: blank becomes absent; at most `max` characters; trimmed.
+    /// An optional text: at most `max` characters as sent; blank becomes absent; trimmed.
+    /// (`field_schema::optional_text` says the same in the OpenAPI document.)
     pub fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-        self.check_len(field, v, max);
-        Some(v.to_string())
+        let raw = value?;
+        self.check_text(field, raw, max);
+        Some(raw.trim()).filter(|v| !v.is_empty()).map(str::to_string)
     }
 
-    fn check_len(&mut self, field: &str, value: &str, max: usize) {
+    /// Bounds are checked on the text as sent, white space included, so that a client can
+    /// check them as the document states them.
+    fn check_text(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
         } else if value
@@ -137,6 +141,21 @@ mod tests {
         assert_eq!(postcode("sw1a1aa").unwrap(), "SW1A 1AA");
         assert_eq!(postcode("LS1  4AP").unwrap(), "LS1 4AP");
         assert!(postcode("12").is_err());
+    }
+
+    #[test]
+    fn a_text_is_measured_as_sent_and_kept_trimmed() {
+        let mut e = Errors::default();
+        assert_eq!(e.required("name", Some(" Ann "), 5), "Ann");
+        assert_eq!(e.optional("model", Some(" "), 5), None);
+        assert!(e.is_empty());
+        // Five characters once trimmed, seven as sent: the document's maxLength counts these.
+        e.required("name", Some(" Anne5 "), 5);
+        // A control character is refused even where trimming would have dropped it.
+        e.optional("model", Some("\u{b}"), 5);
+        let Invalid(list) = e.finish().unwrap_err();
+        let fields: Vec<&str> = list.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["name", "model"]);
     }
 
     #[test]

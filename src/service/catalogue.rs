@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::pages::{Page, Paged};
@@ -13,9 +13,11 @@ pub use crate::db::locations::Location;
 use crate::db::locations::{self, NewLocation};
 use crate::db::types::{self, EquipmentType, NewType};
 use crate::domain::checks::MAX_INTERVAL_DAYS;
+use crate::domain::field_schema::{one_of, optional_text, required_text};
 use crate::domain::roles::Action;
 use crate::domain::validate::{Errors, MAX_ADDRESS};
 use crate::error::AppError;
+use utoipa::openapi::schema::{Object, ObjectBuilder};
 
 pub const CATEGORIES: [&str; 5] = [
     "walking_aid",
@@ -27,27 +29,55 @@ pub const CATEGORIES: [&str; 5] = [
 pub const LOCATION_KINDS: [&str; 2] = ["store", "depot"];
 const DEFAULT_RULE: &str = "safety check";
 
+fn category() -> Object {
+    one_of(&CATEGORIES, false)
+}
+
+fn location_kind() -> Object {
+    one_of(&LOCATION_KINDS, true)
+}
+
+/// What `create_type` accepts as a code: trimmed, then letters, digits, - and _.
+fn type_code() -> Object {
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .min_length(Some(1))
+        .max_length(Some(64))
+        .pattern(Some(r"^\s*[A-Za-z0-9_-]+\s*$"))
+        .build()
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInput {
+    #[schema(required = true, schema_with = required_text::<100>)]
     pub name: Option<String>,
+    #[schema(required = true, nullable = false, minimum = 1, maximum = 3653)]
     pub interval_days: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateType {
-    /// Upper case letters, digits, - and _, e.g. `STAIRLIFT-STRAIGHT`.
+    /// Letters, digits, - and _, kept in upper case, e.g. `STAIRLIFT-STRAIGHT`.
+    #[schema(required = true, schema_with = type_code)]
     pub code: Option<String>,
+    #[schema(required = true, schema_with = required_text::<200>)]
     pub name: Option<String>,
-    /// `walking_aid`, `stairlift`, `shower_adaptation`, `telecare` or `other`.
+    #[schema(required = true, schema_with = category)]
     pub category: Option<String>,
+    #[schema(schema_with = optional_text::<200>)]
     pub manufacturer: Option<String>,
+    #[schema(schema_with = optional_text::<200>)]
     pub model: Option<String>,
     /// Default true.
     pub requires_decontamination: Option<bool>,
+    /// One or more rules with different names. Give exactly one of `check_rules` and
+    /// `check_interval_days` (422 otherwise).
+    #[schema(min_items = 1)]
     pub check_rules: Option<Vec<RuleInput>>,
-    /// Shorthand for one rule named `safety check`.
+    /// Shorthand for one rule named `safety check`, instead of `check_rules`.
+    #[schema(minimum = 1, maximum = 3653)]
     pub check_interval_days: Option<i64>,
 }
 
@@ -67,15 +97,40 @@ pub struct TypeView {
     pub model: Option<String>,
     pub requires_decontamination: bool,
     pub check_rules: Vec<RuleView>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LocationView {
+    pub id: i64,
+    pub name: String,
+    /// `store` or `depot`.
+    pub kind: String,
+    pub address: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Location> for LocationView {
+    fn from(l: Location) -> Self {
+        Self {
+            id: l.id,
+            name: l.name,
+            kind: l.kind,
+            address: l.address,
+            created_at: l.created_at.and_utc(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateLocation {
+    #[schema(required = true, schema_with = required_text::<200>)]
     pub name: Option<String>,
     /// `store` (default) or `depot`.
+    #[schema(schema_with = location_kind)]
     pub kind: Option<String>,
+    #[schema(schema_with = optional_text::<500>)]
     pub address: Option<String>,
 }
 
@@ -168,19 +223,17 @@ fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<(String, i32)> {
                         &format!("check_rules[{i}].interval_days"),
                         r.interval_days,
                     );
-                    let name = r.name.as_deref().map(str::trim).unwrap_or("").to_string();
-                    (name, days)
+                    let field = format!("check_rules[{i}].name");
+                    (errors.required(&field, r.name.as_deref(), 100), days)
                 })
                 .collect();
             let mut seen = HashMap::new();
             for (i, (name, _)) in rules.iter().enumerate() {
-                let field = format!("check_rules[{i}].name");
-                if name.is_empty() {
-                    errors.add(&field, "is required");
-                } else if name.chars().count() > 100 {
-                    errors.add(&field, "must be at most 100 characters");
-                } else if seen.insert(name.to_lowercase(), i).is_some() {
-                    errors.add(&field, format!("{name:?} is named twice"));
+                if !name.is_empty() && seen.insert(name.to_lowercase(), i).is_some() {
+                    errors.add(
+                        &format!("check_rules[{i}].name"),
+                        format!("{name:?} is named twice"),
+                    );
                 }
             }
             rules
@@ -204,7 +257,7 @@ fn type_view(t: EquipmentType, rules: &[(String, i32)]) -> TypeView {
                 interval_days: *days,
             })
             .collect(),
-        created_at: t.created_at,
+        created_at: t.created_at.and_utc(),
     }
 }
 
@@ -228,16 +281,15 @@ pub fn list_types(conn: &mut DbConn, page: Page) -> Result<Paged<TypeView>, AppE
     Ok(page.wrap(views, total))
 }
 
-pub fn create_location(conn: &mut DbConn, actor: &Actor, req: &CreateLocation) -> Result<Location, AppError> {
+pub fn create_location(
+    conn: &mut DbConn,
+    actor: &Actor,
+    req: &CreateLocation,
+) -> Result<LocationView, AppError> {
     actor.require(Action::ManageLocations)?;
     let mut errors = Errors::default();
     let name = errors.required("name", req.name.as_deref(), 200);
-    let kind = req
-        .kind
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or("store")
-        .to_ascii_lowercase();
+    let kind = req.kind.as_deref().unwrap_or("store").to_string();
     if !LOCATION_KINDS.contains(&kind.as_str()) {
         errors.add("kind", format!("must be one of {}", LOCATION_KINDS.join(", ")));
     }
@@ -251,7 +303,7 @@ pub fn create_location(conn: &mut DbConn, actor: &Actor, req: &CreateLocation) -
             "a location named {name:?} already exists"
         )));
     }
-    Ok(locations::insert(
+    let created = locations::insert(
         conn,
         &NewLocation {
             name: &name,
@@ -259,10 +311,11 @@ pub fn create_location(conn: &mut DbConn, actor: &Actor, req: &CreateLocation) -
             address: address.as_deref(),
             created_at: now(),
         },
-    )?)
+    )?;
+    Ok(created.into())
 }
 
-pub fn list_locations(conn: &mut DbConn, page: Page) -> Result<Paged<Location>, AppError> {
+pub fn list_locations(conn: &mut DbConn, page: Page) -> Result<Paged<LocationView>, AppError> {
     let (rows, total) = locations::list(conn, page.offset(), page.per_page)?;
-    Ok(page.wrap(rows, total))
+    Ok(page.wrap(rows.into_iter().map(LocationView::from).collect(), total))
 }

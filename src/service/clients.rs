@@ -1,7 +1,9 @@
 //! Clients: create, find, correct, and erase once they hold nothing.
 
-use chrono::NaiveDateTime;
+use crate::domain::field_schema::{changed_text, matching, optional_text, required_text};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::Object;
 
 use super::items::{MAX_TEXT, double_option};
 use super::pages::{Page, Paged};
@@ -22,22 +24,33 @@ const MAX_PHONE: usize = 40;
 #[serde(deny_unknown_fields)]
 pub struct CreateClient {
     /// The service's own reference for the person (unique).
+    #[schema(required = true, schema_with = required_text::<64>)]
     pub reference: Option<String>,
+    #[schema(required = true, schema_with = required_text::<200>)]
     pub name: Option<String>,
+    #[schema(required = true, schema_with = required_text::<500>)]
     pub address: Option<String>,
+    /// A UK postcode, any case and spacing: 5 to 8 letters and digits.
+    #[schema(required = true, schema_with = postcode_schema)]
     pub postcode: Option<String>,
+    #[schema(schema_with = optional_text::<40>)]
     pub phone: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchClient {
+    #[schema(schema_with = changed_text::<64>)]
     pub reference: Option<String>,
+    #[schema(schema_with = changed_text::<200>)]
     pub name: Option<String>,
+    #[schema(schema_with = changed_text::<500>)]
     pub address: Option<String>,
+    #[schema(schema_with = changed_postcode)]
     pub postcode: Option<String>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, schema_with = optional_text::<40>)]
     pub phone: Option<Option<String>>,
 }
 
@@ -50,8 +63,8 @@ pub struct ClientView {
     pub postcode: String,
     pub phone: Option<String>,
     pub erased: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     /// The equipment the client holds (on a single client's page only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment: Option<Vec<ItemView>>,
@@ -67,11 +80,26 @@ impl From<Client> for ClientView {
             postcode: c.postcode,
             phone: c.phone,
             erased: c.erased_at.is_some(),
-            created_at: c.created_at,
-            updated_at: c.updated_at,
+            created_at: c.created_at.and_utc(),
+            updated_at: c.updated_at.and_utc(),
             equipment: None,
         }
     }
+}
+
+/// What `validate::postcode` accepts, at most 16 characters as sent.
+const POSTCODE: &str = r"^[ \t\r\n]*(?:[A-Za-z0-9][ \t\r\n]*){5,8}$";
+
+fn postcode_schema() -> Object {
+    let mut schema = matching(POSTCODE, false);
+    schema.max_length = Some(16);
+    schema
+}
+
+fn changed_postcode() -> Object {
+    let mut schema = matching(POSTCODE, true);
+    schema.max_length = Some(16);
+    schema
 }
 
 fn postcode(errors: &mut Errors, raw: Option<&str>) -> String {

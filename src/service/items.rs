@@ -1,8 +1,10 @@
 //! Receiving, finding, listing and editing items.
 
-use chrono::NaiveDateTime;
+use crate::domain::field_schema::{matching, optional_text, required_text};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::openapi::schema::Object;
 
 use super::audit::{self, Subject};
 use super::pages::{Page, Paged};
@@ -22,13 +24,19 @@ pub const MAX_TEXT: usize = 200;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateItem {
-    /// The type's code.
+    /// The code of an equipment type (422 if none has it).
     #[serde(rename = "type")]
+    #[schema(required = true, schema_with = required_text::<64>)]
     pub type_code: Option<String>,
-    /// Generated (`{prefix}{6 digits}`) when absent.
+    /// Letters, digits and `- _ .`, starting with a letter or digit, at most 32, kept in
+    /// upper case; generated (`{prefix}{6 digits}`) when absent or blank.
+    #[schema(schema_with = asset_tag)]
     pub asset_tag: Option<String>,
+    #[schema(schema_with = optional_text::<200>)]
     pub serial_number: Option<String>,
+    #[schema(schema_with = optional_text::<200>)]
     pub batch: Option<String>,
+    /// A location's id (422 if none has it).
     pub location_id: Option<i64>,
 }
 
@@ -37,10 +45,10 @@ pub struct CreateItem {
 #[serde(deny_unknown_fields)]
 pub struct PatchItem {
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, schema_with = optional_text::<200>)]
     pub serial_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, schema_with = optional_text::<200>)]
     pub batch: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
@@ -49,8 +57,50 @@ pub struct PatchItem {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub worker_id: Option<Option<i64>>,
+    #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
     pub expected_version: Option<i64>,
+}
+
+// A parameter's schema_with replaces its description too: each says it here.
+
+fn category() -> Object {
+    described(
+        crate::domain::field_schema::one_of(&crate::service::catalogue::CATEGORIES, false),
+        "Items of types in this category",
+    )
+}
+
+fn type_code() -> Object {
+    described(optional_text::<64>(), "Items of the type with this code")
+}
+
+fn due_before() -> Object {
+    described(
+        crate::domain::field_schema::date(false),
+        "Items whose next check falls before this day",
+    )
+}
+
+fn search() -> Object {
+    described(
+        optional_text::<200>(),
+        "Text matched against tag, serial, batch and client name",
+    )
+}
+
+fn described(mut schema: Object, description: &str) -> Object {
+    schema.description = Some(description.into());
+    schema
+}
+
+/// What `AssetTag::parse` accepts, blank (a generated tag) included.
+fn asset_tag() -> Object {
+    let tag = format!(
+        "[A-Za-z0-9][A-Za-z0-9._-]{{0,{}}}",
+        crate::domain::asset_tag::MAX_LEN - 1
+    );
+    matching(&format!(r"^\s*(?:{tag})?\s*$"), true)
 }
 
 /// Tells a field sent as `null` (clear it) from one left out (keep it).
@@ -63,22 +113,24 @@ where
 }
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ItemQuery {
-    /// One of the lifecycle statuses.
+    #[param(value_type = Option<Status>)]
     pub status: Option<String>,
-    /// One of the type categories.
+    #[param(schema_with = category)]
     pub category: Option<String>,
-    /// A type code.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = type_code)]
     pub type_code: Option<String>,
     pub client_id: Option<i64>,
     pub worker_id: Option<i64>,
-    /// Items whose next check falls before this date (YYYY-MM-DD).
+    #[param(schema_with = due_before)]
     pub due_before: Option<String>,
-    /// Text matched against tag, serial, batch and client name.
+    #[param(schema_with = search)]
     pub q: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 
@@ -126,7 +178,7 @@ impl ItemQuery {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub id: i64,
-    pub occurred_at: NaiveDateTime,
+    pub occurred_at: DateTime<Utc>,
     pub action: String,
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
@@ -414,7 +466,7 @@ pub fn history(conn: &mut DbConn, tag: &str, page: Page) -> Result<Paged<EventVi
         .into_iter()
         .map(|(e, staff_name)| EventView {
             id: e.id,
-            occurred_at: e.occurred_at,
+            occurred_at: e.occurred_at.and_utc(),
             action: e.action,
             from_status: e.from_status,
             to_status: e.to_status,

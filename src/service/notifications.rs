@@ -1,6 +1,6 @@
 //! The outbox as staff see it: every email and where it stands.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::Actor;
@@ -22,9 +22,9 @@ pub struct NotificationView {
     pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
-    pub next_attempt_at: NaiveDateTime,
-    pub created_at: NaiveDateTime,
-    pub sent_at: Option<NaiveDateTime>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
     pub dedup_key: String,
 }
 
@@ -38,9 +38,9 @@ impl From<Notification> for NotificationView {
             status: n.status,
             attempts: n.attempts,
             last_error: n.last_error,
-            next_attempt_at: n.next_attempt_at,
-            created_at: n.created_at,
-            sent_at: n.sent_at,
+            next_attempt_at: n.next_attempt_at.and_utc(),
+            created_at: n.created_at.and_utc(),
+            sent_at: n.sent_at.map(|t| t.and_utc()),
             dedup_key: n.dedup_key,
         }
     }
@@ -76,7 +76,7 @@ pub fn retry(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<NotificationVi
                 "notification {id} is {}: only failed mail can be sent again",
                 row.status
             ),
-            extra: Some(serde_json::json!({ "status": row.status })),
+            extra: Some(serde_json::json!({ "notification_status": row.status })),
         });
     }
     Ok(notifications::find(conn, id)?.ok_or_else(not_found)?.into())

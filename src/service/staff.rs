@@ -1,8 +1,10 @@
 //! Staff accounts: created by the command line or an admin, each with an API token.
 
+use crate::domain::field_schema::{changed_text, one_of, required_text};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use std::sync::LazyLock;
+use utoipa::openapi::schema::Object;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,21 +25,37 @@ pub const MIN_PASSWORD: usize = 10;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateStaff {
+    /// An address the mail library can send to; kept in lower case.
+    #[schema(required = true, nullable = false, format = Email, max_length = 254)]
     pub email: Option<String>,
+    #[schema(required = true, schema_with = required_text::<200>)]
     pub name: Option<String>,
-    /// `admin`, `stores`, `worker` or `viewer`.
+    #[schema(required = true, schema_with = role)]
     pub role: Option<String>,
-    /// For the web pages; at least 10 characters.
+    /// For the web pages.
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchStaff {
+    #[schema(schema_with = changed_text::<200>)]
     pub name: Option<String>,
+    #[schema(schema_with = changed_role)]
     pub role: Option<String>,
     pub active: Option<bool>,
+    /// For the web pages; signs the person out everywhere.
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: Option<String>,
+}
+
+fn role() -> Object {
+    one_of(&Role::WORDS, false)
+}
+
+fn changed_role() -> Object {
+    one_of(&Role::WORDS, true)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -48,7 +66,7 @@ pub struct StaffView {
     pub role: Role,
     pub active: bool,
     pub has_password: bool,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
     /// The API token, shown once when the account is created or its token rotated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -75,7 +93,7 @@ impl From<Staff> for StaffView {
             role: s.role,
             active: s.active,
             has_password: s.password_hash.is_some(),
-            created_at: s.created_at,
+            created_at: s.created_at.and_utc(),
             token: None,
             token_expires_at: None,
         }
@@ -130,8 +148,8 @@ fn check_password(errors: &mut Errors, password: Option<&str>) -> Option<String>
     let p = password?;
     if p.chars().count() < MIN_PASSWORD {
         errors.add("password", format!("must be at least {MIN_PASSWORD} characters"));
-    } else if p.len() > 1024 {
-        errors.add("password", "must be at most 1024 bytes");
+    } else if p.chars().count() > 1024 {
+        errors.add("password", "must be at most 1024 characters");
     }
     Some(p.to_string())
 }

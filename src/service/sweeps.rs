@@ -1,6 +1,6 @@
 //! The record of reminder sweeps as staff see it.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::Actor;
@@ -16,9 +16,9 @@ pub struct SweepView {
     pub id: i64,
     /// The day swept for.
     pub as_of: NaiveDate,
-    pub started_at: NaiveDateTime,
+    pub started_at: DateTime<Utc>,
     /// Empty while running, or when the sweep died half way.
-    pub finished_at: Option<NaiveDateTime>,
+    pub finished_at: Option<DateTime<Utc>>,
     pub outcome: SweepOutcome,
     pub due_checks: i32,
     /// Digests found to send, and of those how many this sweep queued.
@@ -33,8 +33,8 @@ impl From<Sweep> for SweepView {
         Self {
             id: s.id,
             as_of: s.as_of,
-            started_at: s.started_at,
-            finished_at: s.finished_at,
+            started_at: s.started_at.and_utc(),
+            finished_at: s.finished_at.map(|t| t.and_utc()),
             outcome: s.outcome,
             due_checks: s.due_checks,
             digests: s.digests,

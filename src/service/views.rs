@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::items::not_found;
@@ -52,8 +52,8 @@ pub struct ItemView {
     pub version: i64,
     /// What the item's QR label encodes.
     pub qr_payload: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl ItemView {
@@ -186,7 +186,7 @@ fn assemble(
         checks_due,
         under_open_recall,
         version: item.version,
-        created_at: item.created_at,
-        updated_at: item.updated_at,
+        created_at: item.created_at.and_utc(),
+        updated_at: item.updated_at.and_utc(),
     }
 }

@@ -52,17 +52,8 @@ fn done_words(done: &str) -> Option<&'static str> {
     })
 }
 
-/// The one page that also answers API clients, for the OpenAPI document beside the API's own.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(label))]
-pub struct LabelPageDoc;
-
-/// GET `/s/{tag}`: the page for people, the JSON scan view for API clients.
-#[utoipa::path(get, path = "/s/{tag}", tag = "scan", params(("tag" = String, Path)),
-    responses((status = 200, body = ScanResult, description = "With a bearer token: the scan view as JSON; \
-               with a session cookie: the item's HTML page"),
-              (status = 303, description = "No session: to /login and back"), (status = 404, description = "No such item")),
-    security(("bearer" = [])))]
+/// GET `/s/{tag}`: the page for people, and for an API client with a bearer token the JSON
+/// scan view that `GET /api/v1/scan` documents (the pages are not in the API document).
 pub async fn label(
     state: web::Data<AppState>,
     req: HttpRequest,

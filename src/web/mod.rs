@@ -19,36 +19,32 @@ const SCAN_JS: &str = include_str!("../../assets/web/scan.js");
 const JSQR_JS: &str = include_str!("../../assets/web/jsQR.js");
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/",
-        web::get().to(|| async {
-            HttpResponse::SeeOther()
-                .insert_header(("Location", "/scan"))
-                .finish()
-        }),
+    // One resource per path with all its methods, so that another method gets 405 and `Allow`.
+    cfg.service(web::resource("/").get(|| async {
+        HttpResponse::SeeOther()
+            .insert_header(("Location", "/scan"))
+            .finish()
+    }))
+    .service(
+        web::resource("/login")
+            .get(login::login_page)
+            .post(login::login_submit),
     )
-    .route("/login", web::get().to(login::login_page))
-    .route("/login", web::post().to(login::login_submit))
-    .route("/logout", web::post().to(login::logout))
-    .route("/s/{tag}", web::get().to(item_page::label))
-    .route("/s/{tag}/{move}", web::post().to(item_page::act))
-    .route("/scan", web::get().to(scan_page::scan))
-    .route("/scan/go", web::get().to(scan_page::go))
-    .route("/desk", web::get().to(desk::desk))
-    .route("/desk/move", web::post().to(desk::desk_move))
-    .route("/desk/overdue", web::get().to(desk::overdue))
-    .route("/desk/labels.pdf", web::get().to(desk::labels))
-    .route(
-        "/assets/app.css",
-        web::get().to(|| async { asset("text/css; charset=utf-8", CSS) }),
+    .service(web::resource("/logout").post(login::logout))
+    .service(web::resource("/s/{tag}").get(item_page::label))
+    .service(web::resource("/s/{tag}/{move}").post(item_page::act))
+    .service(web::resource("/scan").get(scan_page::scan))
+    .service(web::resource("/scan/go").get(scan_page::go))
+    .service(web::resource("/desk").get(desk::desk))
+    .service(web::resource("/desk/move").post(desk::desk_move))
+    .service(web::resource("/desk/overdue").get(desk::overdue))
+    .service(web::resource("/desk/labels.pdf").get(desk::labels))
+    .service(web::resource("/assets/app.css").get(|| async { asset("text/css; charset=utf-8", CSS) }))
+    .service(
+        web::resource("/assets/scan.js").get(|| async { asset("text/javascript; charset=utf-8", SCAN_JS) }),
     )
-    .route(
-        "/assets/scan.js",
-        web::get().to(|| async { asset("text/javascript; charset=utf-8", SCAN_JS) }),
-    )
-    .route(
-        "/assets/jsQR.js",
-        web::get().to(|| async { asset("text/javascript; charset=utf-8", JSQR_JS) }),
+    .service(
+        web::resource("/assets/jsQR.js").get(|| async { asset("text/javascript; charset=utf-8", JSQR_JS) }),
     );
 }
 

@@ -9,6 +9,7 @@ mod catalogue;
 mod cli;
 mod clients;
 mod concurrency;
+mod contract;
 mod errors;
 mod import;
 mod items;

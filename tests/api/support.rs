@@ -84,6 +84,8 @@ pub struct Reply {
     /// Every `Set-Cookie` header, as sent.
     pub cookies: Vec<String>,
     pub retry_after: Option<String>,
+    /// The methods a 405 says the path takes.
+    pub allow: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -255,7 +257,7 @@ impl TestApp {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let (location, retry_after) = (header("location"), header("retry-after"));
+        let (location, retry_after, allow) = (header("location"), header("retry-after"), header("allow"));
         let cookies = resp
             .headers()
             .get_all("set-cookie")
@@ -269,6 +271,7 @@ impl TestApp {
             location,
             cookies,
             retry_after,
+            allow,
             body,
         }
     }

@@ -2,7 +2,17 @@
 
 use serde::Deserialize;
 
+use crate::domain::field_schema::{date, one_of, optional_text, required_text};
 use crate::domain::lifecycle::Move;
+use utoipa::openapi::schema::Object;
+
+fn optional_date() -> Object {
+    date(true)
+}
+
+fn outcome() -> Object {
+    one_of(&["pass", "fail"], false)
+}
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -11,6 +21,7 @@ pub struct IssueBody {
     pub client_id: Option<i64>,
     /// The worker who takes it and becomes responsible for its checks.
     pub worker_id: Option<i64>,
+    #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
     pub expected_version: Option<i64>,
 }
@@ -20,8 +31,11 @@ pub struct IssueBody {
 pub struct FitBody {
     /// Defaults to the client it was issued for.
     pub client_id: Option<i64>,
-    /// YYYY-MM-DD, default today: records are often entered after the visit.
+    /// YYYY-MM-DD, default today: records are often entered after the visit; not in the
+    /// future, nor before 2000 (422).
+    #[schema(schema_with = optional_date)]
     pub fitted_at: Option<String>,
+    #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
     pub expected_version: Option<i64>,
 }
@@ -29,13 +43,17 @@ pub struct FitBody {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckBody {
-    /// The check rule's name; optional when the type has one rule.
+    /// The name of one of the type's check rules (422 if it has none of that name);
+    /// optional when the type has one rule.
+    #[schema(schema_with = optional_text::<100>)]
     pub rule: Option<String>,
-    /// `pass` or `fail`.
+    #[schema(required = true, schema_with = outcome)]
     pub outcome: Option<String>,
-    /// YYYY-MM-DD, default today.
+    /// YYYY-MM-DD, default today; not in the future, nor before 2000 (422).
+    #[schema(schema_with = optional_date)]
     pub performed_at: Option<String>,
     /// Required when the outcome is `fail`: what failed.
+    #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
     pub expected_version: Option<i64>,
 }
@@ -43,6 +61,7 @@ pub struct CheckBody {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnBody {
+    #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
     pub expected_version: Option<i64>,
 }
@@ -51,7 +70,9 @@ pub struct ReturnBody {
 #[serde(deny_unknown_fields)]
 pub struct DecontaminateBody {
     /// How it was cleaned, e.g. `chlorine 1000ppm wipe`, `washer-disinfector`.
+    #[schema(required = true, schema_with = required_text::<200>)]
     pub method: Option<String>,
+    #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
     pub expected_version: Option<i64>,
 }
@@ -60,6 +81,7 @@ pub struct DecontaminateBody {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    #[schema(required = true, schema_with = required_text::<2000>)]
     pub reason: Option<String>,
     pub expected_version: Option<i64>,
 }

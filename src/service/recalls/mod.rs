@@ -4,6 +4,7 @@
 mod notice;
 mod view;
 
+use crate::domain::field_schema::{optional_text, required_text};
 use notice::tell_of_recall;
 use view::assemble;
 pub use view::{RecallItemView, RecallView, view};
@@ -29,15 +30,21 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct CreateRecall {
     /// The field safety notice or recall number.
+    #[schema(required = true, schema_with = required_text::<100>)]
     pub reference: Option<String>,
+    #[schema(required = true, schema_with = required_text::<300>)]
     pub title: Option<String>,
-    /// The affected type's code.
+    /// The affected type's code (422 if no type has it).
     #[serde(rename = "type")]
+    #[schema(required = true, schema_with = required_text::<64>)]
     pub type_code: Option<String>,
     /// First affected serial; with `serial_to`, same prefix, numbers compared as numbers.
+    #[schema(schema_with = optional_text::<200>)]
     pub serial_from: Option<String>,
+    #[schema(schema_with = optional_text::<200>)]
     pub serial_to: Option<String>,
     /// Or the affected batch/lot.
+    #[schema(schema_with = optional_text::<200>)]
     pub batch: Option<String>,
 }
 
@@ -45,8 +52,14 @@ pub struct CreateRecall {
 #[serde(deny_unknown_fields)]
 pub struct ResolveRecallItem {
     /// `retrieved` (brought back and quarantined) or `safe` (inspected and found unaffected).
+    #[schema(required = true, schema_with = resolution)]
     pub outcome: Option<String>,
+    #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
+}
+
+fn resolution() -> utoipa::openapi::schema::Object {
+    crate::domain::field_schema::one_of(&["retrieved", "safe"], false)
 }
 
 enum Scope {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::db::items::{self, Item};
@@ -27,7 +27,7 @@ pub struct RecallItemView {
     pub state: RecallItemState,
     pub client: Option<ClientRef>,
     pub worker: Option<StaffRef>,
-    pub resolved_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<DateTime<Utc>>,
     pub resolved_by: Option<i64>,
     pub notes: Option<String>,
 }
@@ -44,9 +44,9 @@ pub struct RecallView {
     pub batch: Option<String>,
     /// `open` until every affected item is resolved, then `closed`.
     pub status: RecallStatus,
-    pub opened_at: NaiveDateTime,
+    pub opened_at: DateTime<Utc>,
     pub opened_by: i64,
-    pub closed_at: Option<NaiveDateTime>,
+    pub closed_at: Option<DateTime<Utc>>,
     pub affected: usize,
     pub unresolved: usize,
     /// Every affected item, those in homes first (on a single recall only).
@@ -82,9 +82,9 @@ pub(super) fn assemble(
         serial_to: r.serial_to,
         batch: r.batch,
         status: r.status,
-        opened_at: r.opened_at,
+        opened_at: r.opened_at.and_utc(),
         opened_by: r.opened_by,
-        closed_at: r.closed_at,
+        closed_at: r.closed_at.map(|t| t.and_utc()),
         affected: rows.len(),
         unresolved: rows.iter().filter(|r| r.state == RecallItemState::Open).count(),
         items,
@@ -124,7 +124,7 @@ fn item_views(conn: &mut DbConn, rows: &[RecallItem]) -> Result<Vec<RecallItemVi
                 state: r.state,
                 client: r.client_id.and_then(|id| clients.get(&id).cloned()),
                 worker: r.worker_id.and_then(|id| workers.get(&id).cloned()),
-                resolved_at: r.resolved_at,
+                resolved_at: r.resolved_at.map(|t| t.and_utc()),
                 resolved_by: r.resolved_by,
                 notes: r.notes.clone(),
             })
