@@ -78,7 +78,7 @@ pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSumm
     // What was queued stays queued whatever happens here; a lost record only means a
     // harmless second sweep that day.
     if let Err(e) = db.write(|c| Ok(sweeps::finish(c, id, now(), &end)?)) {
-        log::error!("cannot record the end of sweep {id}: {e}");
+        tracing::error!(sweep = id, "cannot record the end of the sweep: {e}");
     }
     result.map(|()| summary)
 }
@@ -86,7 +86,7 @@ pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSumm
 /// The sweep itself; `summary` counts as it goes, so a failure records how far it got.
 fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummary) -> Result<(), AppError> {
     let Some(_lease) = Lease::try_take(db, SWEEP_LEASE)? else {
-        log::info!("another instance is sweeping; this one stands aside");
+        tracing::info!("another instance is sweeping; this one stands aside");
         summary.skipped = true;
         return Ok(());
     };
@@ -123,7 +123,7 @@ fn abort_if_asked(queued: usize) {
         .ok()
         .and_then(|v| v.parse().ok());
     if asked == Some(queued) {
-        log::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
+        tracing::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
         std::process::abort();
     }
 }
