@@ -144,39 +144,27 @@ async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex
     .unwrap_or_else(|e| Err(crate::error::AppError::internal("the sweep panicked", e)));
     let failed = match outcome {
         Ok(None) => false,
-        Ok(Some(summary)) if summary.skipped => {
-            // Another instance is sweeping; look again later in case it fails.
-            tracing::info!(as_of = %day, sweep = summary.sweep_id, "reminder sweep skipped: another instance holds it");
-            true
-        }
-        Ok(Some(summary)) => {
-            tracing::info!(
-                as_of = %day,
-                sweep = summary.sweep_id,
-                due_checks = summary.due_checks,
-                digests = summary.digests,
-                queued = summary.queued,
-                "reminder sweep done"
-            );
+        // Another instance is sweeping; look again later in case it fails.
+        Ok(Some(summary)) if summary.skipped => true,
+        Ok(Some(_)) => {
             state.outbox.notify_one();
             purge_after_sweep(&state).await;
             false
         }
-        Err(e) => {
-            tracing::error!(
-                as_of = %day,
-                attempt = today.failures + 1,
-                error = %crate::telemetry::without_addresses(&e.to_string()),
-                "reminder sweep failed"
-            );
-            true
-        }
+        // `sweep` has logged why.
+        Err(_) => true,
     };
     if failed {
         today.failures += 1;
         let r = &state.settings.reminders;
         let delay = dispatch::backoff(today.failures, r.retry_base_seconds, r.retry_max_seconds);
         today.not_before = Some(Utc::now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1)));
+        tracing::info!(
+            as_of = %day,
+            attempts = today.failures,
+            retry_in_seconds = delay.as_secs(),
+            "today's reminder sweep is owed; trying again later"
+        );
     } else {
         today.swept = true;
     }

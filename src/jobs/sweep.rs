@@ -80,7 +80,32 @@ pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSumm
     if let Err(e) = db.write(|c| Ok(sweeps::finish(c, id, now(), &end)?)) {
         tracing::error!(sweep = id, "cannot record the end of the sweep: {e}");
     }
+    log_end(id, as_of, &end);
     result.map(|()| summary)
+}
+
+/// Counts and ids only: the digests name clients, their homes and the workers.
+fn log_end(id: i64, as_of: NaiveDate, end: &Finished) {
+    let error = end.error.map(crate::telemetry::without_addresses);
+    macro_rules! log_at {
+        ($level:ident) => {
+            tracing::$level!(
+                sweep = id,
+                as_of = %as_of,
+                outcome = %end.outcome,
+                due_checks = end.due_checks,
+                digests = end.digests,
+                queued = end.queued,
+                error,
+                "reminder sweep"
+            )
+        };
+    }
+    if end.outcome == SweepOutcome::Failed {
+        log_at!(error)
+    } else {
+        log_at!(info)
+    }
 }
 
 /// The sweep itself; `summary` counts as it goes, so a failure records how far it got.
