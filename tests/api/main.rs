@@ -15,6 +15,7 @@ mod items;
 mod labels;
 mod lifecycle;
 mod operator_logs;
+mod operator_metrics;
 mod pages;
 mod postgres;
 mod recalls;
