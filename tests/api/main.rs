@@ -16,6 +16,7 @@ mod labels;
 mod lifecycle;
 mod operator_logs;
 mod operator_metrics;
+mod operator_stop;
 mod pages;
 mod postgres;
 mod recalls;
