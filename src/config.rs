@@ -174,8 +174,10 @@ pub struct ServiceSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSettings {
+    /// `text` or `json`, on standard error.
     pub format: LogFormat,
-    /// The least severe records written.
+    /// The least severe records written; below `info`, the libraries' own records (actix-web
+    /// names a request's path when its body or query cannot be read) come too.
     pub level: LogLevel,
 }
 
