@@ -84,7 +84,7 @@ async fn a_day_in_the_log(backend: Backend, format: &str) {
     let smtp = SmtpSink::start();
     let env = [("EQUIPTRACK__LOG__FORMAT", format)];
     let mut s = Served::start(dir.path(), &url, smtp.port, &env);
-    let admin = s.admin.clone().expect("the first admin's token");
+    let admin = s.admin();
 
     s.post(
         "/api/v1/equipment-types",

@@ -87,7 +87,7 @@ async fn counts_and_gauges(backend: Backend) {
         ("EQUIPTRACK__REMINDERS__TIMEZONE", "UTC"),
     ];
     let mut s = Served::start(dir.path(), &url, smtp.port, &env);
-    let admin = s.admin.clone().unwrap();
+    let admin = s.admin();
 
     // The token guards the scrape.
     s.call("GET", "/metrics", &[], None).await.expect(401);

@@ -12,9 +12,8 @@ use crate::cli::equiptrack;
 pub struct Served {
     pub base: String,
     pub address: String,
-    /// The first admin's token, printed on the first start only.
-    pub admin: Option<String>,
     child: Child,
+    stdout: Arc<Mutex<Vec<String>>>,
     log: Arc<Mutex<Vec<String>>>,
     client: awc::Client,
     /// Requests this test made, to compare with the request lines logged.
@@ -114,24 +113,36 @@ impl Served {
             );
             std::thread::sleep(Duration::from_millis(50));
         };
-        // The token is printed before the service listens, alone on the line after this one.
-        let out = stdout.lock().unwrap().clone();
-        let admin = out
-            .iter()
-            .position(|l| l.contains("API token"))
-            .and_then(|i| out.get(i + 1))
-            .cloned();
         Served {
             base: format!("http://{address}"),
             address,
-            admin,
             child,
+            stdout,
             log,
             client: awc::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .disable_redirects()
                 .finish(),
             requests: 0,
+        }
+    }
+
+    /// The first admin's token, which the first start prints on standard output, alone on
+    /// the line after the one that announces it. The two pipes are read by two threads, so
+    /// it may come in after the log line that says the service listens.
+    pub fn admin(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = self.stdout.lock().unwrap().clone();
+            let token = out
+                .iter()
+                .position(|l| l.contains("API token"))
+                .and_then(|i| out.get(i + 1));
+            if let Some(token) = token {
+                return token.clone();
+            }
+            assert!(Instant::now() < deadline, "no token printed: {out:?}");
+            std::thread::sleep(Duration::from_millis(25));
         }
     }
 
