@@ -26,7 +26,7 @@ bin="$PWD/target/release/equiptrack"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 export EQUIPTRACK__SERVER__DATA_DIR="$work" DATABASE_URL="sqlite://$work/bench.db"
-export EQUIPTRACK__SERVER__BIND="127.0.0.1:$PORT" EQUIPTRACK__SERVER__PUBLIC_URL="$BASE" RUST_LOG=warn
+export EQUIPTRACK__SERVER__BIND="127.0.0.1:$PORT" EQUIPTRACK__SERVER__PUBLIC_URL="$BASE" EQUIPTRACK__LOG__LEVEL=warn
 
 "$bin" migrate >/dev/null
 token=$("$bin" user add --email bench@localhost --name Bench --role admin | tail -n 1)

@@ -49,7 +49,7 @@ export EQUIPTRACK__SERVER__DATA_DIR=$work
 export EQUIPTRACK__SERVER__BIND=127.0.0.1:$port
 export EQUIPTRACK__SERVER__PUBLIC_URL=http://127.0.0.1:$port
 export DATABASE_URL=sqlite://$work/equiptrack.db
-export RUST_LOG=warn
+export EQUIPTRACK__LOG__LEVEL=warn
 "$bin" migrate >/dev/null
 token=$("$bin" user add --email measure@example.org --name Measure --role admin | tail -n 1)
 

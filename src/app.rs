@@ -17,7 +17,9 @@ use crate::config::Settings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::http::token_cache::TokenCache;
+use crate::jobs::DispatcherHandle;
 use crate::service::notify::MailContext;
+use crate::telemetry::counters::RequestCounters;
 use tokio::sync::Notify;
 
 /// What every handler can reach.
@@ -28,11 +30,14 @@ pub struct AppState {
     pub tokens: Arc<TokenCache>,
     /// Wakes the outbox dispatcher when mail has been queued.
     pub outbox: Arc<Notify>,
+    /// Requests counted for `/metrics`; none when `metrics.enabled` is off.
+    pub counters: Option<Arc<RequestCounters>>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         Self {
+            counters: settings.metrics.enabled.then(Arc::default),
             db,
             settings: Arc::new(settings),
             tokens: Arc::default(),
@@ -82,7 +87,7 @@ pub fn open_database(settings: &Settings) -> Result<Db, String> {
     )?;
     let applied = db.migrate()?;
     if applied > 0 {
-        log::info!("applied {applied} migration(s)");
+        tracing::info!(applied, "migrations applied");
     }
     Ok(db)
 }
@@ -94,6 +99,7 @@ pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
     sweep_schedule: bool,
+    stop_on_signals: bool,
 }
 
 impl Application {
@@ -110,6 +116,7 @@ impl Application {
             listener,
             address,
             sweep_schedule: true,
+            stop_on_signals: false,
         })
     }
 
@@ -140,20 +147,29 @@ impl Application {
         self
     }
 
+    /// SIGTERM or Ctrl-C stops the service gracefully (`crate::stop`), as `serve` wants; a
+    /// service inside the tests' process leaves that process's signals alone.
+    pub fn stopping_on_signals(mut self) -> Self {
+        self.stop_on_signals = true;
+        self
+    }
+
     /// Starts the jobs and the HTTP server on the running runtime.
     pub async fn start(self) -> Result<Running, String> {
         let state = AppState::new(self.db, self.settings);
+        let dispatcher = crate::jobs::start_dispatcher(&state)?;
         let scheduler = if self.sweep_schedule {
-            Some(crate::jobs::start(&state).await?)
+            Some(crate::jobs::start_schedule(&state).await?)
         } else {
-            crate::jobs::start_dispatcher(&state)?;
             None
         };
-        let server = http_server(state.clone(), self.listener).map_err(|e| e.to_string())?;
+        let server =
+            http_server(state.clone(), self.listener, self.stop_on_signals).map_err(|e| e.to_string())?;
         Ok(Running {
             state,
             server,
             scheduler,
+            dispatcher,
         })
     }
 }
@@ -163,6 +179,7 @@ pub struct Running {
     pub state: AppState,
     server: Server,
     scheduler: Option<JobScheduler>,
+    dispatcher: DispatcherHandle,
 }
 
 impl Running {
@@ -170,10 +187,16 @@ impl Running {
         self.server.handle()
     }
 
-    /// Serves until the server is stopped; the schedule lives as long as this runs.
+    /// Serves until the server is stopped; the schedule lives as long as this runs. Once the
+    /// server has stopped (no longer accepting, its requests in flight answered), the
+    /// dispatcher finishes the email it is sending and stops.
     pub async fn until_stopped(self) -> Result<(), String> {
-        let _scheduler = self.scheduler;
-        self.server.await.map_err(|e| e.to_string())
+        let served = self.server.await.map_err(|e| e.to_string());
+        if let Some(mut scheduler) = self.scheduler {
+            let _ = scheduler.shutdown().await;
+        }
+        self.dispatcher.stop().await;
+        served
     }
 }
 
@@ -187,10 +210,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|err, _| AppError::NotFound(err.to_string()).into()))
     .configure(crate::web::routes)
     .configure(crate::api::routes)
+    .configure(crate::telemetry::scrape::routes)
     .default_service(web::to(not_found));
 }
 
-async fn not_found() -> Result<HttpResponse, AppError> {
+pub(crate) async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound("there is nothing at this address".into()))
 }
 
@@ -222,8 +246,9 @@ fn openapi_document() -> utoipa::openapi::OpenApi {
     crate::api::openapi::ApiDoc::openapi()
 }
 
-/// The HTTP server on an already bound listener.
-fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+/// The HTTP server on an already bound listener. Stopping waits for the requests in flight
+/// (up to actix's 30 seconds) and no longer accepts connections.
+fn http_server(state: AppState, listener: TcpListener, stop_on_signals: bool) -> std::io::Result<Server> {
     let workers = match state.settings.server.workers {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
@@ -233,14 +258,19 @@ fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server
     let server = HttpServer::new(move || {
         App::new()
             .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
+            .wrap(actix_web::middleware::from_fn(crate::telemetry::request::observe))
             .app_data(data.clone())
             .app_data(document.clone())
             .configure(routes)
     })
-    .workers(workers)
-    .listen(listener)?
-    .run();
-    Ok(server)
+    .workers(workers);
+    // actix's own signal handling stops at once on SIGINT; ours is graceful on both.
+    let server = if stop_on_signals {
+        server.shutdown_signal(crate::stop::requested())
+    } else {
+        server.disable_signals()
+    };
+    Ok(server.listen(listener)?.run())
 }
 
 #[cfg(test)]

@@ -83,8 +83,6 @@ pub enum ImportCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,actix_server=warn"))
-        .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -96,6 +94,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     let settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    crate::telemetry::logs::init(&settings.log)?;
     // Every command opens the database, which brings its schema up to date first.
     let open = || app::open_database(&settings);
     match cli.command.unwrap_or(Command::Serve) {
@@ -147,9 +146,9 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn serve(settings: Settings) -> Result<(), String> {
-    let application = Application::build(settings)?;
+    let application = Application::build(settings)?.stopping_on_signals();
     bootstrap_admin(application.settings(), application.db())?;
-    log::info!("listening on http://{}", application.address());
+    tracing::info!(address = %application.address(), "listening");
     actix_web::rt::System::new().block_on(async move { application.start().await?.until_stopped().await })
 }
 

@@ -24,6 +24,8 @@ pub struct Settings {
     pub mail: MailSettings,
     pub reminders: ReminderSettings,
     pub service: ServiceSettings,
+    pub log: LogSettings,
+    pub metrics: MetricsSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -166,6 +168,56 @@ pub struct ServiceSettings {
     pub asset_tag_prefix: String,
     /// The first admin, created on the first start with no staff.
     pub admin_email: String,
+}
+
+/// What the log holds and how its lines look.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// `text` or `json`, on standard error.
+    pub format: LogFormat,
+    /// The least severe records written; below `info`, the libraries' own records (actix-web
+    /// names a request's path when its body or query cannot be read) come too.
+    pub level: LogLevel,
+}
+
+/// How each log line is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// `key=value` after the message, for people reading a terminal or the journal.
+    Text,
+    /// One JSON object a line, for a log collector.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+/// `GET /metrics` in the Prometheus text format.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Off: `/metrics` answers 404 and requests are not counted.
+    pub enabled: bool,
+    /// When not empty, a scrape must send `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+impl std::fmt::Debug for MetricsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsSettings")
+            .field("enabled", &self.enabled)
+            .field("token", &if self.token.is_empty() { "" } else { "***" })
+            .finish()
+    }
 }
 
 /// A setting that stops start-up, naming the key at fault.
@@ -422,6 +474,9 @@ mod tests {
             ),
             ("EQUIPTRACK__MAIL__TRANSPORT", "pigeon", "mail.transport"),
             ("EQUIPTRACK__MAIL__SMTP_SECURITY", "ssl", "mail.smtp_security"),
+            ("EQUIPTRACK__LOG__FORMAT", "xml", "log.format"),
+            ("EQUIPTRACK__LOG__LEVEL", "loud", "log.level"),
+            ("EQUIPTRACK__METRICS__ENABLED", "sometimes", "metrics.enabled"),
             (
                 "EQUIPTRACK__SERVICE__ADMIN_EMAIL",
                 "ad..min@example.org",
@@ -459,6 +514,19 @@ mod tests {
         assert_eq!(s.mail.smtp_security, SmtpSecurity::Tls);
         assert_eq!(s.database.target, DatabaseTarget::Sqlite("data/other.db".into()));
         assert_eq!(s.database.target.to_url(), "sqlite://data/other.db");
+        let s = Settings::load_from(
+            None,
+            &env(&[
+                ("EQUIPTRACK__LOG__FORMAT", "json"),
+                ("EQUIPTRACK__LOG__LEVEL", "debug"),
+                ("EQUIPTRACK__METRICS__ENABLED", "true"),
+                ("EQUIPTRACK__METRICS__TOKEN", "s3cret"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!((s.log.format, s.log.level), (LogFormat::Json, LogLevel::Debug));
+        assert!(s.metrics.enabled && s.metrics.token == "s3cret");
+        assert!(!format!("{:?}", s.metrics).contains("s3cret"));
         let err = Settings::load_from(None, &env(&[("EQUIPTRACK__REMINDERS__TIMEZONE", "Mars/Olympus")]))
             .unwrap_err()
             .to_string();

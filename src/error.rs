@@ -90,8 +90,14 @@ impl AppError {
     /// command line's `describe`.
     pub fn log(&self) {
         match self {
-            Self::Internal { .. } => log::error!("internal error: {self}"),
-            Self::Unavailable(cause) => log::warn!("unavailable: {cause}"),
+            // A cause from elsewhere (a mail server, a parser) may quote an address.
+            Self::Internal { .. } => {
+                tracing::error!(
+                    "internal error: {}",
+                    crate::telemetry::without_addresses(&self.to_string())
+                )
+            }
+            Self::Unavailable(cause) => tracing::warn!("unavailable: {cause}"),
             _ => {}
         }
     }

@@ -12,5 +12,7 @@ pub mod jobs;
 pub mod labels;
 pub mod mail;
 pub mod service;
+pub mod stop;
+pub mod telemetry;
 pub mod web;
 pub mod words;

@@ -42,7 +42,7 @@ impl Drop for Lease {
             // The connection goes back to the pool: the lock must not go with it.
             if let DbConn::Postgres(c) = &mut **conn {
                 if let Err(e) = diesel::sql_query(format!("SELECT pg_advisory_unlock({key})")).execute(c) {
-                    log::warn!("cannot release lease {key}: {e}");
+                    tracing::warn!("cannot release lease {key}: {e}");
                 }
             }
         }

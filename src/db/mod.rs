@@ -7,6 +7,7 @@ pub mod counters;
 pub mod decontaminations;
 pub mod due;
 pub mod events;
+pub mod gauges;
 pub mod item_view;
 pub mod items;
 pub mod lease;
@@ -245,6 +246,12 @@ impl Db {
         &self.target
     }
 
+    /// The pool's connections now: (in use, idle).
+    pub fn pool_counts(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections - state.idle_connections, state.idle_connections)
+    }
+
     pub fn get(&self) -> Result<PooledConn, AppError> {
         self.pool
             .get()
@@ -325,13 +332,13 @@ fn spawn_checkpointer(pool: std::sync::Weak<Pool<Manager>>) {
                 let Some(pool) = pool.upgrade() else { return };
                 if let Ok(mut conn) = pool.get() {
                     if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
-                        log::warn!("WAL checkpoint failed: {e}");
+                        tracing::warn!("WAL checkpoint failed: {e}");
                     }
                 }
             }
         });
     if let Err(e) = spawned {
-        log::warn!("no background checkpoints ({e}); SQLite will checkpoint on commit");
+        tracing::warn!("no background checkpoints ({e}); SQLite will checkpoint on commit");
     }
 }
 

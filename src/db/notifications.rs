@@ -92,6 +92,22 @@ pub fn claim(conn: &mut DbConn, row: &Notification, until: NaiveDateTime) -> Que
     Ok(touched == 1)
 }
 
+/// Gives back a claim whose message was never handed to the mail server: pending again, its
+/// attempts unchanged, ready at once.
+pub fn release(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(
+        notifications::table
+            .find(id)
+            .filter(notifications::status.eq(OutboxStatus::Sending)),
+    )
+    .set((
+        notifications::status.eq(OutboxStatus::Pending),
+        notifications::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(notifications::table.find(id))
         .set((

@@ -2,6 +2,7 @@
 //! configured number of attempts, and never sends a row another dispatcher has claimed.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
@@ -27,6 +28,8 @@ pub struct Dispatcher {
     db: Db,
     mailer: Mailer,
     settings: Arc<Settings>,
+    /// Set when the service stops: no more rows are claimed.
+    stopping: Arc<AtomicBool>,
 }
 
 async fn blocking<T: Send + 'static>(
@@ -35,6 +38,10 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AppError::internal("background task failed", e))?
+}
+
+fn db_release(db: &Db, id: i64) -> Result<(), AppError> {
+    db.write(|c| Ok(notifications::release(c, id)?))
 }
 
 /// Delay before attempt `attempts + 1`: the base, doubling per attempt, capped.
@@ -52,7 +59,10 @@ async fn record_sent(db: &Db, id: i64, claimed_until: NaiveDateTime) -> Result<(
         match blocking(move || db.write(|c| Ok(notifications::mark_sent(c, id, now())?))).await {
             Ok(()) => return Ok(()),
             Err(e) if now() + TimeDelta::from_std(pause).unwrap_or_default() < claimed_until => {
-                log::warn!("notification {id} was sent but cannot be recorded yet ({e}); trying again");
+                tracing::warn!(
+                    notification = id,
+                    "email sent but not recorded yet ({e}); trying again"
+                );
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_secs(5));
             }
@@ -67,7 +77,17 @@ impl Dispatcher {
             mailer: Mailer::from_settings(&settings)?,
             db,
             settings,
+            stopping: Arc::default(),
         })
+    }
+
+    /// The flag that stops this dispatcher between two emails.
+    pub fn stopping(&self) -> Arc<AtomicBool> {
+        self.stopping.clone()
+    }
+
+    fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
     }
 
     /// Sends every row that is due now; answers what happened.
@@ -78,6 +98,9 @@ impl Dispatcher {
             let ready = blocking(move || db.read(|c| Ok(notifications::ready(c, now(), 100)?))).await?;
             let batch = ready.len();
             for row in ready {
+                if self.is_stopping() {
+                    return Ok(summary);
+                }
                 self.deliver(row, &mut summary).await?;
             }
             if batch < 100 {
@@ -95,6 +118,14 @@ impl Dispatcher {
             blocking(move || db.write(|c| Ok(notifications::claim(c, &row, until)?))).await?
         };
         if !claimed {
+            return Ok(());
+        }
+        // Claimed, not yet handed to the mail server, and the service is stopping: back to
+        // pending, so the next start sends it (the claim would only delay it).
+        if self.is_stopping() {
+            let (db, id) = (self.db.clone(), row.id);
+            blocking(move || db_release(&db, id)).await?;
+            tracing::info!(notification = id, "stopping: email put back to pending unsent");
             return Ok(());
         }
         let attempts = row.attempts + 1;
@@ -115,6 +146,7 @@ impl Dispatcher {
         match result {
             Ok(()) => {
                 record_sent(&db, id, until).await?;
+                tracing::info!(notification = id, category = %row.category, attempt = attempts, "email sent");
                 summary.sent += 1;
             }
             Err(error) => {
@@ -123,7 +155,15 @@ impl Dispatcher {
                         let delay = backoff(attempts, mail.retry_base_seconds, mail.retry_max_seconds);
                         now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1))
                     });
-                log::warn!("sending notification {id} failed (attempt {attempts}): {error}");
+                // The mail server's answer may repeat the recipient's address.
+                tracing::warn!(
+                    notification = id,
+                    category = %row.category,
+                    attempt = attempts,
+                    retrying = retry_at.is_some(),
+                    error = %crate::telemetry::without_addresses(&error),
+                    "email not sent"
+                );
                 if retry_at.is_some() {
                     summary.retrying += 1
                 } else {
@@ -141,8 +181,14 @@ impl Dispatcher {
     pub async fn run(self, wake: Arc<Notify>) {
         let interval = Duration::from_secs(self.settings.mail.dispatch_interval_seconds);
         loop {
+            if self.is_stopping() {
+                return;
+            }
             if let Err(e) = self.dispatch_once().await {
-                log::error!("the outbox dispatcher stumbled: {e}");
+                tracing::error!("the outbox dispatcher stumbled: {e}");
+            }
+            if self.is_stopping() {
+                return;
             }
             let db = self.db.clone();
             let next = blocking(move || db.read(|c| Ok(notifications::next_due(c)?)))

@@ -9,6 +9,8 @@ pub mod schedule;
 pub mod sweep;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -32,17 +34,50 @@ struct Today {
     not_before: Option<DateTime<Utc>>,
 }
 
-/// Starts the dispatcher and the sweep's schedule on the running runtime, as `serve` does.
+/// Starts the dispatcher and the sweep's schedule on the running runtime, as `serve` does;
+/// the dispatcher runs as long as the runtime.
 pub async fn start(state: &AppState) -> Result<JobScheduler, String> {
     start_dispatcher(state)?;
     start_schedule(state).await
 }
 
+/// The running outbox dispatcher, and the way to stop it between two emails.
+pub struct DispatcherHandle {
+    stopping: Arc<AtomicBool>,
+    wake: Arc<tokio::sync::Notify>,
+    task: tokio::task::JoinHandle<()>,
+    /// The longest a send can take: lettre's timeout, for the connection and for the message.
+    send_bound: Duration,
+}
+
+impl DispatcherHandle {
+    /// Lets the dispatcher finish the email it is sending, then stops it; claims no more. A
+    /// send that outlasts its bound is left claimed: its claim runs out and it is sent again
+    /// later, as after a crash.
+    pub async fn stop(self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+        match tokio::time::timeout(self.send_bound, self.task).await {
+            Ok(_) => tracing::info!("the outbox dispatcher has stopped"),
+            Err(_) => tracing::warn!(
+                waited_seconds = self.send_bound.as_secs(),
+                "the outbox dispatcher did not finish its send in time; its claim will run out and it will be sent again"
+            ),
+        }
+    }
+}
+
 /// The outbox dispatcher, woken by `state.outbox` and on its interval.
-pub fn start_dispatcher(state: &AppState) -> Result<(), String> {
+pub fn start_dispatcher(state: &AppState) -> Result<DispatcherHandle, String> {
     let dispatcher = dispatch::Dispatcher::new(state.db.clone(), state.settings.clone())?;
-    tokio::spawn(dispatcher.run(state.outbox.clone()));
-    Ok(())
+    let stopping = dispatcher.stopping();
+    let task = tokio::spawn(dispatcher.run(state.outbox.clone()));
+    Ok(DispatcherHandle {
+        stopping,
+        wake: state.outbox.clone(),
+        task,
+        send_bound: Duration::from_secs(state.settings.mail.timeout_seconds * 2 + 5),
+    })
 }
 
 /// The sweep's schedule. A sweep owed for today (its time has passed and no sweep for today
@@ -53,7 +88,9 @@ pub async fn start_schedule(state: &AppState) -> Result<JobScheduler, String> {
         &state.settings.reminders.schedule,
         state.settings.reminders.timezone,
     )?;
-    log::info!("next reminder sweep: {:?}", schedule.next_after(Utc::now()));
+    if let Some(next) = schedule.next_after(Utc::now()) {
+        tracing::info!(next = %next.to_rfc3339(), "reminder sweep scheduled");
+    }
     let today = Arc::new(tokio::sync::Mutex::new(Today::default()));
     let scheduler = JobScheduler::new()
         .await
@@ -107,30 +144,27 @@ async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex
     .unwrap_or_else(|e| Err(crate::error::AppError::internal("the sweep panicked", e)));
     let failed = match outcome {
         Ok(None) => false,
-        Ok(Some(summary)) if summary.skipped => {
-            // Another instance is sweeping; look again later in case it fails.
-            log::info!("reminder sweep for {day}: another instance holds it");
-            true
-        }
-        Ok(Some(summary)) => {
-            log::info!("reminder sweep for {day}: {summary:?}");
+        // Another instance is sweeping; look again later in case it fails.
+        Ok(Some(summary)) if summary.skipped => true,
+        Ok(Some(_)) => {
             state.outbox.notify_one();
             purge_after_sweep(&state).await;
             false
         }
-        Err(e) => {
-            log::error!(
-                "reminder sweep for {day} failed (attempt {}): {e}",
-                today.failures + 1
-            );
-            true
-        }
+        // `sweep` has logged why.
+        Err(_) => true,
     };
     if failed {
         today.failures += 1;
         let r = &state.settings.reminders;
         let delay = dispatch::backoff(today.failures, r.retry_base_seconds, r.retry_max_seconds);
         today.not_before = Some(Utc::now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1)));
+        tracing::info!(
+            as_of = %day,
+            attempts = today.failures,
+            retry_in_seconds = delay.as_secs(),
+            "today's reminder sweep is owed; trying again later"
+        );
     } else {
         today.swept = true;
     }
@@ -140,7 +174,13 @@ async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex
 async fn purge_after_sweep(state: &AppState) {
     let db = state.db.clone();
     let purged = tokio::task::spawn_blocking(move || purge::purge_sessions(&db, crate::service::now())).await;
-    if let Ok(Err(e)) = purged {
-        log::warn!("cannot purge expired sessions and sign-in counts: {e}");
+    match purged {
+        Ok(Ok(purged)) => tracing::info!(
+            sessions = purged.sessions,
+            sign_in_counts = purged.sign_in_counts,
+            "expired sessions and sign-in counts purged"
+        ),
+        Ok(Err(e)) => tracing::warn!("cannot purge expired sessions and sign-in counts: {e}"),
+        Err(_) => {}
     }
 }

@@ -78,15 +78,40 @@ pub fn sweep(db: &Db, settings: &Settings, as_of: NaiveDate) -> Result<SweepSumm
     // What was queued stays queued whatever happens here; a lost record only means a
     // harmless second sweep that day.
     if let Err(e) = db.write(|c| Ok(sweeps::finish(c, id, now(), &end)?)) {
-        log::error!("cannot record the end of sweep {id}: {e}");
+        tracing::error!(sweep = id, "cannot record the end of the sweep: {e}");
     }
+    log_end(id, as_of, &end);
     result.map(|()| summary)
+}
+
+/// Counts and ids only: the digests name clients, their homes and the workers.
+fn log_end(id: i64, as_of: NaiveDate, end: &Finished) {
+    let error = end.error.map(crate::telemetry::without_addresses);
+    macro_rules! log_at {
+        ($level:ident) => {
+            tracing::$level!(
+                sweep = id,
+                as_of = %as_of,
+                outcome = %end.outcome,
+                due_checks = end.due_checks,
+                digests = end.digests,
+                queued = end.queued,
+                error,
+                "reminder sweep"
+            )
+        };
+    }
+    if end.outcome == SweepOutcome::Failed {
+        log_at!(error)
+    } else {
+        log_at!(info)
+    }
 }
 
 /// The sweep itself; `summary` counts as it goes, so a failure records how far it got.
 fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummary) -> Result<(), AppError> {
     let Some(_lease) = Lease::try_take(db, SWEEP_LEASE)? else {
-        log::info!("another instance is sweeping; this one stands aside");
+        tracing::info!("another instance is sweeping; this one stands aside");
         summary.skipped = true;
         return Ok(());
     };
@@ -121,7 +146,7 @@ fn abort_if_asked(queued: usize) {
         .ok()
         .and_then(|v| v.parse().ok());
     if asked == Some(queued) {
-        log::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
+        tracing::error!("{FAULT_ABORT_AFTER_DIGESTS} reached: aborting as asked");
         std::process::abort();
     }
 }

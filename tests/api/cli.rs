@@ -14,7 +14,7 @@ pub(crate) fn equiptrack(dir: &std::path::Path, database_url: &str) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("EQUIPTRACK__SERVER__DATA_DIR", dir)
         .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn");
+        .env("EQUIPTRACK__LOG__LEVEL", "warn");
     cmd
 }
 

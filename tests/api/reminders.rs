@@ -78,7 +78,7 @@ pub(crate) fn cli(app: &TestApp) -> Command {
         .env("EQUIPTRACK__MAIL__SMTP_PORT", app.smtp.port.to_string())
         .env("EQUIPTRACK__MAIL__SMTP_SECURITY", "none")
         .env("EQUIPTRACK__MAIL__STORES_ADDRESS", STORES)
-        .env("RUST_LOG", "error");
+        .env("EQUIPTRACK__LOG__LEVEL", "error");
     cmd
 }
 

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -101,6 +101,9 @@ pub struct SmtpSink {
     pub port: u16,
     messages: Arc<Mutex<Vec<Received>>>,
     running: Mutex<Option<(Arc<AtomicBool>, JoinHandle<()>)>>,
+    /// Milliseconds the sink keeps a sender waiting for its answer to a message it has
+    /// taken: a slow mail server, holding a send in flight.
+    hold_ms: Arc<AtomicU64>,
 }
 
 impl SmtpSink {
@@ -111,6 +114,7 @@ impl SmtpSink {
             port,
             messages: Arc::default(),
             running: Mutex::new(None),
+            hold_ms: Arc::default(),
         };
         sink.listen(listener);
         sink
@@ -120,14 +124,14 @@ impl SmtpSink {
         listener.set_nonblocking(true).unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (stop, messages) = (stop.clone(), self.messages.clone());
+            let (stop, messages, hold) = (stop.clone(), self.messages.clone(), self.hold_ms.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     match listener.accept() {
                         Ok((stream, _)) => {
-                            let messages = messages.clone();
+                            let (messages, hold) = (messages.clone(), hold.clone());
                             std::thread::spawn(move || {
-                                let _ = serve(stream, &messages);
+                                let _ = serve(stream, &messages, &hold);
                             });
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(10)),
@@ -150,6 +154,11 @@ impl SmtpSink {
     pub fn restart(&self) {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("bind the SMTP port again");
         self.listen(listener);
+    }
+
+    /// From now on, each message is kept waiting `hold` for its "250" after it is taken.
+    pub fn hold_replies(&self, hold: Duration) {
+        self.hold_ms.store(hold.as_millis() as u64, Ordering::Relaxed);
     }
 
     pub fn messages(&self) -> Vec<Received> {
@@ -183,7 +192,7 @@ impl Drop for SmtpSink {
     }
 }
 
-fn serve(stream: TcpStream, messages: &Mutex<Vec<Received>>) -> std::io::Result<()> {
+fn serve(stream: TcpStream, messages: &Mutex<Vec<Received>>, hold_ms: &AtomicU64) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut out = stream.try_clone()?;
@@ -230,6 +239,7 @@ fn serve(stream: TcpStream, messages: &Mutex<Vec<Received>>) -> std::io::Result<
                 to: to.clone(),
                 raw,
             });
+            std::thread::sleep(Duration::from_millis(hold_ms.load(Ordering::Relaxed)));
             out.write_all(b"250 OK queued\r\n")?;
         } else if upper.starts_with("QUIT") {
             out.write_all(b"221 bye\r\n")?;
