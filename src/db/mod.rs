@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod recalls;
 pub mod schema;
 pub mod sessions;
+pub mod sign_in_links;
 pub mod staff;
 mod stored_text;
 pub mod sweeps;

@@ -9,6 +9,7 @@ pub mod page;
 pub mod proxies;
 pub mod scan_page;
 pub mod session;
+pub mod welcome;
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
@@ -30,6 +31,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/login", web::get().to(login::login_page))
     .route("/login", web::post().to(login::login_submit))
     .route("/logout", web::post().to(login::logout))
+    .route("/welcome/{token}", web::get().to(welcome::welcome_page))
+    .route("/welcome/{token}", web::post().to(welcome::set_password))
     .route("/s/{tag}", web::get().to(item_page::label))
     .route("/s/{tag}/{move}", web::post().to(item_page::act))
     .route("/scan", web::get().to(scan_page::scan))

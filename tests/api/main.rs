@@ -29,3 +29,4 @@ mod shape_names;
 mod shape_rules;
 mod shape_types;
 mod smtp;
+mod welcome;
