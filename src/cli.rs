@@ -41,6 +41,13 @@ pub enum Command {
     },
     /// Copy the SQLite database to FILE while the service runs.
     Backup { file: PathBuf },
+    /// Copy everything into an empty database of the other backend (SQLite to PostgreSQL or
+    /// back), then count each table at both ends.
+    Copy {
+        /// The target: postgres://USER:PASS@HOST:PORT/DB or sqlite://PATH.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Safety-check reminders.
     Reminders {
         #[command(subcommand)]
@@ -151,6 +158,7 @@ fn run(cli: Cli) -> Result<(), String> {
             command: ImportCommand::Items { file },
         } => import_file(&settings, &open()?, &file),
         Command::Backup { file } => backup(&open()?, &file),
+        Command::Copy { to } => copy(&open()?, &to),
         Command::Reminders {
             command: RemindersCommand::Run { as_of },
         } => {
@@ -312,6 +320,24 @@ fn import_file(settings: &Settings, db: &Db, file: &Path) -> Result<(), String> 
         "imported {} items ({} with generated tags) in {:.1} s",
         summary.imported,
         summary.generated_tags,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn copy(db: &Db, to: &str) -> Result<(), String> {
+    let target = DatabaseTarget::parse(to).map_err(|e| format!("--to: {e}"))?;
+    let started = std::time::Instant::now();
+    let copied = crate::db::copy::copy(db, &target)?;
+    for (table, rows) in &copied.tables {
+        println!("{table}: {rows} rows copied and counted");
+    }
+    for (table, why) in &copied.skipped {
+        println!("{table}: not copied ({why})");
+    }
+    println!(
+        "copied into {} in {:.1} s; point database.url at it and start the service",
+        crate::db::redact(to),
         started.elapsed().as_secs_f64()
     );
     Ok(())

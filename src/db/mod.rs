@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod checks;
 pub mod clients;
+pub mod copy;
 pub mod counters;
 pub mod decontaminations;
 pub mod due;

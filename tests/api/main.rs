@@ -9,6 +9,7 @@ mod catalogue;
 mod cli;
 mod clients;
 mod concurrency;
+mod copy;
 mod errors;
 mod import;
 mod items;
