@@ -14,7 +14,8 @@ use crate::service::reports::{self, OverdueReport};
 pub struct OverdueQuery {
     /// The day to report for, YYYY-MM-DD (default today in `reminders.timezone`).
     pub as_of: Option<String>,
-    /// How many days ahead count as due soon (default `reminders.lead_days`).
+    /// How many days ahead count as due soon for rules without a lead time of their own
+    /// (default `reminders.lead_days`).
     pub lead_days: Option<u32>,
 }
 

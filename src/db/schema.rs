@@ -41,6 +41,9 @@ diesel::table! {
         type_id -> BigInt,
         name -> Text,
         interval_days -> Integer,
+        lead_days -> Nullable<Integer>,
+        kind -> Text,
+        due_on_fit -> Bool,
     }
 }
 
@@ -86,6 +89,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        first_fitted_at -> Nullable<Date>,
+        condemn_reason -> Nullable<Text>,
     }
 }
 

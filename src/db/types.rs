@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{check_rules, equipment_types};
+use crate::domain::checks::{CheckKind, RuleClock};
 use crate::on_backend;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -39,20 +40,45 @@ pub struct CheckRule {
     pub type_id: i64,
     pub name: String,
     pub interval_days: i32,
+    pub lead_days: Option<i32>,
+    pub kind: CheckKind,
+    pub due_on_fit: bool,
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewType, rules: &[(String, i32)]) -> QueryResult<EquipmentType> {
+impl CheckRule {
+    /// What of the rule decides its dates and reminders.
+    pub fn clock(&self) -> RuleClock {
+        RuleClock {
+            interval_days: self.interval_days,
+            lead_days: self.lead_days,
+            kind: self.kind,
+            due_on_fit: self.due_on_fit,
+        }
+    }
+}
+
+/// A rule as a new type brings it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRule {
+    pub name: String,
+    pub clock: RuleClock,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewType, rules: &[NewRule]) -> QueryResult<EquipmentType> {
     let created = on_backend!(conn, |c| diesel::insert_into(equipment_types::table)
         .values(new)
         .returning(EquipmentType::as_returning())
         .get_result(c))?;
     let rows: Vec<_> = rules
         .iter()
-        .map(|(name, days)| {
+        .map(|r| {
             (
                 check_rules::type_id.eq(created.id),
-                check_rules::name.eq(name),
-                check_rules::interval_days.eq(*days),
+                check_rules::name.eq(&r.name),
+                check_rules::interval_days.eq(r.clock.interval_days),
+                check_rules::lead_days.eq(r.clock.lead_days),
+                check_rules::kind.eq(r.clock.kind),
+                check_rules::due_on_fit.eq(r.clock.due_on_fit),
             )
         })
         .collect();
@@ -109,4 +135,11 @@ pub fn rules_of(conn: &mut DbConn, type_id: i64) -> QueryResult<Vec<CheckRule>> 
         .order((check_rules::interval_days, check_rules::id))
         .select(CheckRule::as_select())
         .load(conn)
+}
+
+/// The longest lead time any rule has of its own, so a sweep knows how far ahead to read.
+pub fn longest_lead(conn: &mut DbConn) -> QueryResult<Option<i32>> {
+    check_rules::table
+        .select(diesel::dsl::max(check_rules::lead_days))
+        .first(conn)
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::failed_mail;
@@ -12,7 +12,8 @@ use crate::db::Db;
 use crate::db::due::{self, DueRow};
 use crate::db::lease::Lease;
 use crate::db::sweeps::{self, Finished};
-use crate::domain::checks::days_overdue;
+use crate::domain::checks::{Reminder, days_overdue};
+use crate::domain::lifecycle::Status;
 use crate::domain::states::SweepOutcome;
 use crate::error::AppError;
 use crate::mail::messages::{self, Letterhead};
@@ -90,11 +91,13 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
         summary.skipped = true;
         return Ok(());
     };
-    let horizon = as_of
-        .checked_add_days(Days::new(settings.reminders.lead_days.into()))
-        .unwrap_or(as_of);
-    let (rows, failed_mail) =
-        db.read(|c| Ok((due::due_by(c, horizon)?, failed_mail::plan(c, as_of, settings)?)))?;
+    let lead = settings.reminders.lead_days;
+    let (rows, failed_mail) = db.read(|c| {
+        Ok((
+            due::reminded(c, as_of, lead)?,
+            failed_mail::plan(c, as_of, settings)?,
+        ))
+    })?;
     summary.due_checks = rows.len();
     let mut planned = plan(rows, as_of, settings);
     planned.extend(failed_mail);
@@ -135,13 +138,32 @@ struct WorkerDigest {
     soon: Vec<DueLine>,
 }
 
-/// Sorts the due checks into one digest per responsible worker and one for stores.
-pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Planned> {
+/// Where stock that needs a check stands, for the stores digest.
+fn stock_note(row: &DueRow) -> String {
+    let store = row.location.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+    match row.status {
+        Status::Quarantined if row.client_id.is_some() => {
+            "quarantined in the client's home: collect it".to_string()
+        }
+        Status::Quarantined => format!("quarantined in store{store}"),
+        Status::AwaitingDecontamination => format!("awaiting decontamination{store}"),
+        _ => format!("in store{store}"),
+    }
+}
+
+/// Sorts the due checks into one digest per responsible worker and one for stores: items
+/// in use in homes go to their worker (stores when none is active, and again once
+/// overdue too long); stock, and anything quarantined, goes to stores, since it cannot go
+/// out until checked.
+pub fn plan(rows: Vec<(DueRow, Reminder)>, as_of: NaiveDate, settings: &Settings) -> Vec<Planned> {
     let escalate_after = i64::from(settings.reminders.escalate_after_days);
     let mut workers: BTreeMap<i64, WorkerDigest> = BTreeMap::new();
     let mut escalated = Vec::new();
     let mut unassigned = Vec::new();
-    for row in rows {
+    let mut stock = Vec::new();
+    for (row, reminder) in rows {
+        let at_home = row.in_use_at_home();
+        let note = (!at_home).then(|| stock_note(&row));
         let line = DueLine {
             asset_tag: row.asset_tag,
             type_name: row.type_name,
@@ -151,8 +173,13 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
             address: row.address.unwrap_or_default(),
             postcode: row.postcode.unwrap_or_default(),
             client_id: row.client_id,
+            note,
         };
-        let overdue = line.due < as_of;
+        if !at_home {
+            stock.push(line);
+            continue;
+        }
+        let overdue = reminder == Reminder::Overdue;
         let worker = match (row.worker_id, row.worker_email, row.worker_active) {
             (Some(id), Some(email), Some(true)) => Some((id, email, row.worker_name.unwrap_or_default())),
             _ => None,
@@ -198,14 +225,23 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
             recipient: w.email,
         })
         .collect();
-    if !escalated.is_empty() || !unassigned.is_empty() {
+    if !escalated.is_empty() || !unassigned.is_empty() || !stock.is_empty() {
         let stores = &settings.mail.stores_address;
         planned.push(Planned {
             key: format!("stores-digest:{as_of}:{}", stores.to_lowercase()),
             category: "stores_digest",
             recipient: stores.clone(),
-            clients: clients_of(escalated.iter().chain(&unassigned)),
-            mail: messages::stores_digest(escalate_after, escalated, unassigned, as_of, from),
+            clients: clients_of(escalated.iter().chain(&unassigned).chain(&stock)),
+            mail: messages::stores_digest(
+                escalate_after,
+                messages::StoresLines {
+                    escalated,
+                    unassigned,
+                    stock,
+                },
+                as_of,
+                from,
+            ),
         });
     }
     planned

@@ -52,23 +52,42 @@ pub fn worker_digest(
     )
 }
 
-/// The digest for stores: checks left overdue too long, and checks no active worker holds.
-pub fn stores_digest(
-    escalate_after_days: i64,
-    escalated: Vec<DueLine>,
-    unassigned: Vec<DueLine>,
-    as_of: NaiveDate,
-    from: Letterhead,
-) -> Rendered {
+/// What the stores digest lists.
+#[derive(Debug, Default)]
+pub struct StoresLines {
+    /// Checks in homes left overdue too long.
+    pub escalated: Vec<DueLine>,
+    /// Checks in homes that no active worker holds.
+    pub unassigned: Vec<DueLine>,
+    /// Checks on stock (in store, awaiting decontamination, quarantined), which cannot go
+    /// out until checked.
+    pub stock: Vec<DueLine>,
+}
+
+/// The digest for stores: checks left overdue too long, checks no active worker holds, and
+/// stock that needs a check before it can go out.
+pub fn stores_digest(escalate_after_days: i64, lines: StoresLines, as_of: NaiveDate, from: Letterhead) -> Rendered {
+    let StoresLines {
+        escalated,
+        unassigned,
+        stock,
+    } = lines;
+    let stock_words = if stock.is_empty() {
+        String::new()
+    } else {
+        format!(", {} on stock that cannot go out until checked", stock.len())
+    };
     let subject = format!(
-        "Stores: {} checks overdue more than {escalate_after_days} days, {} with no responsible worker ({})",
+        "Stores: {} checks overdue more than {escalate_after_days} days, {} with no responsible worker{stock_words} ({})",
         escalated.len(),
         unassigned.len(),
         uk_date(as_of)
     );
     let intro = format!(
         "Checks left overdue for more than {escalate_after_days} days, and checks on items that no active \
-         worker is responsible for. Please chase or reassign them."
+         worker is responsible for: please chase or reassign them. Then stock that needs a check \
+         before it can go out (an item with a check overdue cannot be issued), and quarantined \
+         items until they are collected."
     );
     let sections = [
         Section {
@@ -78,6 +97,10 @@ pub fn stores_digest(
         Section {
             title: "No responsible worker".into(),
             lines: unassigned,
+        },
+        Section {
+            title: "Stock that cannot go out until checked".into(),
+            lines: stock,
         },
     ];
     render::digest(
@@ -359,7 +382,7 @@ mod tests {
             "Safety checks: 0 overdue, 0 due soon (Mon 20 Jul 2026)"
         );
         assert!(r.text.starts_with("Good morning Wendy."));
-        let r = stores_digest(7, Vec::new(), Vec::new(), day(), FROM);
+        let r = stores_digest(7, StoresLines::default(), day(), FROM);
         assert_eq!(
             r.subject,
             "Stores: 0 checks overdue more than 7 days, 0 with no responsible worker (Mon 20 Jul 2026)"

@@ -9,15 +9,23 @@ use super::pages::{Page, Paged};
 use super::{Actor, now};
 use crate::db::DbConn;
 use crate::db::locations::{self, Location, NewLocation};
-use crate::db::types::{self, EquipmentType, NewType};
-use crate::domain::checks::MAX_INTERVAL_DAYS;
+use crate::db::types::{self, CheckRule, EquipmentType, NewRule, NewType};
+use crate::domain::checks::{CheckKind, MAX_INTERVAL_DAYS, MAX_LEAD_DAYS, RuleClock};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
 
-pub const CATEGORIES: [&str; 5] = [
+/// The kinds of equipment a service lends; every word stored before stays one of them.
+pub const CATEGORIES: [&str; 12] = [
     "walking_aid",
     "stairlift",
+    "hoist",
+    "sling",
+    "bed",
+    "pressure_care",
+    "seating",
+    "bathing",
+    "toileting",
     "shower_adaptation",
     "telecare",
     "other",
@@ -30,6 +38,12 @@ const DEFAULT_RULE: &str = "safety check";
 pub struct RuleInput {
     pub name: Option<String>,
     pub interval_days: Option<i64>,
+    /// Days ahead the rule is reminded, 0 to 365; default `reminders.lead_days`.
+    pub lead_days: Option<i64>,
+    /// `examination`, `inspection` (default) or `test_call` (reminded only once overdue).
+    pub kind: Option<String>,
+    /// The first check falls due on the fit date itself (default false).
+    pub due_on_fit: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -38,7 +52,8 @@ pub struct CreateType {
     /// Upper case letters, digits, - and _, e.g. `STAIRLIFT-STRAIGHT`.
     pub code: Option<String>,
     pub name: Option<String>,
-    /// `walking_aid`, `stairlift`, `shower_adaptation`, `telecare` or `other`.
+    /// `walking_aid`, `stairlift`, `hoist`, `sling`, `bed`, `pressure_care`, `seating`,
+    /// `bathing`, `toileting`, `shower_adaptation`, `telecare` or `other`.
     pub category: Option<String>,
     pub manufacturer: Option<String>,
     pub model: Option<String>,
@@ -51,8 +66,26 @@ pub struct CreateType {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RuleView {
+    pub id: i64,
     pub name: String,
     pub interval_days: i32,
+    /// The rule's own lead time; null: `reminders.lead_days`.
+    pub lead_days: Option<i32>,
+    pub kind: CheckKind,
+    pub due_on_fit: bool,
+}
+
+impl From<&CheckRule> for RuleView {
+    fn from(r: &CheckRule) -> Self {
+        Self {
+            id: r.id,
+            name: r.name.clone(),
+            interval_days: r.interval_days,
+            lead_days: r.lead_days,
+            kind: r.kind,
+            due_on_fit: r.due_on_fit,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -117,23 +150,11 @@ pub fn create_type(conn: &mut DbConn, actor: &Actor, req: &CreateType) -> Result
         },
         &rules,
     )?;
+    let rules = types::rules_of(conn, created.id)?;
     Ok(type_view(created, &rules))
 }
 
-fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<(String, i32)> {
-    fn interval(errors: &mut Errors, field: &str, days: Option<i64>) -> i32 {
-        match days {
-            Some(d) if (1..=MAX_INTERVAL_DAYS as i64).contains(&d) => d as i32,
-            Some(_) => {
-                errors.add(field, format!("must be from 1 to {MAX_INTERVAL_DAYS} days"));
-                0
-            }
-            None => {
-                errors.add(field, "is required");
-                0
-            }
-        }
-    }
+fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<NewRule> {
     match (&req.check_rules, req.check_interval_days) {
         (Some(_), Some(_)) => {
             errors.add(
@@ -149,36 +170,31 @@ fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<(String, i32)> {
             );
             Vec::new()
         }
-        (None, Some(days)) => vec![(
-            DEFAULT_RULE.to_string(),
-            interval(errors, "check_interval_days", Some(days)),
-        )],
+        (None, Some(days)) => vec![NewRule {
+            name: DEFAULT_RULE.to_string(),
+            clock: RuleClock {
+                interval_days: interval(errors, "check_interval_days", Some(days)),
+                lead_days: None,
+                kind: CheckKind::Inspection,
+                due_on_fit: false,
+            },
+        }],
         (Some(list), None) => {
             if list.is_empty() {
                 errors.add("check_rules", "at least one check rule is required");
             }
-            let rules: Vec<(String, i32)> = list
+            let rules: Vec<NewRule> = list
                 .iter()
                 .enumerate()
-                .map(|(i, r)| {
-                    let days = interval(
-                        errors,
-                        &format!("check_rules[{i}].interval_days"),
-                        r.interval_days,
-                    );
-                    let name = r.name.as_deref().map(str::trim).unwrap_or("").to_string();
-                    (name, days)
-                })
+                .map(|(i, r)| rule_of(r, &format!("check_rules[{i}]"), errors))
                 .collect();
             let mut seen = HashMap::new();
-            for (i, (name, _)) in rules.iter().enumerate() {
-                let field = format!("check_rules[{i}].name");
-                if name.is_empty() {
-                    errors.add(&field, "is required");
-                } else if name.chars().count() > 100 {
-                    errors.add(&field, "must be at most 100 characters");
-                } else if seen.insert(name.to_lowercase(), i).is_some() {
-                    errors.add(&field, format!("{name:?} is named twice"));
+            for (i, rule) in rules.iter().enumerate() {
+                if !rule.name.is_empty() && seen.insert(rule.name.to_lowercase(), i).is_some() {
+                    errors.add(
+                        &format!("check_rules[{i}].name"),
+                        format!("{:?} is named twice", rule.name),
+                    );
                 }
             }
             rules
@@ -186,7 +202,63 @@ fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<(String, i32)> {
     }
 }
 
-fn type_view(t: EquipmentType, rules: &[(String, i32)]) -> TypeView {
+fn interval(errors: &mut Errors, field: &str, days: Option<i64>) -> i32 {
+    match days {
+        Some(d) if (1..=MAX_INTERVAL_DAYS as i64).contains(&d) => d as i32,
+        Some(_) => {
+            errors.add(field, format!("must be from 1 to {MAX_INTERVAL_DAYS} days"));
+            0
+        }
+        None => {
+            errors.add(field, "is required");
+            0
+        }
+    }
+}
+
+/// One rule of a request, each problem named under `at` (`check_rules[0]`).
+fn rule_of(input: &RuleInput, at: &str, errors: &mut Errors) -> NewRule {
+    let name = input.name.as_deref().map(str::trim).unwrap_or("").to_string();
+    let field = format!("{at}.name");
+    if name.is_empty() {
+        errors.add(&field, "is required");
+    } else if name.chars().count() > 100 {
+        errors.add(&field, "must be at most 100 characters");
+    }
+    let interval_days = interval(errors, &format!("{at}.interval_days"), input.interval_days);
+    let lead_days = match input.lead_days {
+        None => None,
+        Some(d) if (0..=MAX_LEAD_DAYS as i64).contains(&d) => Some(d as i32),
+        Some(_) => {
+            errors.add(
+                &format!("{at}.lead_days"),
+                format!("must be from 0 to {MAX_LEAD_DAYS} days"),
+            );
+            None
+        }
+    };
+    let kind = match input.kind.as_deref().map(|k| k.trim().to_ascii_lowercase()) {
+        None => CheckKind::Inspection,
+        Some(k) => CheckKind::parse(&k).unwrap_or_else(|| {
+            errors.add(
+                &format!("{at}.kind"),
+                "must be examination, inspection or test_call",
+            );
+            CheckKind::Inspection
+        }),
+    };
+    NewRule {
+        name,
+        clock: RuleClock {
+            interval_days,
+            lead_days,
+            kind,
+            due_on_fit: input.due_on_fit.unwrap_or(false),
+        },
+    }
+}
+
+fn type_view(t: EquipmentType, rules: &[CheckRule]) -> TypeView {
     TypeView {
         id: t.id,
         code: t.code,
@@ -195,13 +267,7 @@ fn type_view(t: EquipmentType, rules: &[(String, i32)]) -> TypeView {
         manufacturer: t.manufacturer,
         model: t.model,
         requires_decontamination: t.requires_decontamination,
-        check_rules: rules
-            .iter()
-            .map(|(name, days)| RuleView {
-                name: name.clone(),
-                interval_days: *days,
-            })
-            .collect(),
+        check_rules: rules.iter().map(RuleView::from).collect(),
         created_at: t.created_at,
     }
 }
@@ -209,12 +275,9 @@ fn type_view(t: EquipmentType, rules: &[(String, i32)]) -> TypeView {
 pub fn list_types(conn: &mut DbConn, page: Page) -> Result<Paged<TypeView>, AppError> {
     let (rows, total) = types::list(conn, page.offset(), page.per_page)?;
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
-    let mut rules: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
+    let mut rules: HashMap<i64, Vec<CheckRule>> = HashMap::new();
     for r in types::rules_for(conn, &ids)? {
-        rules
-            .entry(r.type_id)
-            .or_default()
-            .push((r.name, r.interval_days));
+        rules.entry(r.type_id).or_default().push(r);
     }
     let views = rows
         .into_iter()

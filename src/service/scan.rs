@@ -67,18 +67,18 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> 
             add("recalled", format!("under recall {}: {}", r.reference, r.title));
         }
     }
+    // The same rule that stops an issue or a fit, wherever the item is.
     let today = today();
-    for due in &view.checks_due {
-        if let Some(date) = due.next_due.filter(|d| *d < today) {
-            add(
-                "check_overdue",
-                format!(
-                    "{} overdue by {} days (due {date})",
-                    due.rule,
-                    days_overdue(date, today)
-                ),
-            );
-        }
+    for due in view.overdue_on(today) {
+        add(
+            "check_overdue",
+            format!(
+                "{} overdue by {} days (due {})",
+                due.rule,
+                days_overdue(due.next_due, today),
+                due.next_due
+            ),
+        );
     }
     let actions = view
         .lifecycle()

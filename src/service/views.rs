@@ -14,7 +14,8 @@ use crate::db::items::{self, CheckDue};
 use crate::db::staff::Staff;
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::domain::asset_tag::AssetTag;
-use crate::domain::lifecycle::{ItemState, Status};
+use crate::domain::checks::{self, CheckKind, OverdueCheck};
+use crate::domain::lifecycle::{CondemnReason, ItemState, Status};
 use crate::error::AppError;
 
 /// One check rule of the item's type and where the item stands with it.
@@ -22,6 +23,11 @@ use crate::error::AppError;
 pub struct CheckDueView {
     pub rule: String,
     pub interval_days: i32,
+    pub kind: CheckKind,
+    /// The rule's own lead time; null: `reminders.lead_days`.
+    pub lead_days: Option<i32>,
+    pub due_on_fit: bool,
+    /// The last passed check of this rule, wherever the item was.
     pub last_checked_at: Option<NaiveDate>,
     pub next_due: Option<NaiveDate>,
 }
@@ -43,12 +49,17 @@ pub struct ItemView {
     pub client: Option<ClientRef>,
     /// The responsible worker.
     pub worker: Option<StaffRef>,
+    /// The current fit; cleared when the item comes back.
     pub fitted_at: Option<NaiveDate>,
+    /// The item's first fit, from which each rule's first check runs; never cleared.
+    pub first_fitted_at: Option<NaiveDate>,
     pub last_checked_at: Option<NaiveDate>,
     /// The earliest of `checks_due`.
     pub next_check_due: Option<NaiveDate>,
     pub checks_due: Vec<CheckDueView>,
     pub under_open_recall: bool,
+    /// Why it was condemned, once it is.
+    pub condemn_reason_code: Option<CondemnReason>,
     pub version: i64,
     /// What the item's QR label encodes.
     pub qr_payload: String,
@@ -65,6 +76,14 @@ impl ItemView {
             under_open_recall: self.under_open_recall,
             requires_decontamination: self.type_.requires_decontamination,
         }
+    }
+
+    /// The rules whose check was due before `day`, soonest first.
+    pub fn overdue_on(&self, day: NaiveDate) -> Vec<OverdueCheck> {
+        checks::overdue_on(
+            self.checks_due.iter().map(|d| (d.rule.as_str(), d.next_due)),
+            day,
+        )
     }
 }
 
@@ -168,6 +187,9 @@ fn assemble(
             CheckDueView {
                 rule: rule.name.clone(),
                 interval_days: rule.interval_days,
+                kind: rule.kind,
+                lead_days: rule.lead_days,
+                due_on_fit: rule.due_on_fit,
                 last_checked_at: due.and_then(|d| d.last_checked_at),
                 next_due: due.and_then(|d| d.next_due),
             }
@@ -185,10 +207,12 @@ fn assemble(
         client,
         worker,
         fitted_at: item.fitted_at,
+        first_fitted_at: item.first_fitted_at,
         last_checked_at: item.last_checked_at,
         next_check_due: item.next_check_due,
         checks_due,
         under_open_recall,
+        condemn_reason_code: item.condemn_reason,
         version: item.version,
         created_at: item.created_at,
         updated_at: item.updated_at,

@@ -11,6 +11,7 @@ mod clients;
 mod concurrency;
 mod errors;
 mod import;
+mod item_clock;
 mod items;
 mod labels;
 mod lifecycle;

@@ -33,7 +33,7 @@ pub struct CheckBody {
     pub rule: Option<String>,
     /// `pass` or `fail`.
     pub outcome: Option<String>,
-    /// YYYY-MM-DD, default today.
+    /// YYYY-MM-DD, default today; not in the future, not before the item was registered.
     pub performed_at: Option<String>,
     /// Required when the outcome is `fail`: what failed.
     pub notes: Option<String>,
@@ -64,6 +64,15 @@ pub struct ReasonBody {
     pub expected_version: Option<i64>,
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CondemnBody {
+    /// `beyond_repair`, `lost`, `left_in_place`, `not_economic_to_collect`, `recalled` or `other`.
+    pub reason_code: Option<String>,
+    pub reason: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
 /// A move with its body.
 #[derive(Debug)]
 pub enum MoveRequest {
@@ -74,7 +83,7 @@ pub enum MoveRequest {
     Decontaminate(DecontaminateBody),
     Quarantine(ReasonBody),
     Release(ReasonBody),
-    Condemn(ReasonBody),
+    Condemn(CondemnBody),
 }
 
 impl MoveRequest {
@@ -98,7 +107,8 @@ impl MoveRequest {
             Self::Check(b) => b.expected_version,
             Self::Return(b) => b.expected_version,
             Self::Decontaminate(b) => b.expected_version,
-            Self::Quarantine(b) | Self::Release(b) | Self::Condemn(b) => b.expected_version,
+            Self::Quarantine(b) | Self::Release(b) => b.expected_version,
+            Self::Condemn(b) => b.expected_version,
         }
     }
 }

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::bodies::MoveRequest;
 use crate::db::types::CheckRule;
-use crate::domain::lifecycle::Outcome;
+use crate::domain::lifecycle::{CondemnReason, Outcome};
 use crate::domain::validate::Errors;
 
 const MAX_NOTES: usize = 2000;
@@ -31,8 +31,13 @@ pub(super) enum Command<'r> {
     Decontaminate {
         method: String,
     },
-    /// Quarantine, release or condemn, with the reason given.
+    /// Quarantine or release, with the reason given.
     Reason {
+        reason: String,
+    },
+    /// `code` is absent when it was missing or not understood.
+    Condemn {
+        code: Option<CondemnReason>,
         reason: String,
     },
 }
@@ -96,12 +101,44 @@ pub(super) fn parse<'r>(
                 command: Command::Decontaminate { method },
             }
         }
-        MoveRequest::Quarantine(body) | MoveRequest::Release(body) | MoveRequest::Condemn(body) => Parsed {
+        MoveRequest::Quarantine(body) | MoveRequest::Release(body) => Parsed {
             notes: None,
             command: Command::Reason {
                 reason: errors.required("reason", body.reason.as_deref(), MAX_NOTES),
             },
         },
+        MoveRequest::Condemn(body) => Parsed {
+            notes: None,
+            command: Command::Condemn {
+                code: condemn_reason(body.reason_code.as_deref(), errors),
+                reason: errors.required("reason", body.reason.as_deref(), MAX_NOTES),
+            },
+        },
+    }
+}
+
+/// Why an item is condemned, as one of the codes; required, so the record says whether it
+/// was lost, left in a home or broken.
+fn condemn_reason(raw: Option<&str>, errors: &mut Errors) -> Option<CondemnReason> {
+    let codes = || {
+        CondemnReason::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match raw.map(|c| c.trim().to_ascii_lowercase()).filter(|c| !c.is_empty()) {
+        None => {
+            errors.add("reason_code", format!("is required: one of {}", codes()));
+            None
+        }
+        Some(code) => {
+            let found = CondemnReason::parse(&code);
+            if found.is_none() {
+                errors.add("reason_code", format!("must be one of {}", codes()));
+            }
+            found
+        }
     }
 }
 
@@ -172,6 +209,7 @@ fn pick_rule<'a>(rules: &'a [CheckRule], named: Option<&str>, errors: &mut Error
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::checks::CheckKind;
     use crate::domain::validate::Invalid;
     use crate::service::moves::bodies::CheckBody;
 
@@ -184,6 +222,9 @@ mod tests {
                 type_id: 1,
                 name: name.into(),
                 interval_days: 182,
+                lead_days: None,
+                kind: CheckKind::Inspection,
+                due_on_fit: false,
             })
             .collect()
     }
@@ -273,6 +314,34 @@ mod tests {
             };
             assert_eq!(list[0].message, words);
         }
+    }
+
+    #[test]
+    fn a_condemn_needs_a_known_reason_code() {
+        use crate::service::moves::bodies::CondemnBody;
+        let condemn = |code: Option<&str>| {
+            MoveRequest::Condemn(CondemnBody {
+                reason_code: code.map(Into::into),
+                reason: Some("dropped down the stairs".into()),
+                expected_version: None,
+            })
+        };
+        let rules = rules();
+        for bad in [None, Some(" "), Some("stolen")] {
+            let mut errors = Errors::default();
+            parse(&condemn(bad), &rules, today(), &mut errors);
+            assert_eq!(fields(errors), ["reason_code"], "{bad:?}");
+        }
+        let mut errors = Errors::default();
+        let parsed = parse(&condemn(Some(" Left_In_Place ")), &rules, today(), &mut errors);
+        assert!(errors.is_empty());
+        assert!(matches!(
+            parsed.command,
+            Command::Condemn {
+                code: Some(CondemnReason::LeftInPlace),
+                ..
+            }
+        ));
     }
 
     #[test]

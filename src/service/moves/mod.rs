@@ -4,7 +4,9 @@
 mod bodies;
 mod command;
 
-pub use bodies::{CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody};
+pub use bodies::{
+    CheckBody, CondemnBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
+};
 
 use chrono::NaiveDate;
 
@@ -18,8 +20,8 @@ use crate::db::events::{self, NewEvent};
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
-use crate::domain::checks::{after_pass, latest_check, next_due, soonest};
-use crate::domain::lifecycle::{ItemState, Move, Outcome, Status};
+use crate::domain::checks::{OverdueRefusal, latest_check, next_due_of, overdue_on, soonest};
+use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
@@ -31,6 +33,8 @@ pub struct Loaded {
     pub item: Item,
     pub equipment_type: EquipmentType,
     pub rules: Vec<CheckRule>,
+    /// Each rule's dates as the item holds them now.
+    pub dues: Vec<CheckDue>,
     pub state: ItemState,
 }
 
@@ -38,6 +42,7 @@ pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
     let item = row_by_tag(conn, tag)?;
     let equipment_type = types::get(conn, item.type_id)?;
     let rules = types::rules_of(conn, equipment_type.id)?;
+    let dues = items::dues_of(conn, item.id)?;
     let recalled = items::is_under_open_recall(conn, item.id)?;
     let state = ItemState {
         status: item.status,
@@ -50,6 +55,7 @@ pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
         item,
         equipment_type,
         rules,
+        dues,
         state,
     })
 }
@@ -67,6 +73,8 @@ struct Effects {
     clear_dues: bool,
     check: Option<(i64, Outcome, NaiveDate)>,
     decontamination: Option<String>,
+    /// The item goes out (issue, fit) on this day: no check may be overdue then.
+    goes_out_on: Option<NaiveDate>,
 }
 
 pub fn perform(
@@ -86,6 +94,9 @@ pub fn perform(
     errors.finish()?;
     let outcome = effects.check.map(|c| c.1).unwrap_or(Outcome::Pass);
     let to = loaded.state.require(mv, outcome)?;
+    if let Some(day) = effects.goes_out_on {
+        refuse_if_overdue(&loaded, mv, day)?;
+    }
     if let Some((rule_id, Outcome::Fail, performed_at)) = effects.check {
         tell_stores_of_failed_check(
             conn,
@@ -127,6 +138,7 @@ fn plan(
             fx.changes.client_id = Some(client);
             fx.changes.worker_id = Some(worker_id);
             fx.event_client = client;
+            fx.goes_out_on = Some(today());
         }
         Command::Fit { client_id, fitted_at } => {
             fx.event_action = "fitted";
@@ -141,22 +153,23 @@ fn plan(
                 // Whoever fits an unassigned item answers for its checks until stores reassign it.
                 fx.changes.worker_id = Some(Some(actor.id));
             }
-            fx.changes.last_checked_at = Some(None);
             fx.event_client = client;
-            // Each rule's first check falls due one interval after the fit.
-            fx.set_dues = loaded
-                .rules
-                .iter()
-                .map(|r| CheckDue {
-                    item_id: item.id,
-                    rule_id: r.id,
-                    last_checked_at: None,
-                    next_due: Some(next_due(fitted_at, r.interval_days)),
-                })
-                .collect();
-            fx.changes.next_check_due = Some(soonest(fx.set_dues.iter().filter_map(|d| d.next_due)));
+            fx.goes_out_on = Some(fitted_at);
+            // The first fit starts the clock of every rule not yet checked; a later fit
+            // changes no date.
+            if item.first_fitted_at.is_none() {
+                fx.changes.first_fitted_at = Some(Some(fitted_at));
+            }
+            run_clock(loaded, item.first_fitted_at.or(Some(fitted_at)), None, &mut fx);
         }
         Command::Check { check, performed_at } => {
+            let registered = item.created_at.date();
+            if performed_at < registered {
+                errors.add(
+                    "performed_at",
+                    format!("must not be before the item was registered ({registered})"),
+                );
+            }
             fx.event_client = item.client_id;
             if let Some((rule, outcome)) = check {
                 fx.event_action = if outcome == Outcome::Pass {
@@ -171,7 +184,8 @@ fn plan(
                     None => said,
                 });
                 if outcome == Outcome::Pass {
-                    passed(conn, loaded, rule, performed_at, &mut fx)?;
+                    run_clock(loaded, item.first_fitted_at, Some((rule.id, performed_at)), &mut fx);
+                    fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, performed_at)));
                 }
             }
         }
@@ -191,14 +205,20 @@ fn plan(
         Command::Reason { reason } => {
             fx.notes = Some(reason);
             fx.event_client = item.client_id;
-            fx.event_action = match mv {
-                Move::Quarantine => "quarantined",
-                Move::Release => "released",
-                _ => {
-                    leave_home(&mut fx);
-                    "condemned"
-                }
+            fx.event_action = if mv == Move::Quarantine {
+                "quarantined"
+            } else {
+                "released"
             };
+        }
+        Command::Condemn { code, reason } => {
+            fx.event_action = "condemned";
+            fx.event_client = item.client_id;
+            fx.notes = Some(match code {
+                Some(code) => format!("{code}: {reason}"),
+                None => reason,
+            });
+            condemned(code, &mut fx);
         }
     }
     fx.note_owner = if fx.decontamination.is_some() {
@@ -210,47 +230,61 @@ fn plan(
     Ok(fx)
 }
 
-/// A passed check restarts its rule from the latest check (never earlier), and the item's
-/// next check becomes the soonest of its rules.
-fn passed(
-    conn: &mut DbConn,
-    loaded: &Loaded,
-    rule: &CheckRule,
-    performed_at: NaiveDate,
-    fx: &mut Effects,
-) -> Result<(), AppError> {
-    let item = &loaded.item;
-    let dues = items::dues_of(conn, item.id)?;
-    let (latest, due) = after_pass(current_last(&dues, rule.id), performed_at, rule.interval_days);
-    fx.set_dues.push(CheckDue {
-        item_id: item.id,
-        rule_id: rule.id,
-        last_checked_at: Some(latest),
-        next_due: Some(due),
-    });
-    let others = loaded
+/// Every rule's dates computed afresh from the item's record (`domain::checks::next_due_of`),
+/// with a newly passed check of one rule counted in (a late entry never moving it back),
+/// and the item's next check the soonest of them.
+fn run_clock(loaded: &Loaded, first_fit: Option<NaiveDate>, passed: Option<(i64, NaiveDate)>, fx: &mut Effects) {
+    let item_id = loaded.item.id;
+    fx.set_dues = loaded
         .rules
         .iter()
-        .filter(|r| r.id != rule.id)
-        .filter_map(|r| dues.iter().find(|d| d.rule_id == r.id).and_then(|d| d.next_due));
-    fx.changes.next_check_due = Some(soonest(others.chain([due])));
-    fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, performed_at)));
-    Ok(())
+        .filter_map(|rule| {
+            let held = loaded.dues.iter().find(|d| d.rule_id == rule.id);
+            let mut last = held.and_then(|d| d.last_checked_at);
+            if let Some((_, performed)) = passed.filter(|(id, _)| *id == rule.id) {
+                last = Some(latest_check(last, performed));
+            }
+            let next = next_due_of(rule.clock(), last, first_fit);
+            (last.is_some() || next.is_some()).then_some(CheckDue {
+                item_id,
+                rule_id: rule.id,
+                last_checked_at: last,
+                next_due: next,
+            })
+        })
+        .collect();
+    fx.changes.next_check_due = Some(soonest(fx.set_dues.iter().filter_map(|d| d.next_due)));
 }
 
-/// The item is back in the store's hands: no client, no worker, no checks running.
+/// Nothing goes out (issue, fit) with a check overdue on the day it goes.
+fn refuse_if_overdue(loaded: &Loaded, mv: Move, day: NaiveDate) -> Result<(), AppError> {
+    let dues = loaded.rules.iter().map(|r| {
+        let due = loaded.dues.iter().find(|d| d.rule_id == r.id);
+        (r.name.as_str(), due.and_then(|d| d.next_due))
+    });
+    let overdue = overdue_on(dues, day);
+    if overdue.is_empty() {
+        Ok(())
+    } else {
+        Err(OverdueRefusal { attempted: mv, overdue }.into())
+    }
+}
+
+/// The item is back in the store's hands: no client, no worker, not fitted. Its checks
+/// keep their dates: the clock belongs to the item.
 fn leave_home(fx: &mut Effects) {
     fx.changes.client_id = Some(None);
     fx.changes.worker_id = Some(None);
     fx.changes.fitted_at = Some(None);
-    fx.changes.next_check_due = Some(None);
-    fx.clear_dues = true;
 }
 
-fn current_last(dues: &[CheckDue], rule_id: i64) -> Option<NaiveDate> {
-    dues.iter()
-        .find(|d| d.rule_id == rule_id)
-        .and_then(|d| d.last_checked_at)
+/// Condemning ends the clock and anyone's responsibility for checks; an item condemned in
+/// a home stays with that client (lost, or left in place), so their record says so.
+fn condemned(code: Option<CondemnReason>, fx: &mut Effects) {
+    fx.changes.worker_id = Some(None);
+    fx.changes.next_check_due = Some(None);
+    fx.changes.condemn_reason = Some(code);
+    fx.clear_dues = true;
 }
 
 fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effects) -> Result<(), AppError> {
