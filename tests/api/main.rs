@@ -12,6 +12,7 @@ mod concurrency;
 mod errors;
 mod import;
 mod item_clock;
+mod item_clock_migration;
 mod items;
 mod labels;
 mod lifecycle;
