@@ -7,8 +7,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::service::moves::{
-    self, CheckBody, CondemnBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody,
-    ReturnBody,
+    self, CheckBody, CondemnBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
 };
 use crate::service::views::ItemView;
 

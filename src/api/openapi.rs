@@ -15,7 +15,8 @@ use crate::http::auth::Auth;
     info(title = "equiptrack", description = "Equipment and telecare register of a community equipment service"),
     paths(
         health::healthz,
-        catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
+        catalogue::list_types, catalogue::create_type, catalogue::patch_type, catalogue::add_rule,
+        catalogue::patch_rule, catalogue::retire_rule, catalogue::list_locations, catalogue::create_location,
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
         clients::export_client, audit::list_audit,
         staff::list_staff, staff::create_staff, staff::patch_staff, staff::rotate_token,

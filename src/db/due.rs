@@ -62,6 +62,7 @@ pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>>
         .left_join(staff::table.on(staff::id.nullable().eq(items::worker_id)))
         .filter(item_checks_due::next_due.le(horizon))
         .filter(items::status.ne(Status::Condemned))
+        .filter(check_rules::retired_at.is_null())
         .select((
             items::asset_tag,
             items::status,
@@ -87,7 +88,11 @@ pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>>
 
 /// The checks to remind on `as_of`, each overdue or due soon by its own rule
 /// (`domain::checks::reminder`: its own lead time, a test call only once overdue).
-pub fn reminded(conn: &mut DbConn, as_of: NaiveDate, default_lead: u32) -> QueryResult<Vec<(DueRow, Reminder)>> {
+pub fn reminded(
+    conn: &mut DbConn,
+    as_of: NaiveDate,
+    default_lead: u32,
+) -> QueryResult<Vec<(DueRow, Reminder)>> {
     let horizon = reminder_horizon(as_of, default_lead, types::longest_lead(conn)?);
     Ok(due_by(conn, horizon)?
         .into_iter()

@@ -128,6 +128,7 @@ fn one(conn: &mut DbConn, key: Key) -> QueryResult<Option<OneItem>> {
                     .and(item_checks_due::item_id.eq(item_id))),
             )
             .filter(check_rules::type_id.eq(row.1.id))
+            .filter(check_rules::retired_at.is_null())
             .order((check_rules::interval_days, check_rules::id))
             .select((CheckRule::as_select(), Option::<CheckDue>::as_select()))
             .load(c)?;

@@ -32,6 +32,7 @@ diesel::table! {
         model -> Nullable<Text>,
         requires_decontamination -> Bool,
         created_at -> Timestamp,
+        safe_working_load_kg -> Nullable<Integer>,
     }
 }
 
@@ -44,6 +45,7 @@ diesel::table! {
         lead_days -> Nullable<Integer>,
         kind -> Text,
         due_on_fit -> Bool,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 

@@ -49,7 +49,11 @@ pub fn next_due(from: NaiveDate, interval_days: i32) -> NaiveDate {
 /// passed check of the rule; before any, one interval after its first fit (the fit date
 /// itself for a `due_on_fit` rule); none for stock never fitted nor checked. The migration
 /// `2026-12-02-100000_item_clock` computes the same in SQL for existing items.
-pub fn next_due_of(rule: RuleClock, last_check: Option<NaiveDate>, first_fit: Option<NaiveDate>) -> Option<NaiveDate> {
+pub fn next_due_of(
+    rule: RuleClock,
+    last_check: Option<NaiveDate>,
+    first_fit: Option<NaiveDate>,
+) -> Option<NaiveDate> {
     match (last_check, first_fit) {
         (Some(last), _) => Some(next_due(last, rule.interval_days)),
         (None, Some(fit)) if rule.due_on_fit => Some(fit),
@@ -180,7 +184,10 @@ mod tests {
     #[test]
     fn the_last_check_runs_the_rule_and_before_any_the_first_fit_does() {
         let r = rule(CheckKind::Inspection, false);
-        assert_eq!(next_due_of(r, Some(day(3, 1)), Some(day(1, 10))), Some(day(3, 31)));
+        assert_eq!(
+            next_due_of(r, Some(day(3, 1)), Some(day(1, 10))),
+            Some(day(3, 31))
+        );
         assert_eq!(next_due_of(r, None, Some(day(1, 10))), Some(day(2, 9)));
         // A check in store before the item was ever fitted starts the clock too.
         assert_eq!(next_due_of(r, Some(day(1, 2)), None), Some(day(2, 1)));
@@ -191,7 +198,10 @@ mod tests {
     fn a_due_on_fit_rule_falls_due_on_the_fit_date_until_its_first_check() {
         let r = rule(CheckKind::Examination, true);
         assert_eq!(next_due_of(r, None, Some(day(1, 10))), Some(day(1, 10)));
-        assert_eq!(next_due_of(r, Some(day(1, 10)), Some(day(1, 10))), Some(day(2, 9)));
+        assert_eq!(
+            next_due_of(r, Some(day(1, 10)), Some(day(1, 10))),
+            Some(day(2, 9))
+        );
     }
 
     #[test]
@@ -242,16 +252,29 @@ mod tests {
     #[test]
     fn each_rule_is_reminded_within_its_own_lead_and_a_test_call_only_once_overdue() {
         let inspection = rule(CheckKind::Inspection, false);
-        assert_eq!(reminder(inspection, day(7, 1), day(7, 2), 14), Some(Reminder::Overdue));
-        assert_eq!(reminder(inspection, day(7, 16), day(7, 2), 14), Some(Reminder::DueSoon));
+        assert_eq!(
+            reminder(inspection, day(7, 1), day(7, 2), 14),
+            Some(Reminder::Overdue)
+        );
+        assert_eq!(
+            reminder(inspection, day(7, 16), day(7, 2), 14),
+            Some(Reminder::DueSoon)
+        );
         assert_eq!(reminder(inspection, day(7, 17), day(7, 2), 14), None);
         let long_lead = RuleClock {
             lead_days: Some(60),
             ..inspection
         };
-        assert_eq!(reminder(long_lead, day(8, 31), day(7, 2), 14), Some(Reminder::DueSoon));
+        assert_eq!(
+            reminder(long_lead, day(8, 31), day(7, 2), 14),
+            Some(Reminder::DueSoon)
+        );
         let call = rule(CheckKind::TestCall, false);
-        assert_eq!(reminder(call, day(7, 2), day(7, 2), 14), None, "due today is not yet overdue");
+        assert_eq!(
+            reminder(call, day(7, 2), day(7, 2), 14),
+            None,
+            "due today is not yet overdue"
+        );
         assert_eq!(reminder(call, day(7, 1), day(7, 2), 14), Some(Reminder::Overdue));
         assert_eq!(reminder_horizon(day(7, 2), 14, Some(60)), day(8, 31));
         assert_eq!(reminder_horizon(day(7, 2), 14, Some(3)), day(7, 16));

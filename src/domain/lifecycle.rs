@@ -104,11 +104,9 @@ impl ItemState {
             (Move::Fit, Issued) if !self.under_open_recall => Some(InUse),
             // A check is recorded wherever the item is; a fail quarantines it where it stands,
             // a pass leaves it where it was (a quarantined item stays so until released).
-            (Move::Check, s) if s != Condemned => Some(if outcome == Outcome::Pass {
-                s
-            } else {
-                Quarantined
-            }),
+            (Move::Check, s) if s != Condemned => {
+                Some(if outcome == Outcome::Pass { s } else { Quarantined })
+            }
             (Move::Return, Issued | InUse) => Some(back_in_store),
             // Collecting a failed item from a home: it stays quarantined until released.
             (Move::Return, Quarantined) if self.at_client => Some(Quarantined),

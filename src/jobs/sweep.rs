@@ -140,7 +140,11 @@ struct WorkerDigest {
 
 /// Where stock that needs a check stands, for the stores digest.
 fn stock_note(row: &DueRow) -> String {
-    let store = row.location.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+    let store = row
+        .location
+        .as_deref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
     match row.status {
         Status::Quarantined if row.client_id.is_some() => {
             "quarantined in the client's home: collect it".to_string()

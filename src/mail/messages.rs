@@ -66,7 +66,12 @@ pub struct StoresLines {
 
 /// The digest for stores: checks left overdue too long, checks no active worker holds, and
 /// stock that needs a check before it can go out.
-pub fn stores_digest(escalate_after_days: i64, lines: StoresLines, as_of: NaiveDate, from: Letterhead) -> Rendered {
+pub fn stores_digest(
+    escalate_after_days: i64,
+    lines: StoresLines,
+    as_of: NaiveDate,
+    from: Letterhead,
+) -> Rendered {
     let StoresLines {
         escalated,
         unassigned,

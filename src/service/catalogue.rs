@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::items::double_option;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
 use crate::db::DbConn;
 use crate::db::locations::{self, Location, NewLocation};
-use crate::db::types::{self, CheckRule, EquipmentType, NewRule, NewType};
+use crate::db::types::{self, CheckRule, EquipmentType, NewRule, NewType, TypeChanges};
 use crate::domain::checks::{CheckKind, MAX_INTERVAL_DAYS, MAX_LEAD_DAYS, RuleClock};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
@@ -59,6 +60,8 @@ pub struct CreateType {
     pub model: Option<String>,
     /// Default true.
     pub requires_decontamination: Option<bool>,
+    /// The type's safe working load in kilograms, 1 to 10000, if it has one.
+    pub safe_working_load_kg: Option<i64>,
     pub check_rules: Option<Vec<RuleInput>>,
     /// Shorthand for one rule named `safety check`.
     pub check_interval_days: Option<i64>,
@@ -97,6 +100,8 @@ pub struct TypeView {
     pub manufacturer: Option<String>,
     pub model: Option<String>,
     pub requires_decontamination: bool,
+    pub safe_working_load_kg: Option<i32>,
+    /// The rules in force (a retired rule is not shown).
     pub check_rules: Vec<RuleView>,
     pub created_at: NaiveDateTime,
 }
@@ -124,12 +129,10 @@ pub fn create_type(conn: &mut DbConn, actor: &Actor, req: &CreateType) -> Result
         errors.add("code", "may hold only letters, digits, - and _");
     }
     let name = errors.required("name", req.name.as_deref(), 200);
-    let category = errors.required("category", req.category.as_deref(), 64);
-    if !category.is_empty() && !CATEGORIES.contains(&category.as_str()) {
-        errors.add("category", format!("must be one of {}", CATEGORIES.join(", ")));
-    }
+    let category = category(&mut errors, req.category.as_deref());
     let manufacturer = errors.optional("manufacturer", req.manufacturer.as_deref(), 200);
     let model = errors.optional("model", req.model.as_deref(), 200);
+    let safe_working_load_kg = load(&mut errors, req.safe_working_load_kg);
     let rules = rules_of(req, &mut errors);
     errors.finish()?;
     if types::by_code(conn, &code)?.is_some() {
@@ -147,6 +150,7 @@ pub fn create_type(conn: &mut DbConn, actor: &Actor, req: &CreateType) -> Result
             model: model.as_deref(),
             requires_decontamination: req.requires_decontamination.unwrap_or(true),
             created_at: now(),
+            safe_working_load_kg,
         },
         &rules,
     )?;
@@ -186,7 +190,7 @@ fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<NewRule> {
             let rules: Vec<NewRule> = list
                 .iter()
                 .enumerate()
-                .map(|(i, r)| rule_of(r, &format!("check_rules[{i}]"), errors))
+                .map(|(i, r)| rule_of(r, &format!("check_rules[{i}]."), errors))
                 .collect();
             let mut seen = HashMap::new();
             for (i, rule) in rules.iter().enumerate() {
@@ -202,7 +206,7 @@ fn rules_of(req: &CreateType, errors: &mut Errors) -> Vec<NewRule> {
     }
 }
 
-fn interval(errors: &mut Errors, field: &str, days: Option<i64>) -> i32 {
+pub(super) fn interval(errors: &mut Errors, field: &str, days: Option<i64>) -> i32 {
     match days {
         Some(d) if (1..=MAX_INTERVAL_DAYS as i64).contains(&d) => d as i32,
         Some(_) => {
@@ -216,37 +220,68 @@ fn interval(errors: &mut Errors, field: &str, days: Option<i64>) -> i32 {
     }
 }
 
-/// One rule of a request, each problem named under `at` (`check_rules[0]`).
-fn rule_of(input: &RuleInput, at: &str, errors: &mut Errors) -> NewRule {
-    let name = input.name.as_deref().map(str::trim).unwrap_or("").to_string();
-    let field = format!("{at}.name");
-    if name.is_empty() {
-        errors.add(&field, "is required");
-    } else if name.chars().count() > 100 {
-        errors.add(&field, "must be at most 100 characters");
-    }
-    let interval_days = interval(errors, &format!("{at}.interval_days"), input.interval_days);
-    let lead_days = match input.lead_days {
+pub(super) fn lead(errors: &mut Errors, field: &str, days: Option<i64>) -> Option<i32> {
+    match days {
         None => None,
         Some(d) if (0..=MAX_LEAD_DAYS as i64).contains(&d) => Some(d as i32),
         Some(_) => {
+            errors.add(field, format!("must be from 0 to {MAX_LEAD_DAYS} days"));
+            None
+        }
+    }
+}
+
+pub(super) fn kind(errors: &mut Errors, field: &str, raw: &str) -> CheckKind {
+    CheckKind::parse(&raw.trim().to_ascii_lowercase()).unwrap_or_else(|| {
+        errors.add(field, "must be examination, inspection or test_call");
+        CheckKind::Inspection
+    })
+}
+
+/// A rule's name: required, at most 100 characters.
+pub(super) fn rule_name(errors: &mut Errors, field: &str, raw: Option<&str>) -> String {
+    let name = raw.map(str::trim).unwrap_or("").to_string();
+    if name.is_empty() {
+        errors.add(field, "is required");
+    } else if name.chars().count() > 100 {
+        errors.add(field, "must be at most 100 characters");
+    }
+    name
+}
+
+const MAX_LOAD_KG: i64 = 10_000;
+
+fn load(errors: &mut Errors, kg: Option<i64>) -> Option<i32> {
+    match kg {
+        None => None,
+        Some(kg) if (1..=MAX_LOAD_KG).contains(&kg) => Some(kg as i32),
+        Some(_) => {
             errors.add(
-                &format!("{at}.lead_days"),
-                format!("must be from 0 to {MAX_LEAD_DAYS} days"),
+                "safe_working_load_kg",
+                format!("must be from 1 to {MAX_LOAD_KG} kg"),
             );
             None
         }
-    };
-    let kind = match input.kind.as_deref().map(|k| k.trim().to_ascii_lowercase()) {
-        None => CheckKind::Inspection,
-        Some(k) => CheckKind::parse(&k).unwrap_or_else(|| {
-            errors.add(
-                &format!("{at}.kind"),
-                "must be examination, inspection or test_call",
-            );
-            CheckKind::Inspection
-        }),
-    };
+    }
+}
+
+fn category(errors: &mut Errors, raw: Option<&str>) -> String {
+    let category = errors.required("category", raw, 64);
+    if !category.is_empty() && !CATEGORIES.contains(&category.as_str()) {
+        errors.add("category", format!("must be one of {}", CATEGORIES.join(", ")));
+    }
+    category
+}
+
+/// One rule of a request, each problem named after `at` (`check_rules[0].`, or nothing).
+pub(super) fn rule_of(input: &RuleInput, at: &str, errors: &mut Errors) -> NewRule {
+    let name = rule_name(errors, &format!("{at}name"), input.name.as_deref());
+    let interval_days = interval(errors, &format!("{at}interval_days"), input.interval_days);
+    let lead_days = lead(errors, &format!("{at}lead_days"), input.lead_days);
+    let kind = input
+        .kind
+        .as_deref()
+        .map_or(CheckKind::Inspection, |k| kind(errors, &format!("{at}kind"), k));
     NewRule {
         name,
         clock: RuleClock {
@@ -258,7 +293,7 @@ fn rule_of(input: &RuleInput, at: &str, errors: &mut Errors) -> NewRule {
     }
 }
 
-fn type_view(t: EquipmentType, rules: &[CheckRule]) -> TypeView {
+pub(super) fn type_view(t: EquipmentType, rules: &[CheckRule]) -> TypeView {
     TypeView {
         id: t.id,
         code: t.code,
@@ -267,9 +302,75 @@ fn type_view(t: EquipmentType, rules: &[CheckRule]) -> TypeView {
         manufacturer: t.manufacturer,
         model: t.model,
         requires_decontamination: t.requires_decontamination,
+        safe_working_load_kg: t.safe_working_load_kg,
         check_rules: rules.iter().map(RuleView::from).collect(),
         created_at: t.created_at,
     }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchType {
+    pub name: Option<String>,
+    pub category: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub manufacturer: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub model: Option<Option<String>>,
+    pub requires_decontamination: Option<bool>,
+    /// Null clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub safe_working_load_kg: Option<Option<i64>>,
+}
+
+/// The type with `code` (any case), or a 404 naming it.
+pub(super) fn type_by_code(conn: &mut DbConn, code: &str) -> Result<EquipmentType, AppError> {
+    let code = code.trim().to_ascii_uppercase();
+    types::by_code(conn, &code)?
+        .ok_or_else(|| AppError::NotFound(format!("no equipment type has the code {code:?}")))
+}
+
+/// The type and its rules in force, as answered.
+pub(super) fn view_of(conn: &mut DbConn, type_id: i64) -> Result<TypeView, AppError> {
+    let t = types::get(conn, type_id)?;
+    let rules = types::rules_of(conn, type_id)?;
+    Ok(type_view(t, &rules))
+}
+
+/// Corrects a type's name, maker, model, category, decontamination or load; its code and
+/// rules are not changed here.
+pub fn patch_type(
+    conn: &mut DbConn,
+    actor: &Actor,
+    code: &str,
+    req: &PatchType,
+) -> Result<TypeView, AppError> {
+    actor.require(Action::ManageTypes)?;
+    let t = type_by_code(conn, code)?;
+    let mut errors = Errors::default();
+    let mut changes = TypeChanges::default();
+    if req.name.is_some() {
+        changes.name = Some(errors.required("name", req.name.as_deref(), 200));
+    }
+    if req.category.is_some() {
+        changes.category = Some(category(&mut errors, req.category.as_deref()));
+    }
+    if let Some(m) = &req.manufacturer {
+        changes.manufacturer = Some(errors.optional("manufacturer", m.as_deref(), 200));
+    }
+    if let Some(m) = &req.model {
+        changes.model = Some(errors.optional("model", m.as_deref(), 200));
+    }
+    changes.requires_decontamination = req.requires_decontamination;
+    if let Some(kg) = req.safe_working_load_kg {
+        changes.safe_working_load_kg = Some(load(&mut errors, kg));
+    }
+    errors.finish()?;
+    types::update(conn, t.id, &changes)?;
+    view_of(conn, t.id)
 }
 
 pub fn list_types(conn: &mut DbConn, page: Page) -> Result<Paged<TypeView>, AppError> {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod check_rules;
 pub mod clients;
 pub mod desk;
 pub mod erasure;

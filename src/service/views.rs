@@ -80,10 +80,7 @@ impl ItemView {
 
     /// The rules whose check was due before `day`, soonest first.
     pub fn overdue_on(&self, day: NaiveDate) -> Vec<OverdueCheck> {
-        checks::overdue_on(
-            self.checks_due.iter().map(|d| (d.rule.as_str(), d.next_due)),
-            day,
-        )
+        checks::overdue_on(self.checks_due.iter().map(|d| (d.rule.as_str(), d.next_due)), day)
     }
 }
 

@@ -124,7 +124,11 @@ fn check_upgraded(url: &str, dir: &std::path::Path) {
     );
     // Every rule keeps its old behaviour until edited: an inspection on the default lead time.
     let rules = db.read(|c| Ok(equiptrack::db::types::rules_of(c, 2)?)).unwrap();
-    assert!(rules.iter().all(|r| r.lead_days.is_none() && !r.due_on_fit && r.kind.as_str() == "inspection"));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r.lead_days.is_none() && !r.due_on_fit && r.kind.as_str() == "inspection")
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod browser;
 mod catalogue;
+mod check_rules;
 mod cli;
 mod clients;
 mod concurrency;

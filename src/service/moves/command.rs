@@ -127,7 +127,10 @@ fn condemn_reason(raw: Option<&str>, errors: &mut Errors) -> Option<CondemnReaso
             .collect::<Vec<_>>()
             .join(", ")
     };
-    match raw.map(|c| c.trim().to_ascii_lowercase()).filter(|c| !c.is_empty()) {
+    match raw
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty())
+    {
         None => {
             errors.add("reason_code", format!("is required: one of {}", codes()));
             None

@@ -184,7 +184,12 @@ fn plan(
                     None => said,
                 });
                 if outcome == Outcome::Pass {
-                    run_clock(loaded, item.first_fitted_at, Some((rule.id, performed_at)), &mut fx);
+                    run_clock(
+                        loaded,
+                        item.first_fitted_at,
+                        Some((rule.id, performed_at)),
+                        &mut fx,
+                    );
                     fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, performed_at)));
                 }
             }
@@ -233,7 +238,12 @@ fn plan(
 /// Every rule's dates computed afresh from the item's record (`domain::checks::next_due_of`),
 /// with a newly passed check of one rule counted in (a late entry never moving it back),
 /// and the item's next check the soonest of them.
-fn run_clock(loaded: &Loaded, first_fit: Option<NaiveDate>, passed: Option<(i64, NaiveDate)>, fx: &mut Effects) {
+fn run_clock(
+    loaded: &Loaded,
+    first_fit: Option<NaiveDate>,
+    passed: Option<(i64, NaiveDate)>,
+    fx: &mut Effects,
+) {
     let item_id = loaded.item.id;
     fx.set_dues = loaded
         .rules
@@ -266,7 +276,11 @@ fn refuse_if_overdue(loaded: &Loaded, mv: Move, day: NaiveDate) -> Result<(), Ap
     if overdue.is_empty() {
         Ok(())
     } else {
-        Err(OverdueRefusal { attempted: mv, overdue }.into())
+        Err(OverdueRefusal {
+            attempted: mv,
+            overdue,
+        }
+        .into())
     }
 }
 
