@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff,
-    sweeps,
+    audit, catalogue, clients, examinations, health, items, labels, moves, notifications, recalls, reports,
+    scan, staff, sweeps,
 };
 use crate::http::auth::Auth;
 
@@ -22,7 +22,7 @@ use crate::http::auth::Auth;
         staff::list_staff, staff::create_staff, staff::patch_staff, staff::rotate_token,
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
-        moves::release, moves::condemn,
+        moves::release, moves::condemn, examinations::list_checks, examinations::remedy,
         scan::scan_code,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,

@@ -22,6 +22,8 @@ pub struct TypeRef {
     pub name: String,
     pub category: String,
     pub requires_decontamination: bool,
+    /// The safe working load items of the type have unless they say otherwise.
+    pub safe_working_load_kg: Option<i32>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]

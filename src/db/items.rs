@@ -32,6 +32,9 @@ pub struct Item {
     /// The first fit: every rule's clock runs from it until that rule's first check.
     pub first_fitted_at: Option<NaiveDate>,
     pub condemn_reason: Option<CondemnReason>,
+    pub manufactured_on: Option<NaiveDate>,
+    /// Its own safe working load; none: the type's.
+    pub safe_working_load_kg: Option<i32>,
 }
 
 /// What `q` is matched against: tag, serial and batch in lower case, in one column.
@@ -58,6 +61,8 @@ pub struct NewItem {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub manufactured_on: Option<NaiveDate>,
+    pub safe_working_load_kg: Option<i32>,
 }
 
 /// The columns a move or an edit may change. `None` leaves a column as it is;
@@ -77,6 +82,8 @@ pub struct ItemChanges {
     pub search_key: Option<String>,
     pub first_fitted_at: Option<Option<NaiveDate>>,
     pub condemn_reason: Option<Option<CondemnReason>>,
+    pub manufactured_on: Option<Option<NaiveDate>>,
+    pub safe_working_load_kg: Option<Option<i32>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -8,6 +8,7 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::checks::CheckKind;
+use crate::domain::examination::Basis;
 use crate::domain::lifecycle::{CondemnReason, Outcome, Status};
 use crate::domain::roles::Role;
 use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus, SweepOutcome};
@@ -47,6 +48,7 @@ stored_as_text! {
     SweepOutcome => "a sweep outcome",
     CheckKind => "a check rule's kind",
     CondemnReason => "a reason code for condemning",
+    Basis => "an examination's basis",
 }
 
 #[cfg(test)]

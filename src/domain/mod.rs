@@ -2,6 +2,7 @@
 
 pub mod asset_tag;
 pub mod checks;
+pub mod examination;
 pub mod lifecycle;
 pub mod roles;
 pub mod serial;

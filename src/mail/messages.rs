@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::render::{self, DueLine, Rendered, Section};
+use crate::domain::examination::ExaminationReport;
 use crate::words::uk_date;
 
 /// Where a message is read and who signs it.
@@ -129,7 +130,64 @@ pub struct FailedCheck<'a> {
     /// The address and postcode of the client who has it, if anyone does.
     pub at_home: Option<(&'a str, &'a str)>,
     pub notes: Option<&'a str>,
+    /// The report, when a thorough examination failed.
+    pub examination: Option<&'a ExaminationReport>,
     pub link: &'a str,
+}
+
+/// What a failed examination's report says, and what the law asks of the employer.
+fn examination_words(report: &ExaminationReport) -> Vec<String> {
+    let mut words = Vec::new();
+    let e = &report.examiner;
+    let by = [e.qualifications.as_deref(), e.employer.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    words.push(format!(
+        "Thorough examination by {} ({by}), report dated {}: {}.",
+        e.name,
+        uk_date(report.report_date),
+        if report.safe_to_operate {
+            "a defect is a danger to persons"
+        } else {
+            "NOT safe to operate"
+        }
+    ));
+    for d in &report.defects {
+        let danger = if d.dangerous {
+            "DANGEROUS"
+        } else {
+            "not yet dangerous"
+        };
+        let by = d
+            .remedy_by
+            .map(|b| format!(", to be remedied by {}", uk_date(b)))
+            .unwrap_or_default();
+        let repair = d
+            .repair
+            .as_deref()
+            .map(|r| format!(" Repair: {r}."))
+            .unwrap_or_default();
+        words.push(format!(
+            "Defect ({danger}{by}): {}: {}.{repair}",
+            d.part, d.description
+        ));
+    }
+    words.push(
+        "LOLER 1998 regulation 10: a report of a defect that is or could become a danger to persons must \
+         reach the employer (this service) forthwith; keep this report with the item's record."
+            .to_string(),
+    );
+    if report.risk_of_serious_injury {
+        words.push(
+            "The examiner found an existing or imminent risk of serious personal injury: regulation \
+             10(1)(c) requires the examiner to send a copy of the report to the relevant enforcing \
+             authority (HSE or the local authority) as soon as is practicable."
+                .to_string(),
+        );
+    }
+    words
 }
 
 pub fn failed_check(check: &FailedCheck, service_name: &str) -> Rendered {
@@ -147,6 +205,7 @@ pub fn failed_check(check: &FailedCheck, service_name: &str) -> Rendered {
     if let Some((address, postcode)) = check.at_home {
         paragraphs.push(format!("It is at a client's home: {address}, {postcode}."));
     }
+    paragraphs.extend(check.examination.map(examination_words).unwrap_or_default());
     paragraphs.extend(check.notes.map(str::to_string));
     render::notice(
         format!("Failed safety check: {} {}", check.asset_tag, check.type_name),
@@ -320,6 +379,7 @@ mod tests {
             performed_at: day(),
             at_home: Some(("1 High St", "LS6 2AB")),
             notes: Some("chain worn"),
+            examination: None,
             link: "http://x/s/EQ-1",
         };
         let r = failed_check(&check, "Service");

@@ -8,13 +8,15 @@ use super::{Actor, today};
 use crate::db::{DbConn, recalls};
 use crate::domain::asset_tag;
 use crate::domain::checks::days_overdue;
+use crate::domain::examination::defect_overdue;
 use crate::domain::lifecycle::{Move, Status};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Reason {
-    /// `quarantined`, `condemned`, `awaiting_decontamination`, `recalled` or `check_overdue`.
+    /// `quarantined`, `condemned`, `awaiting_decontamination`, `recalled`, `check_overdue` or
+    /// `defect_overdue` (an examination's defect still open after its remedy-by date).
     pub code: String,
     pub message: String,
 }
@@ -79,6 +81,14 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> 
                 due.next_due
             ),
         );
+    }
+    for d in &view.open_defects {
+        if let Some(by) = d.remedy_by.filter(|_| defect_overdue(d.remedy_by, today)) {
+            add(
+                "defect_overdue",
+                format!("defect not remedied by {by}: {}: {}", d.part, d.description),
+            );
+        }
     }
     let actions = view
         .lifecycle()

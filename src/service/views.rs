@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::items::not_found;
 use crate::db::DbConn;
 use crate::db::clients::Client;
+use crate::db::examinations::{self, DefectRow};
 use crate::db::item_view::{self, Joined, OneItem};
 pub use crate::db::item_view::{ClientRef, LocationRef, StaffRef, TypeRef};
 use crate::db::items::{self, CheckDue};
@@ -58,6 +59,12 @@ pub struct ItemView {
     pub next_check_due: Option<NaiveDate>,
     pub checks_due: Vec<CheckDueView>,
     pub under_open_recall: bool,
+    pub manufactured_on: Option<NaiveDate>,
+    /// Its own safe working load, else its type's.
+    pub safe_working_load_kg: Option<i32>,
+    /// Defects found by examinations and not yet remedied; one past its `remedy_by` makes
+    /// the item unsafe.
+    pub open_defects: Vec<DefectRow>,
     /// Why it was condemned, once it is.
     pub condemn_reason_code: Option<CondemnReason>,
     pub version: i64,
@@ -115,6 +122,7 @@ impl From<&EquipmentType> for TypeRef {
             name: t.name.clone(),
             category: t.category.clone(),
             requires_decontamination: t.requires_decontamination,
+            safe_working_load_kg: t.safe_working_load_kg,
         }
     }
 }
@@ -148,19 +156,40 @@ pub(super) fn by_ids(conn: &mut DbConn, ids: &[i64], public_url: &str) -> Result
             (id, assemble(row, &own_rules, &own_dues, public_url))
         })
         .collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    let mut views: Vec<ItemView> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    with_defects(conn, &mut views)?;
+    Ok(views)
+}
+
+/// Each view's open defects, read for all at once.
+fn with_defects(conn: &mut DbConn, views: &mut [ItemView]) -> Result<(), AppError> {
+    let ids: Vec<i64> = views.iter().map(|v| v.id).collect();
+    let mut open = examinations::open_of_items(conn, &ids)?;
+    for view in views.iter_mut() {
+        let (mine, rest): (Vec<DefectRow>, Vec<DefectRow>) =
+            open.into_iter().partition(|d| d.item_id == view.id);
+        view.open_defects = mine;
+        open = rest;
+    }
+    Ok(())
 }
 
 /// The view of one item the service has just read or written, by its row id.
 pub(super) fn by_id(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
-    one(item_view::one_by_id(conn, item_id)?, public_url).ok_or_else(|| AppError::not_found("item not found"))
+    let mut view = one(item_view::one_by_id(conn, item_id)?, public_url)
+        .ok_or_else(|| AppError::not_found("item not found"))?;
+    with_defects(conn, std::slice::from_mut(&mut view))?;
+    Ok(view)
 }
 
 /// The one way to read an item's view: by what a person or a scanner typed as its tag, the
 /// path every scan and item page takes.
 pub fn by_tag(conn: &mut DbConn, raw_tag: &str, public_url: &str) -> Result<ItemView, AppError> {
     let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
-    one(item_view::one_by_tag(conn, tag.as_str())?, public_url).ok_or_else(|| not_found(tag.as_str()))
+    let mut view =
+        one(item_view::one_by_tag(conn, tag.as_str())?, public_url).ok_or_else(|| not_found(tag.as_str()))?;
+    with_defects(conn, std::slice::from_mut(&mut view))?;
+    Ok(view)
 }
 
 fn one(found: Option<OneItem>, public_url: &str) -> Option<ItemView> {
@@ -192,6 +221,7 @@ fn assemble(
             }
         })
         .collect();
+    let safe_working_load_kg = item.safe_working_load_kg.or(equipment_type.safe_working_load_kg);
     ItemView {
         id: item.id,
         qr_payload: qr_payload(public_url, &item.asset_tag),
@@ -209,6 +239,9 @@ fn assemble(
         next_check_due: item.next_check_due,
         checks_due,
         under_open_recall,
+        manufactured_on: item.manufactured_on,
+        safe_working_load_kg,
+        open_defects: Vec::new(),
         condemn_reason_code: item.condemn_reason,
         version: item.version,
         created_at: item.created_at,

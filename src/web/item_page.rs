@@ -153,6 +153,7 @@ pub async fn act(
                 outcome: f.outcome,
                 performed_at: f.performed_at,
                 notes: f.notes,
+                examination: None,
                 expected_version: f.version,
             })
         }

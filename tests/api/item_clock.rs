@@ -31,6 +31,16 @@ async fn hoist_type(app: &TestApp) -> Value {
     .json()
 }
 
+/// A passed thorough examination's check, on `performed_at` (today when absent).
+fn examination_passed(performed_at: Option<&str>) -> Value {
+    let day = performed_at.map_or(today().to_string(), str::to_string);
+    json!({
+        "rule": "thorough examination", "performed_at": day,
+        "examination": {"basis": "after_installation", "safe_to_operate": true, "report_date": day,
+                        "examiner": {"name": "Edith Examiner", "employer": "Lift Safe Ltd"}}
+    })
+}
+
 fn dues(item: &Value) -> Vec<(String, Value, Value)> {
     item["checks_due"]
         .as_array()
@@ -105,9 +115,7 @@ both_backends! {
             ("thorough examination".to_string(), Value::Null, json!("2025-06-02")),
             ("manufacturer service".to_string(), Value::Null, json!("2026-06-02")),
         ]);
-        let examined = app.post("/api/v1/items/EQ-000001/checks", &worker_token, json!({
-            "rule": "thorough examination", "outcome": "pass", "performed_at": "2025-06-02"
-        })).await.expect(200).json();
+        let examined = app.post("/api/v1/items/EQ-000001/checks", &worker_token, examination_passed(Some("2025-06-02"))).await.expect(200).json();
         let kept = [
             ("thorough examination".to_string(), json!("2025-06-02"), json!("2025-12-01")),
             ("manufacturer service".to_string(), Value::Null, json!("2026-06-02")),
@@ -147,8 +155,7 @@ both_backends! {
         assert_eq!(refused["status"], 409);
 
         // Examined in store: it stays in store, and only the service still holds it back.
-        let r = app.post("/api/v1/items/EQ-000001/checks", &stores, json!({"rule": "thorough examination", "outcome": "pass"}))
-            .await.expect(200).json();
+        let r = app.post("/api/v1/items/EQ-000001/checks", &stores, examination_passed(None)).await.expect(200).json();
         assert_eq!(r["status"], "in_store");
         let next_exam = today().checked_add_days(Days::new(182)).unwrap().to_string();
         assert_eq!(r["checks_due"][0]["next_due"], json!(next_exam));

@@ -11,6 +11,7 @@ mod cli;
 mod clients;
 mod concurrency;
 mod errors;
+mod examinations;
 mod import;
 mod item_clock;
 mod item_clock_migration;

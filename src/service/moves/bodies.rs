@@ -37,7 +37,57 @@ pub struct CheckBody {
     pub performed_at: Option<String>,
     /// Required when the outcome is `fail`: what failed.
     pub notes: Option<String>,
+    /// Required for a check of an `examination` rule: the LOLER Schedule 1 report, from
+    /// which the outcome follows (`outcome` may then be left out).
+    pub examination: Option<Box<ExaminationBody>>,
     pub expected_version: Option<i64>,
+}
+
+/// A thorough examination's report (LOLER 1998, Schedule 1).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExaminationBody {
+    /// `after_installation`, `interval_6_months`, `interval_12_months`,
+    /// `examination_scheme` or `exceptional_circumstances`. Required.
+    pub basis: Option<String>,
+    pub safe_working_load_kg: Option<i64>,
+    /// Required. False is a fail: the item is quarantined.
+    pub safe_to_operate: Option<bool>,
+    pub defects: Option<Vec<DefectBody>>,
+    /// Particulars of any tests carried out.
+    pub tests: Option<String>,
+    /// Required: a name, and qualifications or employer.
+    pub examiner: Option<ExaminerBody>,
+    /// YYYY-MM-DD. Required.
+    pub report_date: Option<String>,
+    /// YYYY-MM-DD, no later than the rule's interval allows; it brings the rule's next due
+    /// date forward when earlier.
+    pub next_examination_by: Option<String>,
+    /// A defect involves an existing or imminent risk of serious personal injury.
+    pub risk_of_serious_injury: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefectBody {
+    pub part: Option<String>,
+    pub description: Option<String>,
+    /// A danger to persons now: the examination is a fail. Default false.
+    pub dangerous: Option<bool>,
+    /// YYYY-MM-DD, required for a defect not yet dangerous: after it, an open defect makes
+    /// the item unsafe.
+    pub remedy_by: Option<String>,
+    /// The repair, renewal or alteration required.
+    pub repair: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExaminerBody {
+    pub name: Option<String>,
+    pub qualifications: Option<String>,
+    pub employer: Option<String>,
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

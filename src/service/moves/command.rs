@@ -5,7 +5,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::bodies::MoveRequest;
+use super::examination;
 use crate::db::types::CheckRule;
+use crate::domain::checks::CheckKind;
+use crate::domain::examination::ExaminationReport;
 use crate::domain::lifecycle::{CondemnReason, Outcome};
 use crate::domain::validate::Errors;
 
@@ -26,6 +29,8 @@ pub(super) enum Command<'r> {
     Check {
         check: Option<(&'r CheckRule, Outcome)>,
         performed_at: NaiveDate,
+        /// The report of an examination rule's check, from which its outcome follows.
+        examination: Option<ExaminationReport>,
     },
     Return,
     Decontaminate {
@@ -75,18 +80,55 @@ pub(super) fn parse<'r>(
         },
         MoveRequest::Check(body) => {
             let notes = notes(errors, &body.notes);
-            let outcome = outcome(body.outcome.as_deref(), errors);
-            if outcome == Some(Outcome::Fail) && notes.is_none() {
+            let reported = body.examination.is_some();
+            // With a report, the outcome follows from it and may be left out.
+            let said = match body.outcome.as_deref() {
+                None if reported => None,
+                raw => outcome(raw, errors),
+            };
+            if !reported && said == Some(Outcome::Fail) && notes.is_none() {
                 // Stores act on a failed check at once; they need to know what failed.
                 errors.add("notes", "is required for a failed check: say what failed");
             }
             let performed_at = date_field(errors, "performed_at", body.performed_at.as_deref(), today);
             let rule = pick_rule(rules, body.rule.as_deref(), errors);
+            let examined = rule.filter(|r| r.kind == CheckKind::Examination);
+            let report = match (&body.examination, rule, examined) {
+                (Some(e), _, Some(r)) => examination::parse(e, performed_at, r.interval_days, today, errors),
+                (Some(_), Some(_), None) => {
+                    errors.add(
+                        "examination",
+                        "only a check of an examination rule carries a report",
+                    );
+                    None
+                }
+                (None, _, Some(_)) => {
+                    errors.add(
+                        "examination",
+                        "is required for a check of an examination rule: the LOLER Schedule 1 report",
+                    );
+                    None
+                }
+                _ => None,
+            };
+            let outcome = match (&report, said) {
+                (Some(r), Some(said)) if said != r.outcome() => {
+                    errors.add(
+                        "outcome",
+                        format!("the examination's record makes it a {}", r.outcome()),
+                    );
+                    None
+                }
+                (Some(r), _) => Some(r.outcome()),
+                (None, _) if examined.is_some() => None,
+                (None, said) => said,
+            };
             Parsed {
                 notes,
                 command: Command::Check {
                     check: rule.zip(outcome),
                     performed_at,
+                    examination: report,
                 },
             }
         }
@@ -272,6 +314,7 @@ mod tests {
         let Command::Check {
             check: Some((rule, Outcome::Fail)),
             performed_at,
+            ..
         } = parsed.command
         else {
             panic!("a failed check: {:?}", parsed.command);

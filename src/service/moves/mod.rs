@@ -3,9 +3,11 @@
 
 mod bodies;
 mod command;
+mod examination;
 
 pub use bodies::{
-    CheckBody, CondemnBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
+    CheckBody, CondemnBody, DecontaminateBody, DefectBody, ExaminationBody, ExaminerBody, FitBody, IssueBody,
+    MoveRequest, ReasonBody, ReturnBody,
 };
 
 use chrono::NaiveDate;
@@ -17,10 +19,12 @@ use super::{Actor, now, today};
 use crate::db::checks::{self, NewCheck};
 use crate::db::decontaminations::{self, NewDecontamination};
 use crate::db::events::{self, NewEvent};
+use crate::db::examinations;
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
 use crate::domain::checks::{OverdueRefusal, latest_check, next_due_of, overdue_on, soonest};
+use crate::domain::examination::ExaminationReport;
 use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
@@ -72,6 +76,7 @@ struct Effects {
     set_dues: Vec<CheckDue>,
     clear_dues: bool,
     check: Option<(i64, Outcome, NaiveDate)>,
+    examination: Option<ExaminationReport>,
     decontamination: Option<String>,
     /// The item goes out (issue, fit) on this day: no check may be overdue then.
     goes_out_on: Option<NaiveDate>,
@@ -98,15 +103,13 @@ pub fn perform(
         refuse_if_overdue(&loaded, mv, day)?;
     }
     if let Some((rule_id, Outcome::Fail, performed_at)) = effects.check {
-        tell_stores_of_failed_check(
-            conn,
-            actor,
-            &loaded,
+        let failed = FailedCheckOf {
             rule_id,
             performed_at,
-            effects.notes.as_deref(),
-            mail,
-        )?;
+            notes: effects.notes.as_deref(),
+            examination: effects.examination.as_ref(),
+        };
+        tell_stores_of_failed_check(conn, actor, &loaded, failed, mail)?;
     }
     apply(conn, actor, &loaded, to, effects)?;
     views::by_id(conn, loaded.item.id, &mail.public_url)
@@ -162,7 +165,11 @@ fn plan(
             }
             run_clock(loaded, item.first_fitted_at.or(Some(fitted_at)), None, &mut fx);
         }
-        Command::Check { check, performed_at } => {
+        Command::Check {
+            check,
+            performed_at,
+            examination,
+        } => {
             let registered = item.created_at.date();
             if performed_at < registered {
                 errors.add(
@@ -178,18 +185,19 @@ fn plan(
                     "check_failed"
                 };
                 fx.check = Some((rule.id, outcome, performed_at));
+                fx.examination = examination;
                 let said = format!("{}: {}", rule.name, outcome.as_str());
                 fx.notes = Some(match fx.notes.take() {
                     Some(n) => format!("{said}. {n}"),
                     None => said,
                 });
                 if outcome == Outcome::Pass {
-                    run_clock(
-                        loaded,
-                        item.first_fitted_at,
-                        Some((rule.id, performed_at)),
-                        &mut fx,
-                    );
+                    let passed = Passed {
+                        rule_id: rule.id,
+                        performed_at,
+                        next_by: fx.examination.as_ref().and_then(|e| e.next_examination_by),
+                    };
+                    run_clock(loaded, item.first_fitted_at, Some(passed), &mut fx);
                     fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, performed_at)));
                 }
             }
@@ -235,15 +243,18 @@ fn plan(
     Ok(fx)
 }
 
+/// A passed check and, for an examination, the date its examiner set for the next one.
+#[derive(Clone, Copy)]
+struct Passed {
+    rule_id: i64,
+    performed_at: NaiveDate,
+    next_by: Option<NaiveDate>,
+}
+
 /// Every rule's dates computed afresh from the item's record (`domain::checks::next_due_of`),
 /// with a newly passed check of one rule counted in (a late entry never moving it back),
 /// and the item's next check the soonest of them.
-fn run_clock(
-    loaded: &Loaded,
-    first_fit: Option<NaiveDate>,
-    passed: Option<(i64, NaiveDate)>,
-    fx: &mut Effects,
-) {
+fn run_clock(loaded: &Loaded, first_fit: Option<NaiveDate>, passed: Option<Passed>, fx: &mut Effects) {
     let item_id = loaded.item.id;
     fx.set_dues = loaded
         .rules
@@ -251,10 +262,15 @@ fn run_clock(
         .filter_map(|rule| {
             let held = loaded.dues.iter().find(|d| d.rule_id == rule.id);
             let mut last = held.and_then(|d| d.last_checked_at);
-            if let Some((_, performed)) = passed.filter(|(id, _)| *id == rule.id) {
-                last = Some(latest_check(last, performed));
+            let mut next_by = None;
+            if let Some(p) = passed.filter(|p| p.rule_id == rule.id) {
+                // An examiner's earlier date counts only from the latest examination.
+                if last.is_none_or(|l| p.performed_at >= l) {
+                    next_by = p.next_by;
+                }
+                last = Some(latest_check(last, p.performed_at));
             }
-            let next = next_due_of(rule.clock(), last, first_fit);
+            let next = next_due_of(rule.clock(), last, first_fit).map(|d| next_by.map_or(d, |by| by.min(d)));
             (last.is_some() || next.is_some()).then_some(CheckDue {
                 item_id,
                 rule_id: rule.id,
@@ -331,7 +347,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
         fx.note_owner,
     )?;
     if let Some((rule_id, outcome, performed_at)) = fx.check {
-        checks::insert(
+        let check_id = checks::insert(
             conn,
             &NewCheck {
                 item_id: item.id,
@@ -343,6 +359,9 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
                 recorded_at: now,
             },
         )?;
+        if let Some(report) = &fx.examination {
+            examinations::insert(conn, item.id, check_id, report)?;
+        }
     }
     if let Some(method) = &fx.decontamination {
         decontaminations::insert(
@@ -359,17 +378,29 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
     Ok(())
 }
 
+/// What stores are told of a failed check.
+struct FailedCheckOf<'a> {
+    rule_id: i64,
+    performed_at: NaiveDate,
+    notes: Option<&'a str>,
+    examination: Option<&'a ExaminationReport>,
+}
+
 /// A failed check cannot wait for tomorrow's digest: stores hear at once, in the same
 /// transaction as the check itself.
 fn tell_stores_of_failed_check(
     conn: &mut DbConn,
     actor: &Actor,
     loaded: &Loaded,
-    rule_id: i64,
-    performed_at: NaiveDate,
-    notes: Option<&str>,
+    failed: FailedCheckOf,
     mail: &MailContext,
 ) -> Result<(), AppError> {
+    let FailedCheckOf {
+        rule_id,
+        performed_at,
+        notes,
+        examination,
+    } = failed;
     let item = &loaded.item;
     let rule = loaded
         .rules
@@ -390,6 +421,7 @@ fn tell_stores_of_failed_check(
             performed_at,
             at_home: client.as_ref().map(|c| (c.address.as_str(), c.postcode.as_str())),
             notes,
+            examination,
             link: &mail.item_link(&item.asset_tag),
         },
         &mail.service_name,
