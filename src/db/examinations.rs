@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{defects, examinations};
+use super::schema::{clients, defects, equipment_types, examinations, items, locations, safety_checks};
 use super::{DbConn, in_chunks};
 use crate::domain::examination::{Basis, ExaminationReport};
+use crate::domain::lifecycle::{Outcome, Status};
 
 #[derive(Insertable)]
 #[diesel(table_name = examinations)]
@@ -160,4 +161,64 @@ pub fn remedy(conn: &mut DbConn, id: i64, on: NaiveDate, by: i64, notes: Option<
     ))
     .execute(conn)?;
     Ok(touched == 1)
+}
+
+/// For one rule: each passed examination's item, day and the date its examiner set for the
+/// next one, where they set one.
+pub fn examiners_dates(conn: &mut DbConn, rule_id: i64) -> QueryResult<Vec<(i64, NaiveDate, NaiveDate)>> {
+    examinations::table
+        .inner_join(safety_checks::table)
+        .filter(safety_checks::rule_id.eq(rule_id))
+        .filter(safety_checks::outcome.eq(Outcome::Pass))
+        .filter(examinations::next_examination_by.is_not_null())
+        .select((
+            safety_checks::item_id,
+            safety_checks::performed_at,
+            examinations::next_examination_by.assume_not_null(),
+        ))
+        .load(conn)
+}
+
+/// An open defect to remedy, with where its item is: what the stores digest lists.
+#[derive(Debug, Clone, Queryable)]
+pub struct DefectDue {
+    pub asset_tag: String,
+    pub status: Status,
+    pub location: Option<String>,
+    pub type_name: String,
+    pub part: String,
+    pub description: String,
+    pub remedy_by: NaiveDate,
+    pub client_name: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub client_id: Option<i64>,
+}
+
+/// Every open defect on an item not condemned whose remedy-by date falls on or before
+/// `horizon`.
+pub fn to_remedy_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DefectDue>> {
+    defects::table
+        .inner_join(items::table.on(items::id.eq(defects::item_id)))
+        .inner_join(equipment_types::table.on(equipment_types::id.eq(items::type_id)))
+        .left_join(locations::table.on(locations::id.nullable().eq(items::location_id)))
+        .left_join(clients::table.on(clients::id.nullable().eq(items::client_id)))
+        .filter(defects::remedied_on.is_null())
+        .filter(defects::remedy_by.le(horizon))
+        .filter(items::status.ne(Status::Condemned))
+        .order((defects::remedy_by, defects::id))
+        .select((
+            items::asset_tag,
+            items::status,
+            locations::name.nullable(),
+            equipment_types::name,
+            defects::part,
+            defects::description,
+            defects::remedy_by.assume_not_null(),
+            clients::name.nullable(),
+            clients::address.nullable(),
+            clients::postcode.nullable(),
+            items::client_id,
+        ))
+        .load(conn)
 }

@@ -334,6 +334,11 @@ diesel::table! {
 }
 
 diesel::joinable!(examinations -> safety_checks (check_id));
+diesel::allow_tables_to_appear_in_same_query!(examinations, safety_checks);
+diesel::allow_tables_to_appear_in_same_query!(defects, items);
+diesel::allow_tables_to_appear_in_same_query!(defects, equipment_types);
+diesel::allow_tables_to_appear_in_same_query!(defects, locations);
+diesel::allow_tables_to_appear_in_same_query!(defects, clients);
 diesel::joinable!(defects -> items (item_id));
 
 diesel::joinable!(events -> notes (note_id));

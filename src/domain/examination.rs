@@ -77,6 +77,15 @@ pub fn latest_next_examination(performed: NaiveDate, interval_days: i32) -> Naiv
     next_due(performed, interval_days)
 }
 
+/// A rule's next due date once the latest examination's examiner set the next one for
+/// `next_by`: whichever comes first.
+pub fn examiners_date(due: Option<NaiveDate>, next_by: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (due, next_by) {
+        (Some(d), Some(by)) => Some(d.min(by)),
+        (due, _) => due,
+    }
+}
+
 /// An open defect makes the item unsafe once its remedy-by date has passed.
 pub fn defect_overdue(remedy_by: Option<NaiveDate>, day: NaiveDate) -> bool {
     remedy_by.is_some_and(|by| by < day)
@@ -136,6 +145,13 @@ mod tests {
         assert!(!defect_overdue(Some(day(8, 1)), day(8, 1)));
         assert!(defect_overdue(Some(day(8, 1)), day(8, 2)));
         assert!(!defect_overdue(None, day(8, 2)));
+        assert_eq!(examiners_date(Some(day(9, 1)), Some(day(8, 1))), Some(day(8, 1)));
+        assert_eq!(examiners_date(Some(day(9, 1)), None), Some(day(9, 1)));
+        assert_eq!(
+            examiners_date(None, Some(day(8, 1))),
+            None,
+            "a condemned item has no date"
+        );
         for b in Basis::ALL {
             assert_eq!(serde_json::to_value(b).unwrap(), b.as_str());
         }

@@ -63,6 +63,8 @@ pub struct StoresLines {
     /// Checks on stock (in store, awaiting decontamination, quarantined), which cannot go
     /// out until checked.
     pub stock: Vec<DueLine>,
+    /// Open defects an examination found, due to be remedied within the lead time.
+    pub defects: Vec<DueLine>,
 }
 
 /// The digest for stores: checks left overdue too long, checks no active worker holds, and
@@ -77,12 +79,15 @@ pub fn stores_digest(
         escalated,
         unassigned,
         stock,
+        defects,
     } = lines;
-    let stock_words = if stock.is_empty() {
-        String::new()
-    } else {
-        format!(", {} on stock that cannot go out until checked", stock.len())
-    };
+    let mut stock_words = String::new();
+    if !stock.is_empty() {
+        stock_words += &format!(", {} on stock that cannot go out until checked", stock.len());
+    }
+    if !defects.is_empty() {
+        stock_words += &format!(", {} defects to remedy", defects.len());
+    }
     let subject = format!(
         "Stores: {} checks overdue more than {escalate_after_days} days, {} with no responsible worker{stock_words} ({})",
         escalated.len(),
@@ -92,8 +97,9 @@ pub fn stores_digest(
     let intro = format!(
         "Checks left overdue for more than {escalate_after_days} days, and checks on items that no active \
          worker is responsible for: please chase or reassign them. Then stock that needs a check \
-         before it can go out (an item with a check overdue cannot be issued), and quarantined \
-         items until they are collected."
+         before it can go out (an item with a check overdue cannot be issued), quarantined \
+         items until they are collected, and defects examinations found, to be remedied by the \
+         date shown (after it the item must not be used)."
     );
     let sections = [
         Section {
@@ -107,6 +113,10 @@ pub fn stores_digest(
         Section {
             title: "Stock that cannot go out until checked".into(),
             lines: stock,
+        },
+        Section {
+            title: "Defects to remedy".into(),
+            lines: defects,
         },
     ];
     render::digest(

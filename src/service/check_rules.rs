@@ -9,9 +9,11 @@ use super::items::{double_option, stale};
 use super::{Actor, now};
 use crate::db::DbConn;
 use crate::db::events::{self, NewEvent};
+use crate::db::examinations;
 use crate::db::items::{self, CheckDue, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType, RuleChanges};
 use crate::domain::checks::{next_due_of, soonest};
+use crate::domain::examination::examiners_date;
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
@@ -166,6 +168,7 @@ fn reclock(
     let ids: Vec<i64> = found.iter().map(|i| i.id).collect();
     let dues = items::dues_for(conn, &ids)?;
     let in_force = types::rules_of(conn, t.id)?;
+    let examiners = examinations::examiners_dates(conn, rule.id)?;
     let now = now();
     let mut history = Vec::new();
     for item in &found {
@@ -175,7 +178,14 @@ fn reclock(
         let was = held.and_then(|d| d.next_due);
         let now_due = match change {
             Change::Retired => None,
-            Change::Added | Change::Changed => next_due_of(rule.clock(), last, item.first_fitted_at),
+            Change::Added | Change::Changed => {
+                // The latest examination's examiner may have set an earlier date; it holds.
+                let set = examiners
+                    .iter()
+                    .find(|(id, performed, _)| *id == item.id && Some(*performed) == last)
+                    .map(|e| e.2);
+                examiners_date(next_due_of(rule.clock(), last, item.first_fitted_at), set)
+            }
         };
         if was == now_due {
             continue;

@@ -188,4 +188,36 @@ both_backends! {
             .await.expect(422).json();
         assert_eq!(fields(&r), ["manufactured_on", "safe_working_load_kg"]);
     }
+
+    async fn a_defect_to_remedy_within_the_lead_time_goes_to_the_stores_digest(app: TestApp) {
+        hoist(&app).await;
+        app.post("/api/v1/items/EQ-000001/checks", &app.admin, report(0, json!([
+            {"part": "castor", "description": "worn", "remedy_by": days_on(10)},
+            {"part": "spreader bar", "description": "scuffed", "remedy_by": days_on(60)}
+        ]))).await.expect(200);
+        let summary = crate::reminders::sweep(&app, today()).await;
+        assert_eq!(summary.digests, 1);
+        let mail = app.smtp.wait_for(1, 20).await;
+        assert_eq!(mail[0].to, [STORES]);
+        assert!(mail[0].subject().contains("1 defects to remedy"), "{}", mail[0].subject());
+        let text = mail[0].part("text/plain").unwrap();
+        assert!(text.contains("DEFECTS TO REMEDY (1)") && text.contains("defect to remedy: castor: worn"), "{text}");
+        assert!(!text.contains("spreader bar"), "beyond the lead time: {text}");
+    }
+
+    async fn the_examiners_earlier_date_holds_when_the_rules_interval_changes(app: TestApp) {
+        hoist(&app).await;
+        let mut sooner = report(0, json!([]));
+        sooner["examination"]["next_examination_by"] = json!(days_on(90));
+        app.post("/api/v1/items/EQ-000001/checks", &app.admin, sooner).await.expect(200);
+        let t = app.get("/api/v1/equipment-types", &app.admin).await.expect(200).json();
+        let exam = t["items"][0]["check_rules"][0]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/equipment-types/HOIST-MOBILE/check-rules/{exam}");
+        app.patch(&path, &app.admin, json!({"interval_days": 120})).await.expect(200);
+        let item = app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json();
+        assert_eq!(item["checks_due"][0]["next_due"], json!(days_on(90)), "a longer interval does not outrun the examiner");
+        app.patch(&path, &app.admin, json!({"interval_days": 60})).await.expect(200);
+        let item = app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json();
+        assert_eq!(item["checks_due"][0]["next_due"], json!(days_on(60)));
+    }
 }

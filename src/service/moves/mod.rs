@@ -24,7 +24,7 @@ use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
 use crate::domain::checks::{OverdueRefusal, latest_check, next_due_of, overdue_on, soonest};
-use crate::domain::examination::ExaminationReport;
+use crate::domain::examination::{ExaminationReport, examiners_date};
 use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
@@ -270,7 +270,7 @@ fn run_clock(loaded: &Loaded, first_fit: Option<NaiveDate>, passed: Option<Passe
                 }
                 last = Some(latest_check(last, p.performed_at));
             }
-            let next = next_due_of(rule.clock(), last, first_fit).map(|d| next_by.map_or(d, |by| by.min(d)));
+            let next = examiners_date(next_due_of(rule.clock(), last, first_fit), next_by);
             (last.is_some() || next.is_some()).then_some(CheckDue {
                 item_id,
                 rule_id: rule.id,
