@@ -22,7 +22,9 @@ pub struct TypeRef {
     pub name: String,
     pub category: String,
     pub requires_decontamination: bool,
-    /// The safe working load items of the type have unless they say otherwise.
+    /// The safe working load items of the type have unless they say otherwise; shown as
+    /// the item's own `safe_working_load_kg` when it has none.
+    #[serde(skip)]
     pub safe_working_load_kg: Option<i32>,
 }
 

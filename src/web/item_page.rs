@@ -265,6 +265,31 @@ fn render(user: &PageUser, r: &ScanResult, banner: Markup) -> Markup {
                     }
                 }
             }
+            @if !item.open_defects.is_empty() {
+                h2 { "Open defects" }
+                table {
+                    thead { tr { th { "Part" } th { "Defect" } th { "Remedy by" } } }
+                    tbody {
+                        @for d in &item.open_defects {
+                            tr {
+                                td { (d.part) }
+                                td {
+                                    (d.description)
+                                    @if d.dangerous { br; strong { "Dangerous" } }
+                                    @if let Some(repair) = &d.repair { br; span class="muted" { (repair) } }
+                                }
+                                td {
+                                    @if let Some(by) = d.remedy_by {
+                                        span class=[(by < today).then_some("overdue")] { (uk_date(by)) }
+                                    } @else {
+                                        "—"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         @if r.actions.is_empty() {
             section class="panel" {
