@@ -7,6 +7,7 @@ pub mod counters;
 pub mod decontaminations;
 pub mod due;
 pub mod events;
+pub mod examinations;
 pub mod item_view;
 pub mod items;
 pub mod lease;
