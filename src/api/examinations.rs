@@ -11,8 +11,8 @@ use crate::service::examinations::{self, CheckView, RemedyBody};
 use crate::service::views::ItemView;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/items/{tag}/checks").get(list_checks))
-        .service(web::resource("/items/{tag}/defects/{id}/remedy").post(remedy));
+    // `GET /items/{tag}/checks` is served by the same resource as the check move, in `moves`.
+    cfg.service(web::resource("/items/{tag}/defects/{id}/remedy").post(remedy));
 }
 
 #[utoipa::path(get, path = "/api/v1/items/{tag}/checks", tag = "items", params(("tag" = String, Path)),

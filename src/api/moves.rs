@@ -14,7 +14,12 @@ use crate::service::views::ItemView;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/items/{tag}/issue").post(issue))
         .service(web::resource("/items/{tag}/fit").post(fit))
-        .service(web::resource("/items/{tag}/checks").post(check))
+        // One resource for the path: GET lists the item's checks (`examinations`).
+        .service(
+            web::resource("/items/{tag}/checks")
+                .get(super::examinations::list_checks)
+                .post(check),
+        )
         .service(web::resource("/items/{tag}/return").post(return_item))
         .service(web::resource("/items/{tag}/decontaminate").post(decontaminate))
         .service(web::resource("/items/{tag}/quarantine").post(quarantine))

@@ -66,6 +66,10 @@ struct ProblemDoc {
     /// A refused retry of mail (409): the message's status now.
     #[schema(nullable = false)]
     notification_status: Option<crate::domain::states::OutboxStatus>,
+    /// An issue or a fit refused (409) because checks were overdue on the day of the move:
+    /// each overdue rule and the date it was due, soonest first.
+    #[schema(nullable = false)]
+    overdue_checks: Option<Vec<crate::domain::checks::OverdueCheck>>,
 }
 
 /// The answers every operation shares, added to each one that can give them so that no
