@@ -46,7 +46,7 @@ fn changed_category() -> Object {
 }
 
 /// A rule's kind by its stored word; null or absent is `inspection`.
-fn check_kind() -> Object {
+pub(super) fn check_kind() -> Object {
     let words: Vec<&str> = CheckKind::ALL.iter().map(|k| k.as_str()).collect();
     one_of(&words, true)
 }

@@ -14,6 +14,7 @@ use crate::db::items::{self, CheckDue, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType, RuleChanges};
 use crate::domain::checks::{next_due_of, soonest};
 use crate::domain::examination::examiners_date;
+use crate::domain::field_schema::changed_text;
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
@@ -21,14 +22,17 @@ use crate::error::AppError;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchRule {
+    #[schema(schema_with = changed_text::<100>)]
     pub name: Option<String>,
-    /// A new interval moves every item's next due date of this rule.
+    /// 1 to 3653. A new interval moves every item's next due date of this rule.
+    #[schema(minimum = 1, maximum = 3653)]
     pub interval_days: Option<i64>,
-    /// Null: `reminders.lead_days`.
+    /// 0 to 365. Null: `reminders.lead_days`.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 365)]
     pub lead_days: Option<Option<i64>>,
-    /// `examination`, `inspection` or `test_call`.
+    /// `examination`, `inspection` or `test_call`; null leaves it as it is.
+    #[schema(schema_with = catalogue::check_kind)]
     pub kind: Option<String>,
     pub due_on_fit: Option<bool>,
 }
