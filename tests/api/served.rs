@@ -252,10 +252,20 @@ pub fn signal(pid: u32, signal: &str) {
 }
 
 /// The database URL for a backend: a fresh SQLite file in `dir`, or a fresh database in the
-/// tests' PostgreSQL cluster (`None` when this machine has none).
+/// tests' PostgreSQL cluster (`None`, having said the test is skipped and why, when this
+/// machine has none).
 pub fn database_url(backend: crate::support::Backend, dir: &Path) -> Option<String> {
     match backend {
         crate::support::Backend::Sqlite => Some(format!("sqlite://{}", dir.join("served.db").display())),
-        crate::support::Backend::Postgres => Some(crate::support::postgres_cluster()?.create_database()),
+        crate::support::Backend::Postgres => match crate::support::postgres_cluster() {
+            Some(cluster) => Some(cluster.create_database()),
+            None => {
+                eprintln!(
+                    "SKIPPED on PostgreSQL: {}",
+                    crate::support::postgres_missing_reason()
+                );
+                None
+            }
+        },
     }
 }
