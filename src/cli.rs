@@ -1,4 +1,4 @@
-//! The command line: serve, migrate, user add, import items, backup.
+//! The command line: serve, migrate, user add and invite, import items, backup, copy.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use crate::config::Settings;
 use crate::db::{DatabaseTarget, Db};
 use crate::domain::validate;
 use crate::jobs;
-use crate::service::{import, staff};
+use crate::service::{import, sign_in, staff};
 
 #[derive(Debug, Parser)]
 #[command(name = "equiptrack", version, about = "Equipment and telecare register")]
@@ -41,6 +41,13 @@ pub enum Command {
     },
     /// Copy the SQLite database to FILE while the service runs.
     Backup { file: PathBuf },
+    /// Copy everything into an empty database of the other backend (SQLite to PostgreSQL or
+    /// back), then count each table at both ends.
+    Copy {
+        /// The target: postgres://USER:PASS@HOST:PORT/DB or sqlite://PATH.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Safety-check reminders.
     Reminders {
         #[command(subcommand)]
@@ -72,6 +79,17 @@ pub enum UserCommand {
         /// Read a password for the web pages from standard input.
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// A one-time link to set a password and sign in, for a new person (created with the
+    /// role) or an existing one; printed alone on the last line.
+    Invite {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, stores, worker or viewer (for a new account).
+        #[arg(long)]
+        role: String,
     },
 }
 
@@ -132,10 +150,14 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{}", created.token.unwrap_or_default());
             Ok(())
         }
+        Command::User {
+            command: UserCommand::Invite { email, name, role },
+        } => invite(&settings, &open()?, &email, &name, &role),
         Command::Import {
             command: ImportCommand::Items { file },
         } => import_file(&settings, &open()?, &file),
         Command::Backup { file } => backup(&open()?, &file),
+        Command::Copy { to } => copy(&open()?, &to),
         Command::Reminders {
             command: RemindersCommand::Run { as_of },
         } => {
@@ -195,6 +217,7 @@ fn run_reminders(settings: Settings, db: Db, as_of: Option<String>) -> Result<()
 /// On the first start with no staff, the configured admin is created and its token shown once.
 fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
     let email = settings.service.admin_email.clone();
+    let public_url = settings.public_url().to_string();
     let created = db
         .write(|c| {
             if crate::db::staff::count(c)? > 0 {
@@ -202,20 +225,71 @@ fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
             }
             let admin = staff::create_account(c, &email, "Administrator", "admin", None)?;
             crate::service::audit::staff_created(c, None, &admin)?;
-            Ok(Some(admin))
+            let row = crate::db::staff::get(c, admin.id)?
+                .ok_or_else(|| crate::error::AppError::NotFound("the new admin".into()))?;
+            let link = sign_in::link::issue(c, &row, &public_url)?;
+            Ok(Some((admin, link)))
         })
         .map_err(|e| describe(&e))?;
-    if let Some(admin) = created {
+    if let Some((admin, link)) = created {
         println!("created the first admin, {}.", admin.email);
-        println!(
-            "To sign in to the web pages, give them a password: PATCH /api/v1/staff/{} with \
-             {{\"password\": \"…\"}} using this token, or create a person with \
-             `equiptrack user add … --password-stdin`.",
-            admin.id
-        );
         println!("Their API token, shown only this once:");
         println!("{}", admin.token.unwrap_or_default());
+        println!(
+            "To sign in to the web pages, open this link within {} hours and choose a password \
+             (it works once; `equiptrack user invite` makes another):",
+            sign_in::link::LINK_HOURS
+        );
+        println!("{}", link.url);
     }
+    Ok(())
+}
+
+/// `user invite`: the person named by the address (created with `role` if new) and a
+/// one-time sign-in link for them, alone on the last line.
+fn invite(settings: &Settings, db: &Db, email: &str, name: &str, role: &str) -> Result<(), String> {
+    let public_url = settings.public_url().to_string();
+    let (staff, created, link) = db
+        .write(|c| {
+            let existing = crate::db::staff::by_email(c, &validate::canonical_email(email))?;
+            let (staff, created) = match existing {
+                Some(staff) => (staff, false),
+                None => {
+                    let view = staff::create_account(c, email, name, role, None)?;
+                    crate::service::audit::staff_created(c, None, &view)?;
+                    let staff = crate::db::staff::get(c, view.id)?
+                        .ok_or_else(|| crate::error::AppError::NotFound("the new account".into()))?;
+                    (staff, true)
+                }
+            };
+            let link = sign_in::link::issue(c, &staff, &public_url)?;
+            let details = serde_json::json!({ "emailed": false, "through": "command_line" });
+            crate::service::audit::record(
+                c,
+                None,
+                "staff_sign_in_link_issued",
+                crate::service::audit::Subject::Staff(staff.id),
+                details,
+            )?;
+            Ok((staff, created, link))
+        })
+        .map_err(|e| describe(&e))?;
+    if created {
+        println!(
+            "created {} <{}> with the role {}",
+            staff.name, staff.email, staff.role
+        );
+    } else {
+        println!(
+            "{} <{}> already has an account (role {}); a new link replaces any earlier one",
+            staff.name, staff.email, staff.role
+        );
+    }
+    println!(
+        "A one-time link to choose a password and sign in, valid for {} hours:",
+        sign_in::link::LINK_HOURS
+    );
+    println!("{}", link.url);
     Ok(())
 }
 
@@ -245,6 +319,24 @@ fn import_file(settings: &Settings, db: &Db, file: &Path) -> Result<(), String> 
         "imported {} items ({} with generated tags) in {:.1} s",
         summary.imported,
         summary.generated_tags,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn copy(db: &Db, to: &str) -> Result<(), String> {
+    let target = DatabaseTarget::parse(to).map_err(|e| format!("--to: {e}"))?;
+    let started = std::time::Instant::now();
+    let copied = crate::db::copy::copy(db, &target)?;
+    for (table, rows) in &copied.tables {
+        println!("{table}: {rows} rows copied and counted");
+    }
+    for (table, why) in &copied.skipped {
+        println!("{table}: not copied ({why})");
+    }
+    println!(
+        "copied into {} in {:.1} s; point database.url at it and start the service",
+        crate::db::redact(to),
         started.elapsed().as_secs_f64()
     );
     Ok(())

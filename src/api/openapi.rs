@@ -24,6 +24,7 @@ use crate::http::auth::Auth;
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
         clients::export_client, audit::list_audit,
         staff::list_staff, staff::create_staff, staff::patch_staff, staff::rotate_token,
+        staff::send_sign_in_link,
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn,

@@ -8,12 +8,14 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::service::pages::{PageQuery, Paged};
+use crate::service::sign_in::link::{self, IssuedLink, SendLink};
 use crate::service::staff::{self, CreateStaff, PatchStaff, RotateToken, StaffView};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/staff").get(list_staff).post(create_staff))
         .service(web::resource("/staff/{id}").patch(patch_staff))
-        .service(web::resource("/staff/{id}/tokens").post(rotate_token));
+        .service(web::resource("/staff/{id}/tokens").post(rotate_token))
+        .service(web::resource("/staff/{id}/sign-in-link").post(send_sign_in_link));
 }
 
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(PageQuery),
@@ -80,5 +82,30 @@ pub async fn rotate_token(
         .await?;
     // The old token must stop working at once, cached or not.
     state.tokens.clear();
+    Ok(HttpResponse::Created().json(body))
+}
+
+#[utoipa::path(post, path = "/api/v1/staff/{id}/sign-in-link", tag = "staff", params(("id" = i64, Path, example = 3)),
+    request_body(content = SendLink, description = "Optional: an empty body issues the link without email"),
+    responses((status = 201, body = IssuedLink, description = "A one-time link to set a password and sign in, valid 24 hours; \
+                earlier unused links of this person end"),
+              (status = 403, description = "Not admin"),
+              (status = 404, description = "No such staff member"),
+              (status = 409, description = "The account is deactivated")),
+    security(("bearer" = [])))]
+pub async fn send_sign_in_link(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    JsonBody(req): JsonBody<SendLink>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id, "staff member")?;
+    let mail = state.mail_context();
+    let body = state
+        .write(move |c| link::send(c, &actor, id, &req, &mail))
+        .await?;
+    if body.emailed {
+        state.outbox.notify_one();
+    }
     Ok(HttpResponse::Created().json(body))
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod checks;
 pub mod clients;
+pub mod copy;
 pub mod counters;
 pub mod decontaminations;
 pub mod due;
@@ -18,6 +19,7 @@ pub mod notifications;
 pub mod recalls;
 pub mod schema;
 pub mod sessions;
+pub mod sign_in_links;
 pub mod staff;
 mod stored_text;
 pub mod sweeps;

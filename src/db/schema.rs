@@ -204,7 +204,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sign_in_links (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        staff_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> staff (staff_id));
+diesel::joinable!(sign_in_links -> staff (staff_id));
 diesel::joinable!(sessions -> staff (staff_id));
 diesel::joinable!(check_rules -> equipment_types (type_id));
 diesel::joinable!(items -> equipment_types (type_id));
@@ -239,6 +251,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notes,
     notification_clients,
     audit_log,
+    sign_in_links,
 );
 
 diesel::table! {

@@ -121,6 +121,24 @@ pub fn failed_check(check: &FailedCheck, service_name: &str) -> Rendered {
     )
 }
 
+/// A one-time link to set a password and sign in. The subject never carries the link: the
+/// outbox's subjects are listed to stores.
+pub fn sign_in_link(name: &str, url: &str, hours: i64, service_name: &str) -> Rendered {
+    let paragraphs = [
+        format!("Hello {name},"),
+        format!(
+            "Follow this link to set your password for {service_name} and sign in. It works once, \
+             within {hours} hours; if it has run out, ask an admin for a new one."
+        ),
+    ];
+    render::notice(
+        format!("Your sign-in link for {service_name}"),
+        &paragraphs,
+        Some((url, "Set your password")),
+        service_name,
+    )
+}
+
 /// The recall a message is about.
 #[derive(Debug, Clone, Copy)]
 pub struct RecallHeading<'a> {

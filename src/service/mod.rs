@@ -56,8 +56,11 @@ impl Actor {
     }
 }
 
+/// The current instant to the microsecond: PostgreSQL keeps no finer, so both backends hold
+/// the same value, and a copy from one to the other (`equiptrack copy`) changes nothing.
 pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
+    use chrono::SubsecRound;
+    Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 pub fn today() -> NaiveDate {

@@ -144,12 +144,22 @@ pub fn deliverable(email: &str) -> Result<(), String> {
         .map_err(|e| format!("{email:?} is not an address mail can be sent to ({e})"))
 }
 
+/// What is wrong with a password for the pages, if anything: the one rule, wherever a
+/// password is set (the API, the command line, a sign-in link).
+pub fn password_problem(password: &str) -> Option<String> {
+    if password.chars().count() < MIN_PASSWORD {
+        Some(format!("must be at least {MIN_PASSWORD} characters"))
+    } else if password.chars().count() > 1024 {
+        Some("must be at most 1024 characters".into())
+    } else {
+        None
+    }
+}
+
 fn check_password(errors: &mut Errors, password: Option<&str>) -> Option<String> {
     let p = password?;
-    if p.chars().count() < MIN_PASSWORD {
-        errors.add("password", format!("must be at least {MIN_PASSWORD} characters"));
-    } else if p.chars().count() > 1024 {
-        errors.add("password", "must be at most 1024 characters");
+    if let Some(problem) = password_problem(p) {
+        errors.add("password", problem);
     }
     Some(p.to_string())
 }

@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use super::page::{PageError, layout, problem, respond};
 use super::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, safe_next};
 use crate::app::AppState;
-use crate::domain::secret::{random_token, same_secret};
+use crate::domain::secret::random_token;
 use crate::domain::validate::canonical_email;
 use crate::error::AppError;
 use crate::service::sign_in::{self, SESSION_HOURS, SignIn, throttle};
@@ -54,11 +54,7 @@ pub async fn login_page(
     req: HttpRequest,
     q: web::Query<NextQuery>,
 ) -> HttpResponse {
-    let csrf = req
-        .cookie(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| v.len() == 64)
-        .unwrap_or_else(random_token);
+    let csrf = session::pre_sign_in_csrf(&req);
     let mut response = respond(
         StatusCode::OK,
         form(&csrf, &safe_next(q.next.as_deref()), "", None),
@@ -75,11 +71,7 @@ pub async fn login_submit(
     let f = f.into_inner();
     let next = safe_next(f.next.as_deref());
     let email = canonical_email(&f.email);
-    let expected = req
-        .cookie(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
-    if expected.is_empty() || !same_secret(&expected, &f.csrf) {
+    if !session::pre_sign_in_form_ok(&req, &f.csrf) {
         let fresh = random_token();
         let mut r = respond(
             StatusCode::FORBIDDEN,

@@ -9,6 +9,7 @@ pub mod page;
 pub mod proxies;
 pub mod scan_page;
 pub mod session;
+pub mod welcome;
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
@@ -31,6 +32,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .post(login::login_submit),
     )
     .service(web::resource("/logout").post(login::logout))
+    .service(
+        web::resource("/welcome/{token}")
+            .get(welcome::welcome_page)
+            .post(welcome::set_password),
+    )
     .service(web::resource("/s/{tag}").get(item_page::label))
     .service(web::resource("/s/{tag}/{move}").post(item_page::act))
     .service(web::resource("/scan").get(scan_page::scan))

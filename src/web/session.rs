@@ -10,7 +10,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use super::page::PageError;
 use crate::app::AppState;
 use crate::domain::roles::Action;
-use crate::domain::secret::same_secret;
+use crate::domain::secret::{random_token, same_secret};
 use crate::error::AppError;
 use crate::service::{Actor, sign_in};
 
@@ -33,6 +33,25 @@ pub fn cookie<'a>(
         c.set_max_age(age);
     }
     c
+}
+
+/// The CSRF token of a form shown before anyone is signed in (sign-in, a welcome link): the
+/// one this browser's cookie already holds, or a new one. The form and the cookie carry the
+/// same token; another site can make a browser post, but cannot read or set the cookie.
+pub fn pre_sign_in_csrf(req: &HttpRequest) -> String {
+    req.cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64)
+        .unwrap_or_else(random_token)
+}
+
+/// Whether a form posted before sign-in carries the token of this browser's cookie.
+pub fn pre_sign_in_form_ok(req: &HttpRequest, submitted: &str) -> bool {
+    let expected = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    !expected.is_empty() && same_secret(&expected, submitted)
 }
 
 /// A signed-in person on a page. Without a live session, the page sends them to sign in

@@ -227,6 +227,12 @@ fn the_first_start_creates_the_admin_and_shows_a_token_once() {
         }
     }
     let token = token.expect("a token printed on first start");
+    let link = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("/welcome/"))
+        .expect("a sign-in link printed on first start");
+    assert!(link.starts_with("http://localhost:8080/welcome/"), "{link}");
     let db = equiptrack::db::Db::connect(
         &equiptrack::db::DatabaseTarget::Sqlite(dir.path().join("cli.db")),
         2,
@@ -237,6 +243,14 @@ fn the_first_start_creates_the_admin_and_shows_a_token_once() {
         .unwrap()
         .unwrap();
     assert_eq!(actor.role, equiptrack::domain::roles::Role::Admin);
+    let link_token = link.rsplit('/').next().unwrap().to_string();
+    let found = db
+        .read(|c| equiptrack::service::sign_in::link::look_up(c, &link_token))
+        .unwrap();
+    assert!(
+        matches!(found, equiptrack::service::sign_in::link::Found::Open(ref s) if s.id == actor.id),
+        "the link is the admin's, and open"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     // A second start finds staff and prints no new token.

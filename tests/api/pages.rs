@@ -18,7 +18,7 @@ pub(crate) fn cookie_value(reply: &Reply, name: &str) -> Option<String> {
     })
 }
 
-fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
     pairs
         .iter()
         .map(|(k, v)| {

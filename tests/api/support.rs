@@ -115,22 +115,36 @@ impl TestApp {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("equiptrack.db").display()),
             Backend::Postgres => postgres_cluster()?.create_database(),
         };
+        Some(Self::spawn_on(dir, &url).await)
+    }
+
+    /// A service on the database at `url` (which may hold data already), with a new admin.
+    pub async fn spawn_on(dir: tempfile::TempDir, url: &str) -> TestApp {
         let smtp = SmtpSink::start();
-        let settings = test_settings(dir.path(), &url, smtp.port);
+        let settings = test_settings(dir.path(), url, smtp.port);
         let application = Application::build(settings)
             .expect("database opens and migrates")
             .linking_to_bound_address()
             .without_sweep_schedule();
+        // A database that already has the usual admin (a copy) gets one more, by another address.
+        let admin_email = match application
+            .db()
+            .read(|c| Ok(equiptrack::db::staff::by_email(c, "admin@test.example")?))
+            .expect("staff")
+        {
+            None => "admin@test.example".to_string(),
+            Some(_) => {
+                static COPIES: AtomicU32 = AtomicU32::new(0);
+                format!(
+                    "admin-copy{}@test.example",
+                    COPIES.fetch_add(1, Ordering::Relaxed)
+                )
+            }
+        };
         let admin = application
             .db()
             .write(|c| {
-                equiptrack::service::staff::create_account(
-                    c,
-                    "admin@test.example",
-                    "Ada Admin",
-                    "admin",
-                    None,
-                )
+                equiptrack::service::staff::create_account(c, &admin_email, "Ada Admin", "admin", None)
             })
             .expect("admin")
             .token
@@ -144,7 +158,7 @@ impl TestApp {
             .timeout(std::time::Duration::from_secs(60))
             .disable_redirects()
             .finish();
-        Some(TestApp {
+        TestApp {
             base,
             db: state.db.clone(),
             settings: Settings::clone(&state.settings),
@@ -154,7 +168,7 @@ impl TestApp {
             smtp,
             outbox: state.outbox.clone(),
             handle,
-        })
+        }
     }
 
     /// The server's handle. Stopping it from `Drop` only asks: the server acts on it when

@@ -3,6 +3,7 @@
 //! is checked. The cookies and the forms are the pages' business (`web::session`,
 //! `web::login`); what a session is and who it belongs to is decided here.
 
+pub mod link;
 pub mod throttle;
 
 use chrono::{NaiveDateTime, TimeDelta};
