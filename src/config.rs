@@ -119,7 +119,7 @@ pub struct ReminderSettings {
     /// Time zone the schedule is read in (IANA, such as Europe/London).
     #[serde(deserialize_with = "time_zone")]
     pub timezone: chrono_tz::Tz,
-    /// Days ahead that count as "due soon".
+    /// Days ahead that count as "due soon" for a check rule without its own `lead_days`.
     pub lead_days: u32,
     /// Days overdue after which stores are told too.
     pub escalate_after_days: u32,

@@ -7,6 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::domain::checks::OverdueRefusal;
 use crate::domain::lifecycle::NotAllowed;
 pub use crate::domain::validate::FieldError;
 use crate::domain::validate::Invalid;
@@ -156,6 +157,16 @@ impl From<NotAllowed> for AppError {
                 "current_status": refusal.status,
                 "allowed_moves": refusal.allowed_paths(),
             })),
+        }
+    }
+}
+
+/// An item with a check overdue may not go out: a 409 that lists each overdue rule and its date.
+impl From<OverdueRefusal> for AppError {
+    fn from(refusal: OverdueRefusal) -> Self {
+        Self::Conflict {
+            detail: refusal.to_string(),
+            extra: Some(json!({ "overdue_checks": refusal.overdue })),
         }
     }
 }

@@ -79,7 +79,7 @@ for tag in tags[2:5]:                                                           
 move(tags[3], "checks", {"rule": "manufacturer service", "outcome": "pass"}, token=worker["token"])
 move(tags[4], "return", {"notes": "no longer needed"})                                # awaiting_decontamination
 move(tags[5], "quarantine", {"reason": "cracked carriage"})                           # quarantined
-move(tags[6], "condemn", {"reason": "beyond repair"})                                 # condemned
+move(tags[6], "condemn", {"reason_code": "beyond_repair", "reason": "beyond repair"})                                 # condemned
 move(tags[7], "issue", {"client_id": clients[1], "worker_id": w})
 move(tags[7], "fit", {}, token=worker["token"])
 move(tags[7], "checks", {"rule": "LOLER thorough examination", "outcome": "fail", "notes": "rail loose"},

@@ -6,7 +6,10 @@ use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
-use crate::service::catalogue::{self, CreateLocation, CreateType, LocationView, TypeView};
+use crate::service::catalogue::{
+    self, CreateLocation, CreateType, LocationView, PatchType, RuleInput, TypeView,
+};
+use crate::service::check_rules::{self, PatchRule};
 use crate::service::pages::{PageQuery, Paged};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -14,6 +17,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::resource("/equipment-types")
             .get(list_types)
             .post(create_type),
+    )
+    .service(web::resource("/equipment-types/{code}").patch(patch_type))
+    .service(web::resource("/equipment-types/{code}/check-rules").post(add_rule))
+    .service(
+        web::resource("/equipment-types/{code}/check-rules/{id}")
+            .patch(patch_rule)
+            .delete(retire_rule),
     )
     .service(
         web::resource("/locations")
@@ -46,6 +56,81 @@ pub async fn create_type(
         .write(move |c| catalogue::create_type(c, &actor, &req))
         .await?;
     Ok(HttpResponse::Created().json(body))
+}
+
+#[utoipa::path(patch, path = "/api/v1/equipment-types/{code}", tag = "catalogue", request_body = PatchType,
+    params(("code" = String, Path)),
+    responses((status = 200, body = TypeView), (status = 403, description = "Admin only"),
+              (status = 404, description = "No such type"), (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub async fn patch_type(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    code: web::Path<String>,
+    JsonBody(req): JsonBody<PatchType>,
+) -> Result<HttpResponse, AppError> {
+    let body = state
+        .write(move |c| catalogue::patch_type(c, &actor, &code, &req))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[utoipa::path(post, path = "/api/v1/equipment-types/{code}/check-rules", tag = "catalogue", request_body = RuleInput,
+    params(("code" = String, Path)), description = "Adds a rule; every item of the type fitted before falls due from its first fit.",
+    responses((status = 201, body = TypeView, description = "The type with its rules"), (status = 403, description = "Admin only"),
+              (status = 404, description = "No such type"), (status = 409, description = "The type already has a rule of that name"),
+              (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub async fn add_rule(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    code: web::Path<String>,
+    JsonBody(req): JsonBody<RuleInput>,
+) -> Result<HttpResponse, AppError> {
+    let body = state
+        .write(move |c| check_rules::add(c, &actor, &code, &req))
+        .await?;
+    Ok(HttpResponse::Created().json(body))
+}
+
+#[utoipa::path(patch, path = "/api/v1/equipment-types/{code}/check-rules/{id}", tag = "catalogue", request_body = PatchRule,
+    params(("code" = String, Path), ("id" = i64, Path)),
+    description = "Changes a rule. A changed interval or due_on_fit recomputes the next due date of every item of the type \
+                   from its last check of the rule (or its first fit), in one transaction, with a history entry on each item that moved.",
+    responses((status = 200, body = TypeView), (status = 403, description = "Admin only"),
+              (status = 404, description = "No such type or rule in force"), (status = 409, description = "The name is taken"),
+              (status = 422, description = "Invalid fields")),
+    security(("bearer" = [])))]
+pub async fn patch_rule(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<(String, i64)>,
+    JsonBody(req): JsonBody<PatchRule>,
+) -> Result<HttpResponse, AppError> {
+    let (code, id) = path.into_inner();
+    let body = state
+        .write(move |c| check_rules::patch(c, &actor, &code, id, &req))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[utoipa::path(delete, path = "/api/v1/equipment-types/{code}/check-rules/{id}", tag = "catalogue",
+    params(("code" = String, Path), ("id" = i64, Path)),
+    description = "Retires a rule: its checks stay in every item's history; items stop being reminded of it or held back by it.",
+    responses((status = 200, body = TypeView), (status = 403, description = "Admin only"),
+              (status = 404, description = "No such type or rule in force"),
+              (status = 409, description = "The type's last rule")),
+    security(("bearer" = [])))]
+pub async fn retire_rule(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (code, id) = path.into_inner();
+    let body = state
+        .write(move |c| check_rules::retire(c, &actor, &code, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
 }
 
 #[utoipa::path(get, path = "/api/v1/locations", tag = "catalogue", params(PageQuery),

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod clients;
+pub mod examinations;
 pub mod extract;
 pub mod health;
 pub mod items;
@@ -39,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/reports/overdue").get(reports::overdue))
                 .configure(items::routes)
                 .configure(moves::routes)
+                .configure(examinations::routes)
                 .configure(labels::routes)
                 .configure(recalls::routes),
         );

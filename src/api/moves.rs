@@ -7,14 +7,19 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::service::moves::{
-    self, CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
+    self, CheckBody, CondemnBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
 };
 use crate::service::views::ItemView;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/items/{tag}/issue").post(issue))
         .service(web::resource("/items/{tag}/fit").post(fit))
-        .service(web::resource("/items/{tag}/checks").post(check))
+        // One resource for the path: GET lists the item's checks (`examinations`).
+        .service(
+            web::resource("/items/{tag}/checks")
+                .get(super::examinations::list_checks)
+                .post(check),
+        )
         .service(web::resource("/items/{tag}/return").post(return_item))
         .service(web::resource("/items/{tag}/decontaminate").post(decontaminate))
         .service(web::resource("/items/{tag}/quarantine").post(quarantine))
@@ -45,7 +50,8 @@ macro_rules! move_doc {
             responses((status = 200, body = ItemView, description = "The updated item"),
                       (status = 403, description = "The caller's role may not make this move"),
                       (status = 404, description = "No item has the tag"),
-                      (status = 409, description = "The status does not allow the move (current_status, allowed_moves), or a stale expected_version"),
+                      (status = 409, description = "The status does not allow the move (current_status, allowed_moves), a stale expected_version, \
+                       or (issue, fit) a check overdue on the day of the move (overdue_checks: rule, next_due)"),
                       (status = 422, description = "Invalid fields")),
             security(("bearer" = [])))]
         pub async fn $fn(
@@ -63,21 +69,21 @@ move_doc!(
     issue,
     "/api/v1/items/{tag}/issue",
     IssueBody,
-    "Stores issue an item in store to a worker for a client.",
+    "Stores issue an item in store to a worker for a client; refused (409, overdue_checks) while any check is overdue.",
     Issue
 );
 move_doc!(
     fit,
     "/api/v1/items/{tag}/fit",
     FitBody,
-    "A worker records the fit in the client's home; every check rule's clock starts.",
+    "A worker records the fit in the client's home; the first fit starts each check rule's clock. Refused (409, overdue_checks) while any check was overdue on the fit date.",
     Fit
 );
 move_doc!(
     check,
     "/api/v1/items/{tag}/checks",
     CheckBody,
-    "A worker records a safety check: a pass moves that rule's next due date, a fail quarantines the item and must say what failed in `notes` (422 naming `notes` otherwise).",
+    "Workers, stores or admin record a safety check wherever the item is (any status but condemned): a pass moves that rule's next due date and leaves the status as it was, a fail quarantines the item and must say what failed in `notes` (422 naming `notes` otherwise). `performed_at` may be any past date from the day the item was registered.",
     Check
 );
 move_doc!(
@@ -111,7 +117,7 @@ move_doc!(
 move_doc!(
     condemn,
     "/api/v1/items/{tag}/condemn",
-    ReasonBody,
-    "Condemn an item for good.",
+    CondemnBody,
+    "Condemn an item for good, with a `reason_code`; its checks end. One condemned in a client's home stays in that client's list.",
     Condemn
 );

@@ -10,8 +10,8 @@ use utoipa::openapi::{Content, Header, Ref, RefOr, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    audit, catalogue, clients, health, items, labels, moves, notifications, recalls, reports, scan, staff,
-    sweeps,
+    audit, catalogue, clients, examinations, health, items, labels, moves, notifications, recalls, reports,
+    scan, staff, sweeps,
 };
 use crate::http::auth::Auth;
 
@@ -20,14 +20,15 @@ use crate::http::auth::Auth;
     info(title = "equiptrack", description = "Equipment and telecare register of a community equipment service"),
     paths(
         health::healthz, document,
-        catalogue::list_types, catalogue::create_type, catalogue::list_locations, catalogue::create_location,
+        catalogue::list_types, catalogue::create_type, catalogue::patch_type, catalogue::add_rule,
+        catalogue::patch_rule, catalogue::retire_rule, catalogue::list_locations, catalogue::create_location,
         clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
         clients::export_client, audit::list_audit,
         staff::list_staff, staff::create_staff, staff::patch_staff, staff::rotate_token,
         staff::send_sign_in_link,
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
-        moves::release, moves::condemn,
+        moves::release, moves::condemn, examinations::list_checks, examinations::remedy,
         scan::scan_code,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
@@ -66,6 +67,10 @@ struct ProblemDoc {
     /// A refused retry of mail (409): the message's status now.
     #[schema(nullable = false)]
     notification_status: Option<crate::domain::states::OutboxStatus>,
+    /// An issue or a fit refused (409) because checks were overdue on the day of the move:
+    /// each overdue rule and the date it was due, soonest first.
+    #[schema(nullable = false)]
+    overdue_checks: Option<Vec<crate::domain::checks::OverdueCheck>>,
 }
 
 /// The answers every operation shares, added to each one that can give them so that no

@@ -17,7 +17,8 @@ pub struct OverdueQuery {
     /// The day to report for, YYYY-MM-DD (default today in `reminders.timezone`).
     #[param(schema_with = as_of)]
     pub as_of: Option<String>,
-    /// How many days ahead count as due soon (default `reminders.lead_days`).
+    /// How many days ahead count as due soon for rules without a lead time of their own
+    /// (default `reminders.lead_days`).
     #[param(minimum = 0, maximum = 366)]
     pub lead_days: Option<u32>,
 }

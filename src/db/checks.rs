@@ -20,11 +20,12 @@ pub struct NewCheck {
     pub recorded_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, check: &NewCheck) -> QueryResult<()> {
-    diesel::insert_into(safety_checks::table)
+/// Records a check; answers its id.
+pub fn insert(conn: &mut DbConn, check: &NewCheck) -> QueryResult<i64> {
+    crate::on_backend!(conn, |c| diesel::insert_into(safety_checks::table)
         .values(check)
-        .execute(conn)?;
-    Ok(())
+        .returning(safety_checks::id)
+        .get_result(c))
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -53,6 +54,27 @@ pub fn of_item_between(
         .filter(safety_checks::item_id.eq(item_id))
         .filter(safety_checks::recorded_at.between(from, until))
         .order(safety_checks::id)
+        .select((
+            safety_checks::id,
+            safety_checks::item_id,
+            check_rules::name,
+            safety_checks::outcome,
+            safety_checks::performed_at,
+            staff::name,
+            safety_checks::recorded_at,
+            notes::body.nullable(),
+        ))
+        .load(conn)
+}
+
+/// Every check of one item, oldest first.
+pub fn of_item(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<CheckRecord>> {
+    safety_checks::table
+        .inner_join(check_rules::table.on(check_rules::id.eq(safety_checks::rule_id)))
+        .inner_join(staff::table.on(staff::id.eq(safety_checks::performed_by)))
+        .left_join(notes::table.on(notes::id.nullable().eq(safety_checks::note_id)))
+        .filter(safety_checks::item_id.eq(item_id))
+        .order((safety_checks::performed_at, safety_checks::id))
         .select((
             safety_checks::id,
             safety_checks::item_id,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{clients, items};
 use super::{DbConn, in_chunks};
+use crate::domain::lifecycle::Status;
 use crate::on_backend;
 
 diesel::define_sql_function! {
@@ -111,6 +112,13 @@ pub fn update(conn: &mut DbConn, id: i64, changes: &ClientChanges) -> QueryResul
     diesel::update(clients::table.find(id)).set(changes).execute(conn)
 }
 
+/// Whether the client holds equipment still in use; what was condemned in their home
+/// (lost, left in place) stays on their record but holds nothing back.
 pub fn holds_items(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(items::table.filter(items::client_id.eq(id)))).get_result(conn)
+    diesel::select(diesel::dsl::exists(
+        items::table
+            .filter(items::client_id.eq(id))
+            .filter(items::status.ne(Status::Condemned)),
+    ))
+    .get_result(conn)
 }

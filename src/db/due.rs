@@ -1,17 +1,26 @@
-//! The checks falling due: what the reminder sweep reads.
+//! The checks falling due: what the reminder sweep and the overdue report read.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{check_rules, clients, equipment_types, item_checks_due, items, staff};
+use super::schema::{check_rules, clients, equipment_types, item_checks_due, items, locations, staff};
+use super::types;
+use crate::domain::checks::{CheckKind, Reminder, RuleClock, reminder, reminder_horizon};
 use crate::domain::lifecycle::Status;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct DueRow {
     pub asset_tag: String,
+    pub status: Status,
+    /// The store it belongs to.
+    pub location: Option<String>,
     pub type_name: String,
     pub rule: String,
+    pub interval_days: i32,
+    pub lead_days: Option<i32>,
+    pub kind: CheckKind,
+    pub due_on_fit: bool,
     pub due: NaiveDate,
     pub client_name: Option<String>,
     pub address: Option<String>,
@@ -23,21 +32,47 @@ pub struct DueRow {
     pub worker_active: Option<bool>,
 }
 
-/// Every rule of every item in use in a home whose next check falls on or before `horizon`.
+impl DueRow {
+    pub fn clock(&self) -> RuleClock {
+        RuleClock {
+            interval_days: self.interval_days,
+            lead_days: self.lead_days,
+            kind: self.kind,
+            due_on_fit: self.due_on_fit,
+        }
+    }
+
+    /// In a client's home and in use there (issued or fitted): its worker's to check.
+    /// Anything else (in store, awaiting decontamination, quarantined, even in a home
+    /// until collected) is stock that cannot go out until checked: stores'.
+    pub fn in_use_at_home(&self) -> bool {
+        self.client_id.is_some() && matches!(self.status, Status::Issued | Status::InUse)
+    }
+}
+
+/// Every rule of every item not condemned, wherever it is, whose next check falls on or
+/// before `horizon`.
 pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>> {
     item_checks_due::table
         .inner_join(items::table)
         .inner_join(check_rules::table)
         .inner_join(equipment_types::table.on(equipment_types::id.eq(items::type_id)))
+        .left_join(locations::table.on(locations::id.nullable().eq(items::location_id)))
         .left_join(clients::table.on(clients::id.nullable().eq(items::client_id)))
         .left_join(staff::table.on(staff::id.nullable().eq(items::worker_id)))
         .filter(item_checks_due::next_due.le(horizon))
-        .filter(items::status.eq(Status::InUse))
-        .filter(items::client_id.is_not_null())
+        .filter(items::status.ne(Status::Condemned))
+        .filter(check_rules::retired_at.is_null())
         .select((
             items::asset_tag,
+            items::status,
+            locations::name.nullable(),
             equipment_types::name,
             check_rules::name,
+            check_rules::interval_days,
+            check_rules::lead_days,
+            check_rules::kind,
+            check_rules::due_on_fit,
             item_checks_due::next_due.assume_not_null(),
             clients::name.nullable(),
             clients::address.nullable(),
@@ -49,4 +84,18 @@ pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>>
             staff::active.nullable(),
         ))
         .load(conn)
+}
+
+/// The checks to remind on `as_of`, each overdue or due soon by its own rule
+/// (`domain::checks::reminder`: its own lead time, a test call only once overdue).
+pub fn reminded(
+    conn: &mut DbConn,
+    as_of: NaiveDate,
+    default_lead: u32,
+) -> QueryResult<Vec<(DueRow, Reminder)>> {
+    let horizon = reminder_horizon(as_of, default_lead, types::longest_lead(conn)?);
+    Ok(due_by(conn, horizon)?
+        .into_iter()
+        .filter_map(|row| reminder(row.clock(), row.due, as_of, default_lead).map(|r| (row, r)))
+        .collect())
 }

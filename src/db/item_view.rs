@@ -22,6 +22,10 @@ pub struct TypeRef {
     pub name: String,
     pub category: String,
     pub requires_decontamination: bool,
+    /// The safe working load items of the type have unless they say otherwise; shown as
+    /// the item's own `safe_working_load_kg` when it has none.
+    #[serde(skip)]
+    pub safe_working_load_kg: Option<i32>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
@@ -128,6 +132,7 @@ fn one(conn: &mut DbConn, key: Key) -> QueryResult<Option<OneItem>> {
                     .and(item_checks_due::item_id.eq(item_id))),
             )
             .filter(check_rules::type_id.eq(row.1.id))
+            .filter(check_rules::retired_at.is_null())
             .order((check_rules::interval_days, check_rules::id))
             .select((CheckRule::as_select(), Option::<CheckDue>::as_select()))
             .load(c)?;

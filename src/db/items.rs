@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::clients::lower;
 use super::schema::{clients, equipment_types, item_checks_due, items, recall_items};
 use super::{DbConn, in_chunks};
-use crate::domain::lifecycle::Status;
+use crate::domain::lifecycle::{CondemnReason, Status};
 use crate::domain::states::RecallItemState;
 use crate::on_backend;
 
@@ -29,6 +29,12 @@ pub struct Item {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The first fit: every rule's clock runs from it until that rule's first check.
+    pub first_fitted_at: Option<NaiveDate>,
+    pub condemn_reason: Option<CondemnReason>,
+    pub manufactured_on: Option<NaiveDate>,
+    /// Its own safe working load; none: the type's.
+    pub safe_working_load_kg: Option<i32>,
 }
 
 /// What `q` is matched against: tag, serial and batch in lower case, in one column.
@@ -55,6 +61,8 @@ pub struct NewItem {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub manufactured_on: Option<NaiveDate>,
+    pub safe_working_load_kg: Option<i32>,
 }
 
 /// The columns a move or an edit may change. `None` leaves a column as it is;
@@ -72,6 +80,10 @@ pub struct ItemChanges {
     pub last_checked_at: Option<Option<NaiveDate>>,
     pub next_check_due: Option<Option<NaiveDate>>,
     pub search_key: Option<String>,
+    pub first_fitted_at: Option<Option<NaiveDate>>,
+    pub condemn_reason: Option<Option<CondemnReason>>,
+    pub manufactured_on: Option<Option<NaiveDate>>,
+    pub safe_working_load_kg: Option<Option<i32>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -211,7 +223,7 @@ pub fn set_due(conn: &mut DbConn, due: &CheckDue) -> QueryResult<()> {
     Ok(())
 }
 
-/// Clears every rule's next due date: the item has left the home.
+/// Clears every rule's next due date, keeping its last check: the item is condemned.
 pub fn clear_dues(conn: &mut DbConn, item_id: i64) -> QueryResult<()> {
     diesel::update(item_checks_due::table.filter(item_checks_due::item_id.eq(item_id)))
         .set(item_checks_due::next_due.eq(None::<NaiveDate>))

@@ -8,6 +8,7 @@ pub mod counters;
 pub mod decontaminations;
 pub mod due;
 pub mod events;
+pub mod examinations;
 pub mod gauges;
 pub mod item_view;
 pub mod items;

@@ -32,6 +32,7 @@ diesel::table! {
         model -> Nullable<Text>,
         requires_decontamination -> Bool,
         created_at -> Timestamp,
+        safe_working_load_kg -> Nullable<Integer>,
     }
 }
 
@@ -41,6 +42,10 @@ diesel::table! {
         type_id -> BigInt,
         name -> Text,
         interval_days -> Integer,
+        lead_days -> Nullable<Integer>,
+        kind -> Text,
+        due_on_fit -> Bool,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 
@@ -86,6 +91,10 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        first_fitted_at -> Nullable<Date>,
+        condemn_reason -> Nullable<Text>,
+        manufactured_on -> Nullable<Date>,
+        safe_working_load_kg -> Nullable<Integer>,
     }
 }
 
@@ -303,6 +312,47 @@ diesel::table! {
         details -> Text,
     }
 }
+
+diesel::table! {
+    examinations (check_id) {
+        check_id -> BigInt,
+        basis -> Text,
+        safe_working_load_kg -> Nullable<Integer>,
+        safe_to_operate -> Bool,
+        tests -> Nullable<Text>,
+        examiner_name -> Text,
+        examiner_qualifications -> Nullable<Text>,
+        examiner_employer -> Nullable<Text>,
+        examiner_address -> Nullable<Text>,
+        report_date -> Date,
+        next_examination_by -> Nullable<Date>,
+        risk_of_serious_injury -> Bool,
+    }
+}
+
+diesel::table! {
+    defects (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        check_id -> BigInt,
+        part -> Text,
+        description -> Text,
+        dangerous -> Bool,
+        remedy_by -> Nullable<Date>,
+        repair -> Nullable<Text>,
+        remedied_on -> Nullable<Date>,
+        remedied_by -> Nullable<BigInt>,
+        remedy_notes -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(examinations -> safety_checks (check_id));
+diesel::allow_tables_to_appear_in_same_query!(examinations, safety_checks);
+diesel::allow_tables_to_appear_in_same_query!(defects, items);
+diesel::allow_tables_to_appear_in_same_query!(defects, equipment_types);
+diesel::allow_tables_to_appear_in_same_query!(defects, locations);
+diesel::allow_tables_to_appear_in_same_query!(defects, clients);
+diesel::joinable!(defects -> items (item_id));
 
 diesel::joinable!(events -> notes (note_id));
 diesel::joinable!(notification_clients -> notifications (notification_id));

@@ -7,7 +7,9 @@ use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
-use crate::domain::lifecycle::{Outcome, Status};
+use crate::domain::checks::CheckKind;
+use crate::domain::examination::Basis;
+use crate::domain::lifecycle::{CondemnReason, Outcome, Status};
 use crate::domain::roles::Role;
 use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus, SweepOutcome};
 
@@ -44,6 +46,9 @@ stored_as_text! {
     RecallItemState => "a recalled item's state",
     OutboxStatus => "an outbox status",
     SweepOutcome => "a sweep outcome",
+    CheckKind => "a check rule's kind",
+    CondemnReason => "a reason code for condemning",
+    Basis => "an examination's basis",
 }
 
 #[cfg(test)]

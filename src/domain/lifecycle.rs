@@ -57,6 +57,19 @@ impl Move {
     }
 }
 
+stored_words! {
+    /// Why an item was condemned, beside the reason's own words.
+    pub enum CondemnReason {
+        BeyondRepair => "beyond_repair",
+        Lost => "lost",
+        /// Left in the client's home for good (a stairlift the household keeps).
+        LeftInPlace => "left_in_place",
+        NotEconomicToCollect => "not_economic_to_collect",
+        Recalled => "recalled",
+        Other => "other",
+    }
+}
+
 /// What the lifecycle needs to know of an item beyond its status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemState {
@@ -89,11 +102,11 @@ impl ItemState {
         match (mv, self.status) {
             (Move::Issue, InStore) if !self.under_open_recall => Some(Issued),
             (Move::Fit, Issued) if !self.under_open_recall => Some(InUse),
-            (Move::Check, InUse) => Some(if outcome == Outcome::Pass {
-                InUse
-            } else {
-                Quarantined
-            }),
+            // A check is recorded wherever the item is; a fail quarantines it where it stands,
+            // a pass leaves it where it was (a quarantined item stays so until released).
+            (Move::Check, s) if s != Condemned => {
+                Some(if outcome == Outcome::Pass { s } else { Quarantined })
+            }
             (Move::Return, Issued | InUse) => Some(back_in_store),
             // Collecting a failed item from a home: it stays quarantined until released.
             (Move::Return, Quarantined) if self.at_client => Some(Quarantined),
@@ -189,7 +202,10 @@ mod tests {
     #[test]
     fn the_diagram_holds() {
         let s = state(Status::InStore);
-        assert_eq!(s.allowed(), vec![Move::Issue, Move::Quarantine, Move::Condemn]);
+        assert_eq!(
+            s.allowed(),
+            vec![Move::Issue, Move::Check, Move::Quarantine, Move::Condemn]
+        );
         assert_eq!(
             state(Status::Issued).after(Move::Fit, Outcome::Pass),
             Some(Status::InUse)
@@ -223,7 +239,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "cannot issue an item that is in_store (the item is under an open recall); \
-             allowed now: quarantine, condemn"
+             allowed now: checks, quarantine, condemn"
         );
         let condemned = state(Status::Condemned)
             .require(Move::Issue, Outcome::Pass)
@@ -241,6 +257,21 @@ mod tests {
             condemned.to_string(),
             "cannot issue an item that is condemned; allowed now: nothing"
         );
+    }
+
+    #[test]
+    fn a_check_is_recorded_wherever_the_item_is_but_condemned() {
+        for status in Status::ALL {
+            let s = state(status);
+            let pass = s.after(Move::Check, Outcome::Pass);
+            let fail = s.after(Move::Check, Outcome::Fail);
+            if status == Status::Condemned {
+                assert_eq!((pass, fail), (None, None));
+            } else {
+                assert_eq!(pass, Some(status), "a pass leaves it {status}");
+                assert_eq!(fail, Some(Status::Quarantined), "a fail on {status} quarantines");
+            }
+        }
     }
 
     #[test]

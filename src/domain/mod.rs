@@ -2,6 +2,7 @@
 
 pub mod asset_tag;
 pub mod checks;
+pub mod examination;
 pub mod field_schema;
 pub mod lifecycle;
 pub mod roles;

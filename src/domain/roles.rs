@@ -65,7 +65,15 @@ impl Role {
                     | ViewSweeps
                     | UseDesk
                     | BeResponsible
-                    | Move(M::Issue | M::Return | M::Decontaminate | M::Quarantine | M::Release | M::Condemn)
+                    | Move(
+                        M::Issue
+                            | M::Check
+                            | M::Return
+                            | M::Decontaminate
+                            | M::Quarantine
+                            | M::Release
+                            | M::Condemn
+                    )
             ),
             Role::Worker => matches!(
                 action,
@@ -88,6 +96,12 @@ mod tests {
         assert!(Role::Worker.may(Action::Move(Move::Fit)));
         assert!(!Role::Worker.may(Action::Move(Move::Issue)));
         assert!(Role::Worker.may(Action::Move(Move::Quarantine)));
+        // Checks are recorded wherever the item is: in homes and in the store.
+        assert!(
+            Role::ALL
+                .iter()
+                .all(|r| r.may(Action::Move(Move::Check)) != (*r == Role::Viewer))
+        );
         assert!(
             Role::ALL
                 .iter()

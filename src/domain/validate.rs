@@ -78,6 +78,11 @@ impl Errors {
         self.0.is_empty()
     }
 
+    /// How many problems so far, so a part of a request can tell whether it added any.
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn finish(self) -> Result<(), Invalid> {
         if self.0.is_empty() {
             Ok(())

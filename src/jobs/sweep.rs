@@ -10,9 +10,11 @@ use super::failed_mail;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::db::due::{self, DueRow};
+use crate::db::examinations::{self, DefectDue};
 use crate::db::lease::Lease;
 use crate::db::sweeps::{self, Finished};
-use crate::domain::checks::{days_overdue, due_soon_until, is_overdue};
+use crate::domain::checks::{Reminder, days_overdue, due_soon_until};
+use crate::domain::lifecycle::Status;
 use crate::domain::states::SweepOutcome;
 use crate::error::AppError;
 use crate::mail::messages::{self, Letterhead};
@@ -115,11 +117,17 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
         summary.skipped = true;
         return Ok(());
     };
-    let horizon = due_soon_until(as_of, settings.reminders.lead_days);
-    let (rows, failed_mail) =
-        db.read(|c| Ok((due::due_by(c, horizon)?, failed_mail::plan(c, as_of, settings)?)))?;
+    let lead = settings.reminders.lead_days;
+    let defects_horizon = due_soon_until(as_of, lead);
+    let (rows, defects, failed_mail) = db.read(|c| {
+        Ok((
+            due::reminded(c, as_of, lead)?,
+            examinations::to_remedy_by(c, defects_horizon)?,
+            failed_mail::plan(c, as_of, settings)?,
+        ))
+    })?;
     summary.due_checks = rows.len();
-    let mut planned = plan(rows, as_of, settings);
+    let mut planned = plan(rows, defects, as_of, settings);
     planned.extend(failed_mail);
     summary.digests = planned.len();
     // One transaction per digest: a crash keeps what was queued, and the keys make the
@@ -158,13 +166,52 @@ struct WorkerDigest {
     soon: Vec<DueLine>,
 }
 
-/// Sorts the due checks into one digest per responsible worker and one for stores.
-pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Planned> {
+/// Where stock that needs a check stands, for the stores digest.
+fn stock_note(status: Status, location: Option<&str>, at_client: bool) -> String {
+    let store = location.map(|l| format!(" ({l})")).unwrap_or_default();
+    match status {
+        Status::Quarantined if at_client => "quarantined in the client's home: collect it".to_string(),
+        Status::Quarantined => format!("quarantined in store{store}"),
+        Status::AwaitingDecontamination => format!("awaiting decontamination{store}"),
+        Status::Issued | Status::InUse if at_client => "in the client's home".to_string(),
+        _ => format!("in store{store}"),
+    }
+}
+
+/// An open defect to remedy, as a line of the stores digest.
+fn defect_line(d: DefectDue) -> DueLine {
+    DueLine {
+        note: Some(stock_note(d.status, d.location.as_deref(), d.client_id.is_some())),
+        asset_tag: d.asset_tag,
+        type_name: d.type_name,
+        rule: format!("defect to remedy: {}: {}", d.part, d.description),
+        due: d.remedy_by,
+        client_name: d.client_name.unwrap_or_default(),
+        address: d.address.unwrap_or_default(),
+        postcode: d.postcode.unwrap_or_default(),
+        client_id: d.client_id,
+    }
+}
+
+/// Sorts the due checks into one digest per responsible worker and one for stores: items
+/// in use in homes go to their worker (stores when none is active, and again once
+/// overdue too long); stock, and anything quarantined, goes to stores, since it cannot go
+/// out until checked; and so do open defects due to be remedied within the lead time.
+pub fn plan(
+    rows: Vec<(DueRow, Reminder)>,
+    defects: Vec<DefectDue>,
+    as_of: NaiveDate,
+    settings: &Settings,
+) -> Vec<Planned> {
     let escalate_after = i64::from(settings.reminders.escalate_after_days);
     let mut workers: BTreeMap<i64, WorkerDigest> = BTreeMap::new();
     let mut escalated = Vec::new();
     let mut unassigned = Vec::new();
-    for row in rows {
+    let mut stock = Vec::new();
+    for (row, reminder) in rows {
+        let at_home = row.in_use_at_home();
+        let note =
+            (!at_home).then(|| stock_note(row.status, row.location.as_deref(), row.client_id.is_some()));
         let line = DueLine {
             asset_tag: row.asset_tag,
             type_name: row.type_name,
@@ -174,8 +221,13 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
             address: row.address.unwrap_or_default(),
             postcode: row.postcode.unwrap_or_default(),
             client_id: row.client_id,
+            note,
         };
-        let overdue = is_overdue(line.due, as_of);
+        if !at_home {
+            stock.push(line);
+            continue;
+        }
+        let overdue = reminder == Reminder::Overdue;
         let worker = match (row.worker_id, row.worker_email, row.worker_active) {
             (Some(id), Some(email), Some(true)) => Some((id, email, row.worker_name.unwrap_or_default())),
             _ => None,
@@ -221,14 +273,25 @@ pub fn plan(rows: Vec<DueRow>, as_of: NaiveDate, settings: &Settings) -> Vec<Pla
             recipient: w.email,
         })
         .collect();
-    if !escalated.is_empty() || !unassigned.is_empty() {
+    let defects: Vec<DueLine> = defects.into_iter().map(defect_line).collect();
+    if !escalated.is_empty() || !unassigned.is_empty() || !stock.is_empty() || !defects.is_empty() {
         let stores = &settings.mail.stores_address;
         planned.push(Planned {
             key: format!("stores-digest:{as_of}:{}", stores.to_lowercase()),
             category: "stores_digest",
             recipient: stores.clone(),
-            clients: clients_of(escalated.iter().chain(&unassigned)),
-            mail: messages::stores_digest(escalate_after, escalated, unassigned, as_of, from),
+            clients: clients_of(escalated.iter().chain(&unassigned).chain(&stock).chain(&defects)),
+            mail: messages::stores_digest(
+                escalate_after,
+                messages::StoresLines {
+                    escalated,
+                    unassigned,
+                    stock,
+                    defects,
+                },
+                as_of,
+                from,
+            ),
         });
     }
     planned

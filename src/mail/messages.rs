@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::render::{self, DueLine, Rendered, Section};
+use crate::domain::examination::ExaminationReport;
 use crate::words::uk_date;
 
 /// Where a message is read and who signs it.
@@ -39,36 +40,68 @@ pub fn worker_digest(
     digest(subject, &intro, sections, as_of, from)
 }
 
-/// The digest for stores: checks left overdue too long, and checks no active worker holds.
+/// What the stores digest lists.
+#[derive(Debug, Default)]
+pub struct StoresLines {
+    /// Checks in homes left overdue too long.
+    pub escalated: Vec<DueLine>,
+    /// Checks in homes that no active worker holds.
+    pub unassigned: Vec<DueLine>,
+    /// Checks on stock (in store, awaiting decontamination, quarantined), which cannot go
+    /// out until checked.
+    pub stock: Vec<DueLine>,
+    /// Open defects an examination found, due to be remedied within the lead time.
+    pub defects: Vec<DueLine>,
+}
+
+/// The digest for stores: checks left overdue too long, checks no active worker holds, and
+/// stock that needs a check before it can go out.
 pub fn stores_digest(
     escalate_after_days: i64,
-    escalated: Vec<DueLine>,
-    unassigned: Vec<DueLine>,
+    lines: StoresLines,
     as_of: NaiveDate,
     from: Letterhead,
 ) -> Rendered {
+    let StoresLines {
+        escalated,
+        unassigned,
+        stock,
+        defects,
+    } = lines;
+    let mut stock_words = String::new();
+    if !stock.is_empty() {
+        stock_words += &format!(", {} on stock that cannot go out until checked", stock.len());
+    }
+    if !defects.is_empty() {
+        stock_words += &format!(", {} defects to remedy", defects.len());
+    }
     let subject = format!(
-        "Stores: {} checks overdue more than {escalate_after_days} days, {} with no responsible worker ({})",
+        "Stores: {} checks overdue more than {escalate_after_days} days, {} with no responsible worker{stock_words} ({})",
         escalated.len(),
         unassigned.len(),
         uk_date(as_of)
     );
     let intro = format!(
         "Checks left overdue for more than {escalate_after_days} days, and checks on items that no active \
-         worker is responsible for. Please chase or reassign them."
+         worker is responsible for: please chase or reassign them. Then stock that needs a check \
+         before it can go out (an item with a check overdue cannot be issued), quarantined \
+         items until they are collected, and defects examinations found, to be remedied by the \
+         date shown (after it the item must not be used)."
     );
     let sections = [
         (format!("Overdue more than {escalate_after_days} days"), escalated),
         ("No responsible worker".to_string(), unassigned),
+        ("Stock that cannot go out until checked".to_string(), stock),
+        ("Defects to remedy".to_string(), defects),
     ];
     digest(subject, &intro, sections, as_of, from)
 }
 
-/// A digest of two lists of checks, each under its title, the more pressing first.
-fn digest(
+/// A digest of lists of checks, each under its title, the more pressing first.
+fn digest<const N: usize>(
     subject: String,
     intro: &str,
-    sections: [(String, Vec<DueLine>); 2],
+    sections: [(String, Vec<DueLine>); N],
     as_of: NaiveDate,
     from: Letterhead,
 ) -> Rendered {
@@ -94,7 +127,64 @@ pub struct FailedCheck<'a> {
     /// The address and postcode of the client who has it, if anyone does.
     pub at_home: Option<(&'a str, &'a str)>,
     pub notes: Option<&'a str>,
+    /// The report, when a thorough examination failed.
+    pub examination: Option<&'a ExaminationReport>,
     pub link: &'a str,
+}
+
+/// What a failed examination's report says, and what the law asks of the employer.
+fn examination_words(report: &ExaminationReport) -> Vec<String> {
+    let mut words = Vec::new();
+    let e = &report.examiner;
+    let by = [e.qualifications.as_deref(), e.employer.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    words.push(format!(
+        "Thorough examination by {} ({by}), report dated {}: {}.",
+        e.name,
+        uk_date(report.report_date),
+        if report.safe_to_operate {
+            "a defect is a danger to persons"
+        } else {
+            "NOT safe to operate"
+        }
+    ));
+    for d in &report.defects {
+        let danger = if d.dangerous {
+            "DANGEROUS"
+        } else {
+            "not yet dangerous"
+        };
+        let by = d
+            .remedy_by
+            .map(|b| format!(", to be remedied by {}", uk_date(b)))
+            .unwrap_or_default();
+        let repair = d
+            .repair
+            .as_deref()
+            .map(|r| format!(" Repair: {r}."))
+            .unwrap_or_default();
+        words.push(format!(
+            "Defect ({danger}{by}): {}: {}.{repair}",
+            d.part, d.description
+        ));
+    }
+    words.push(
+        "LOLER 1998 regulation 10: a report of a defect that is or could become a danger to persons must \
+         reach the employer (this service) forthwith; keep this report with the item's record."
+            .to_string(),
+    );
+    if report.risk_of_serious_injury {
+        words.push(
+            "The examiner found an existing or imminent risk of serious personal injury: regulation \
+             10(1)(c) requires the examiner to send a copy of the report to the relevant enforcing \
+             authority (HSE or the local authority) as soon as is practicable."
+                .to_string(),
+        );
+    }
+    words
 }
 
 pub fn failed_check(check: &FailedCheck, service_name: &str) -> Rendered {
@@ -112,6 +202,7 @@ pub fn failed_check(check: &FailedCheck, service_name: &str) -> Rendered {
     if let Some((address, postcode)) = check.at_home {
         paragraphs.push(format!("It is at a client's home: {address}, {postcode}."));
     }
+    paragraphs.extend(check.examination.map(examination_words).unwrap_or_default());
     paragraphs.extend(check.notes.map(str::to_string));
     render::notice(
         format!("Failed safety check: {} {}", check.asset_tag, check.type_name),
@@ -299,6 +390,7 @@ mod tests {
             performed_at: day(),
             at_home: Some(("1 High St", "LS6 2AB")),
             notes: Some("chain worn"),
+            examination: None,
             link: "http://x/s/EQ-1",
         };
         let r = failed_check(&check, "Service");
@@ -366,7 +458,7 @@ mod tests {
             "Safety checks: 0 overdue, 0 due soon (Mon 20 Jul 2026)"
         );
         assert!(r.text.starts_with("Good morning Wendy."));
-        let r = stores_digest(7, Vec::new(), Vec::new(), day(), FROM);
+        let r = stores_digest(7, StoresLines::default(), day(), FROM);
         assert_eq!(
             r.subject,
             "Stores: 0 checks overdue more than 7 days, 0 with no responsible worker (Mon 20 Jul 2026)"

@@ -22,6 +22,8 @@ pub struct DueLine {
     pub postcode: String,
     /// Whom the line speaks of, so the mail can be found when they are erased.
     pub client_id: Option<i64>,
+    /// Where stock stands (in store, awaiting decontamination, quarantined).
+    pub note: Option<String>,
 }
 
 /// A heading and its lines; lines are shown grouped by postcode, to plan a round.
@@ -35,6 +37,21 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+/// The client and their home, or nothing for stock in store; blanks left out.
+fn place(line: &DueLine) -> String {
+    [&line.client_name, &line.address, &line.postcode]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The heading of a postcode's group; stock in store has none.
+fn group_title(postcode: &str) -> &str {
+    if postcode.is_empty() { "In store" } else { postcode }
 }
 
 fn when(line: &DueLine, today: NaiveDate) -> String {
@@ -78,20 +95,22 @@ pub fn digest(
             section.lines.len()
         );
         for (postcode, lines) in by_postcode(&section.lines) {
-            let _ = write!(text, "\n  {postcode}\n");
+            let _ = write!(text, "\n  {}\n", group_title(postcode));
             for line in lines {
                 let _ = write!(
                     text,
-                    "  - {tag}  {type_name}: {rule}\n      {when}\n      {client}, {address}, {postcode}\n      {url}\n",
+                    "  - {tag}  {type_name}: {rule}\n      {when}\n",
                     tag = line.asset_tag,
                     type_name = line.type_name,
                     rule = line.rule,
                     when = when(line, today),
-                    client = line.client_name,
-                    address = line.address,
-                    postcode = line.postcode,
-                    url = item_url(public_url, &line.asset_tag),
                 );
+                for extra in [line.note.clone().unwrap_or_default(), place(line)] {
+                    if !extra.is_empty() {
+                        let _ = writeln!(text, "      {extra}");
+                    }
+                }
+                let _ = writeln!(text, "      {}", item_url(public_url, &line.asset_tag));
             }
         }
     }
@@ -101,14 +120,21 @@ pub fn digest(
         @for section in &sections {
             h2 { (section.title) " (" (section.lines.len()) ")" }
             @for (postcode, lines) in by_postcode(&section.lines) {
-                h3 { (postcode) }
+                h3 { (group_title(postcode)) }
                 table cellpadding="4" {
                     @for line in lines {
                         tr {
                             td { a href=(item_url(public_url, &line.asset_tag)) { (line.asset_tag) } }
                             td { (line.type_name) br; (line.rule) }
-                            td { (when(line, today)) }
-                            td { (line.client_name) br; (line.address) ", " (line.postcode) }
+                            td {
+                                (when(line, today))
+                                @if let Some(note) = &line.note { br; (note) }
+                            }
+                            td {
+                                @if !line.client_name.is_empty() {
+                                    (line.client_name) br; (line.address) ", " (line.postcode)
+                                }
+                            }
                         }
                     }
                 }
@@ -199,6 +225,7 @@ mod tests {
             address: "1 High St".into(),
             postcode: postcode.into(),
             client_id: None,
+            note: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Receiving, finding, listing and editing items.
 
-use crate::domain::field_schema::{matching, optional_text, required_text};
-use chrono::{DateTime, Utc};
+use crate::domain::field_schema::{date, matching, optional_text, required_text};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::openapi::schema::Object;
@@ -21,6 +21,10 @@ use crate::error::AppError;
 
 pub const MAX_TEXT: usize = 200;
 
+fn optional_date() -> Object {
+    date(true)
+}
+
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateItem {
@@ -38,6 +42,12 @@ pub struct CreateItem {
     pub batch: Option<String>,
     /// A location's id (422 if none has it).
     pub location_id: Option<i64>,
+    /// YYYY-MM-DD, as LOLER reports name it; not in the future (422).
+    #[schema(schema_with = optional_date)]
+    pub manufactured_on: Option<String>,
+    /// Its own safe working load in kilograms, 1 to 10000; absent: the type's.
+    #[schema(minimum = 1, maximum = 10000)]
+    pub safe_working_load_kg: Option<i64>,
 }
 
 /// Fields that may be edited; absent ones are left alone, `null` clears an optional one.
@@ -53,6 +63,14 @@ pub struct PatchItem {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub location_id: Option<Option<i64>>,
+    /// YYYY-MM-DD, not in the future (422); null clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, schema_with = optional_date)]
+    pub manufactured_on: Option<Option<String>>,
+    /// 1 to 10000; null clears it (the type's then holds).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 10000)]
+    pub safe_working_load_kg: Option<Option<i64>>,
     /// Hand the item's checks to another worker.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
@@ -194,6 +212,32 @@ pub fn row_by_tag(conn: &mut DbConn, raw_tag: &str) -> Result<Item, AppError> {
     items::by_tag(conn, tag.as_str())?.ok_or_else(|| not_found(tag.as_str()))
 }
 
+/// A date of manufacture: a date, not in the future.
+fn manufactured(errors: &mut Errors, raw: Option<&str>) -> Option<NaiveDate> {
+    let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
+    match validate::date(raw) {
+        Ok(d) if d > super::today() => {
+            errors.add("manufactured_on", "must not be in the future");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(message) => {
+            errors.add("manufactured_on", message);
+            None
+        }
+    }
+}
+
+fn load(errors: &mut Errors, kg: Option<i64>) -> Option<i32> {
+    match kg? {
+        kg @ 1..=10_000 => Some(kg as i32),
+        _ => {
+            errors.add("safe_working_load_kg", "must be from 1 to 10000 kg");
+            None
+        }
+    }
+}
+
 pub fn not_found(tag: &str) -> AppError {
     AppError::NotFound(format!("no item has the tag {:?}", tag.trim()))
 }
@@ -227,6 +271,8 @@ pub fn create(
     };
     let serial_number = errors.optional("serial_number", req.serial_number.as_deref(), MAX_TEXT);
     let batch = errors.optional("batch", req.batch.as_deref(), MAX_TEXT);
+    let manufactured_on = manufactured(&mut errors, req.manufactured_on.as_deref());
+    let safe_working_load_kg = load(&mut errors, req.safe_working_load_kg);
     let equipment_type = if code.is_empty() {
         None
     } else {
@@ -267,6 +313,8 @@ pub fn create(
             version: 1,
             created_at: now,
             updated_at: now,
+            manufactured_on,
+            safe_working_load_kg,
         },
     )?;
     events::insert(
@@ -341,6 +389,14 @@ pub fn patch(
         }
         changes.location_id = Some(location);
         said.push("location");
+    }
+    if let Some(made) = &req.manufactured_on {
+        changes.manufactured_on = Some(manufactured(&mut errors, made.as_deref()));
+        said.push("date of manufacture");
+    }
+    if let Some(kg) = req.safe_working_load_kg {
+        changes.safe_working_load_kg = Some(load(&mut errors, kg));
+        said.push("safe working load");
     }
     if let Some(worker) = req.worker_id {
         if let Some(id) = worker {

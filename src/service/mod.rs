@@ -2,9 +2,11 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod check_rules;
 pub mod clients;
 pub mod desk;
 pub mod erasure;
+pub mod examinations;
 pub mod export;
 pub mod import;
 pub mod items;

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::due::{self, DueRow};
-use crate::domain::checks::{days_overdue, due_soon_until, is_overdue};
+use crate::domain::checks::{Reminder, days_overdue};
+use crate::domain::lifecycle::Status;
 use crate::error::AppError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -20,6 +21,8 @@ pub struct DueEntry {
     pub days_overdue: i64,
     /// `overdue` or `due_soon`.
     pub state: String,
+    /// Where the item stands: in a home (`issued`, `in_use`) or stock in the store's hands.
+    pub status: Status,
     pub client_name: Option<String>,
     pub address: Option<String>,
     pub postcode: Option<String>,
@@ -37,18 +40,19 @@ pub struct OverdueReport {
     pub entries: Vec<DueEntry>,
 }
 
+/// Every check overdue or due soon on `as_of`, wherever the item is; `lead_days` is the
+/// default lead time, each rule may have its own.
 pub fn overdue(conn: &mut DbConn, as_of: NaiveDate, lead_days: u32) -> Result<OverdueReport, AppError> {
-    let horizon = due_soon_until(as_of, lead_days);
-    let mut entries: Vec<DueEntry> = due::due_by(conn, horizon)?
+    let mut entries: Vec<DueEntry> = due::reminded(conn, as_of, lead_days)?
         .into_iter()
-        .map(|r: DueRow| DueEntry {
+        .map(|(r, reminder): (DueRow, Reminder)| DueEntry {
             days_overdue: days_overdue(r.due, as_of),
-            state: if is_overdue(r.due, as_of) {
-                "overdue"
-            } else {
-                "due_soon"
+            state: match reminder {
+                Reminder::Overdue => "overdue",
+                Reminder::DueSoon => "due_soon",
             }
             .into(),
+            status: r.status,
             asset_tag: r.asset_tag,
             type_name: r.type_name,
             check: r.rule,

@@ -7,14 +7,16 @@ use super::views::ItemView;
 use super::{Actor, today};
 use crate::db::{DbConn, recalls};
 use crate::domain::asset_tag;
-use crate::domain::checks::{days_overdue, is_overdue};
+use crate::domain::checks::days_overdue;
+use crate::domain::examination::defect_overdue;
 use crate::domain::lifecycle::{Move, Status};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Reason {
-    /// `quarantined`, `condemned`, `awaiting_decontamination`, `recalled` or `check_overdue`.
+    /// `quarantined`, `condemned`, `awaiting_decontamination`, `recalled`, `check_overdue` or
+    /// `defect_overdue` (an examination's defect still open after its remedy-by date).
     pub code: String,
     pub message: String,
 }
@@ -67,16 +69,24 @@ pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> 
             add("recalled", format!("under recall {}: {}", r.reference, r.title));
         }
     }
+    // The same rule that stops an issue or a fit, wherever the item is.
     let today = today();
-    for due in &view.checks_due {
-        if let Some(date) = due.next_due.filter(|d| is_overdue(*d, today)) {
+    for due in view.overdue_on(today) {
+        add(
+            "check_overdue",
+            format!(
+                "{} overdue by {} days (due {})",
+                due.rule,
+                days_overdue(due.next_due, today),
+                due.next_due
+            ),
+        );
+    }
+    for d in &view.open_defects {
+        if let Some(by) = d.remedy_by.filter(|_| defect_overdue(d.remedy_by, today)) {
             add(
-                "check_overdue",
-                format!(
-                    "{} overdue by {} days (due {date})",
-                    due.rule,
-                    days_overdue(date, today)
-                ),
+                "defect_overdue",
+                format!("defect not remedied by {by}: {}: {}", d.part, d.description),
             );
         }
     }

@@ -276,9 +276,12 @@ pub async fn overdue(
     let body = html! {
         h1 { "Overdue checks" }
         section class="panel" {
-            p { (found.total) " items have a check overdue." }
+            p {
+                (found.total) " items have a check overdue, in homes and in store. "
+                "None of them can be issued or fitted until the check is recorded."
+            }
             table {
-                thead { tr { th { "Tag" } th { "Type" } th { "Due" } th { "Client" } th { "Worker" } } }
+                thead { tr { th { "Tag" } th { "Type" } th { "Due" } th { "Where" } th { "Worker" } th {} } }
                 tbody {
                     @for i in &found.items {
                         tr {
@@ -290,9 +293,11 @@ pub async fn overdue(
                                 }
                             }
                             td {
-                                @if let Some(c) = &i.client { (c.name) ", " (c.postcode) }
+                                @if let Some(c) = &i.client { (c.name) ", " (c.postcode) " — " }
+                                (status_words(i.status))
                             }
                             td { (i.worker.as_ref().map_or("no one", |w| w.name.as_str())) }
+                            td { a href={ "/s/" (i.asset_tag) "#checks" } { "Record a check" } }
                         }
                     }
                 }

@@ -11,12 +11,12 @@ use super::form::PageForm;
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
-use crate::domain::checks::is_overdue;
-use crate::domain::lifecycle::{Move, Status};
+use crate::domain::checks::{CheckKind, is_overdue};
+use crate::domain::lifecycle::{CondemnReason, Move, Status};
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::service::moves::{
-    self, CheckBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
+    self, CheckBody, CondemnBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
 };
 use crate::service::scan::{self, ScanResult};
 use crate::service::today;
@@ -38,6 +38,25 @@ pub fn status_words(s: Status) -> &'static str {
     }
 }
 
+fn kind_words(kind: CheckKind) -> &'static str {
+    match kind {
+        CheckKind::Examination => "thorough examination",
+        CheckKind::Inspection => "inspection",
+        CheckKind::TestCall => "test call",
+    }
+}
+
+fn condemn_words(code: CondemnReason) -> &'static str {
+    match code {
+        CondemnReason::BeyondRepair => "Beyond repair",
+        CondemnReason::Lost => "Lost",
+        CondemnReason::LeftInPlace => "Left in the client's home",
+        CondemnReason::NotEconomicToCollect => "Not economic to collect",
+        CondemnReason::Recalled => "Recalled",
+        CondemnReason::Other => "Other (say why)",
+    }
+}
+
 fn done_words(done: &str) -> Option<&'static str> {
     Some(match done {
         "fit" => "Fit recorded. Each check's clock has started.",
@@ -47,7 +66,7 @@ fn done_words(done: &str) -> Option<&'static str> {
         "quarantine" => "Quarantined. Nobody may use it until stores release it.",
         "release" => "Released from quarantine.",
         "decontaminate" => "Decontamination recorded. The item is back in store.",
-        "condemn" => "Condemned.",
+        "condemn" => "Condemned. Its checks have ended.",
         _ => return None,
     })
 }
@@ -90,6 +109,8 @@ pub struct MoveForm {
     pub outcome: Option<String>,
     pub notes: Option<String>,
     pub reason: Option<String>,
+    pub reason_code: Option<String>,
+    pub performed_at: Option<String>,
     pub method: Option<String>,
 }
 
@@ -126,8 +147,9 @@ pub async fn act(
             MoveRequest::Check(CheckBody {
                 rule: f.rule,
                 outcome: f.outcome,
-                performed_at: None,
+                performed_at: f.performed_at,
                 notes: f.notes,
+                examination: None,
                 expected_version: f.version,
             })
         }
@@ -142,7 +164,17 @@ pub async fn act(
         }),
         Move::Quarantine => MoveRequest::Quarantine(reason()),
         Move::Release => MoveRequest::Release(reason()),
-        Move::Condemn => MoveRequest::Condemn(reason()),
+        Move::Condemn => {
+            let ReasonBody {
+                reason,
+                expected_version,
+            } = reason();
+            MoveRequest::Condemn(CondemnBody {
+                reason_code: f.reason_code,
+                reason,
+                expected_version,
+            })
+        }
         // Issuing needs a client and a worker: the desk's business, not a label's page.
         Move::Issue => return Err(no_such_move().into()),
     };
@@ -212,17 +244,43 @@ fn render(user: &PageUser, r: &ScanResult, banner: Markup) -> Markup {
             }
             h2 { "Checks" }
             table {
-                thead { tr { th { "Check" } th { "Last" } th { "Next due" } } }
+                thead { tr { th { "Check" } th { "Every" } th { "Last" } th { "Next due" } } }
                 tbody {
                     @for d in &item.checks_due {
                         tr {
-                            td { (d.rule) }
+                            td { (d.rule) br; span class="muted" { (kind_words(d.kind)) } }
+                            td { (d.interval_days) " days" }
                             td { (d.last_checked_at.map_or("—".to_string(), uk_date)) }
                             td {
                                 @if let Some(next) = d.next_due {
                                     span class=[is_overdue(next, today).then_some("overdue")] { (uk_date(next)) }
                                 } @else {
                                     "—"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !item.open_defects.is_empty() {
+                h2 { "Open defects" }
+                table {
+                    thead { tr { th { "Part" } th { "Defect" } th { "Remedy by" } } }
+                    tbody {
+                        @for d in &item.open_defects {
+                            tr {
+                                td { (d.part) }
+                                td {
+                                    (d.description)
+                                    @if d.dangerous { br; strong { "Dangerous" } }
+                                    @if let Some(repair) = &d.repair { br; span class="muted" { (repair) } }
+                                }
+                                td {
+                                    @if let Some(by) = d.remedy_by {
+                                        span class=[(by < today).then_some("overdue")] { (uk_date(by)) }
+                                    } @else {
+                                        "—"
+                                    }
                                 }
                             }
                         }
@@ -277,6 +335,8 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
         Move::Check => (
             "Record a check",
             html! {
+                label for=(id("date")) { "Date checked" }
+                input id=(id("date")) name="performed_at" type="date" value=(today().to_string()) max=(today().to_string());
                 @match item.checks_due.as_slice() {
                     [only] => { input type="hidden" name="rule" value=(only.rule); }
                     many => {
@@ -308,10 +368,20 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
         ),
         Move::Quarantine => ("Quarantine", reason("Quarantine this item")),
         Move::Release => ("Release from quarantine", reason("Release")),
-        Move::Condemn => ("Condemn", reason("Condemn this item")),
+        Move::Condemn => (
+            "Condemn",
+            html! {
+                label for=(id("code")) { "Why" }
+                select id=(id("code")) name="reason_code" required {
+                    option value="" { "—" }
+                    @for code in CondemnReason::ALL { option value=(code.as_str()) { (condemn_words(code)) } }
+                }
+                (reason("Condemn this item"))
+            },
+        ),
     };
     html! {
-        section class="panel" {
+        section class="panel" id=(mv.path()) {
             h2 { (title) }
             form method="post" action={ "/s/" (item.asset_tag) "/" (mv.path()) } {
                 (csrf_field(user))

@@ -5,10 +5,15 @@ both_backends! {
         let t = app.stairlift_type().await;
         assert_eq!(t["code"], "STAIRLIFT-STRAIGHT");
         assert_eq!(t["requires_decontamination"], true);
-        assert_eq!(t["check_rules"], json!([
-            {"name": "LOLER thorough examination", "interval_days": 182},
-            {"name": "manufacturer service", "interval_days": 365}
-        ]));
+        // Each rule with its own shape: with nothing said, an inspection on the default lead time.
+        let rules: Vec<serde_json::Value> = t["check_rules"].as_array().unwrap().iter().map(|r| {
+            assert!(r["id"].is_i64());
+            json!([r["name"], r["interval_days"], r["kind"], r["lead_days"], r["due_on_fit"]])
+        }).collect();
+        assert_eq!(rules, [
+            json!(["LOLER thorough examination", 182, "inspection", null, false]),
+            json!(["manufacturer service", 365, "inspection", null, false])
+        ]);
         let list = app.get("/api/v1/equipment-types", &app.admin).await.expect(200).json();
         assert_eq!(list["total"], 1);
         assert_eq!(list["items"][0]["check_rules"].as_array().unwrap().len(), 2);
@@ -16,7 +21,10 @@ both_backends! {
 
     async fn check_interval_days_is_shorthand_for_one_safety_check(app: TestApp) {
         let t = app.frame_type().await;
-        assert_eq!(t["check_rules"], json!([{"name": "safety check", "interval_days": 365}]));
+        let rule = &t["check_rules"][0];
+        assert_eq!(t["check_rules"].as_array().unwrap().len(), 1);
+        assert_eq!(json!([rule["name"], rule["interval_days"], rule["kind"], rule["lead_days"], rule["due_on_fit"]]),
+                   json!(["safety check", 365, "inspection", null, false]));
         assert_eq!(t["requires_decontamination"], false);
     }
 

@@ -32,6 +32,8 @@ fn actions(history: &Value) -> Vec<String> {
 both_backends! {
     async fn an_item_goes_round_its_whole_life(app: TestApp) {
         let (worker, worker_token, client) = issued_stairlift(&app).await;
+        // Checks are dated from January: the register has held it since then.
+        app.registered_on("EQ-000001", "2026-01-01");
         let stores = app.user("stores");
         let item = app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json();
         assert_eq!(item["status"], "issued");
@@ -67,7 +69,9 @@ both_backends! {
         let returned = app.post("/api/v1/items/EQ-000001/return", &worker_token, json!({"notes": "no longer needed"})).await.expect(200).json();
         assert_eq!(returned["status"], "awaiting_decontamination");
         assert_eq!(returned["client"], Value::Null);
-        assert_eq!(returned["next_check_due"], Value::Null);
+        // The clock belongs to the item: a return keeps every date.
+        assert_eq!(returned["next_check_due"], "2026-12-30");
+        assert_eq!(returned["checks_due"], checked["checks_due"]);
         // Not yet decontaminated: it cannot go out again.
         let refused = app.post("/api/v1/items/EQ-000001/issue", &stores, json!({"client_id": client, "worker_id": worker})).await.expect(409).json();
         assert_eq!(refused["current_status"], "awaiting_decontamination");
@@ -75,7 +79,7 @@ both_backends! {
 
         let clean = app.post("/api/v1/items/EQ-000001/decontaminate", &stores, json!({"method": "chlorine 1000ppm wipe"})).await.expect(200).json();
         assert_eq!(clean["status"], "in_store");
-        app.post("/api/v1/items/EQ-000001/condemn", &stores, json!({"reason": "end of life"})).await.expect(200);
+        app.post("/api/v1/items/EQ-000001/condemn", &stores, json!({"reason_code": "beyond_repair", "reason": "end of life"})).await.expect(200);
         let history = app.get("/api/v1/items/EQ-000001/events", &app.admin).await.expect(200).json();
         assert_eq!(actions(&history), ["received", "issued", "fitted", "check_passed", "check_passed", "returned", "decontaminated", "condemned"]);
         let decon = &history["items"][6];
@@ -95,7 +99,7 @@ both_backends! {
         let worker = app.user("worker");
         let r = app.post("/api/v1/items/EQ-000001/fit", &worker, json!({"client_id": client})).await.expect(409).json();
         assert_eq!(r["current_status"], "in_store");
-        assert_eq!(r["allowed_moves"], json!(["issue", "quarantine", "condemn"]));
+        assert_eq!(r["allowed_moves"], json!(["issue", "checks", "quarantine", "condemn"]));
         assert!(r["detail"].as_str().unwrap().contains("in_store"));
         let history = app.get("/api/v1/items/EQ-000001/events", &app.admin).await.expect(200).json();
         assert_eq!(history["total"], 1, "a refused move writes nothing");
@@ -143,12 +147,14 @@ both_backends! {
         let (_, worker_token, client) = issued_stairlift(&app).await;
         let viewer = app.user("viewer");
         let stores = app.user("stores");
-        // Stores do not fit; viewers do nothing; workers do not issue, release, condemn or decontaminate.
+        // Stores do not fit; viewers do nothing; workers do not issue, release, condemn or
+        // decontaminate. Workers and stores both record checks, wherever the item is.
         app.post("/api/v1/items/EQ-000001/fit", &stores, json!({})).await.expect(403);
         app.post("/api/v1/items/EQ-000001/fit", &viewer, json!({})).await.expect(403);
         app.post("/api/v1/items/EQ-000001/quarantine", &viewer, json!({"reason": "x"})).await.expect(403);
         app.post("/api/v1/items/EQ-000001/fit", &worker_token, json!({})).await.expect(200);
-        app.post("/api/v1/items/EQ-000001/checks", &stores, json!({"rule": "manufacturer service", "outcome": "pass"})).await.expect(403);
+        app.post("/api/v1/items/EQ-000001/checks", &stores, json!({"rule": "manufacturer service", "outcome": "pass"})).await.expect(200);
+        app.post("/api/v1/items/EQ-000001/checks", &viewer, json!({"rule": "manufacturer service", "outcome": "pass"})).await.expect(403);
         app.post("/api/v1/items/EQ-000001/quarantine", &worker_token, json!({"reason": "frayed belt"})).await.expect(200);
         app.post("/api/v1/items/EQ-000001/release", &worker_token, json!({"reason": "x"})).await.expect(403);
         app.post("/api/v1/items/EQ-000001/condemn", &worker_token, json!({"reason": "x"})).await.expect(403);

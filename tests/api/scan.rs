@@ -32,9 +32,9 @@ both_backends! {
         let stores = app.user("stores");
         app.item("STAIRLIFT-STRAIGHT", json!({})).await;
         let r = app.get("/api/v1/scan?code=EQ-000001", &stores).await.expect(200).json();
-        assert_eq!(r["actions"], json!(["issue", "quarantine", "condemn"]));
+        assert_eq!(r["actions"], json!(["issue", "checks", "quarantine", "condemn"]));
         let r = app.get("/api/v1/scan?code=EQ-000001", &worker_token).await.expect(200).json();
-        assert_eq!(r["actions"], json!(["quarantine"]));
+        assert_eq!(r["actions"], json!(["checks", "quarantine"]));
         app.post("/api/v1/items/EQ-000001/issue", &stores, json!({"client_id": client, "worker_id": worker})).await.expect(200);
         // Fitted long ago and never checked: the LOLER examination is overdue.
         app.post("/api/v1/items/EQ-000001/fit", &worker_token, json!({"fitted_at": "2020-01-01"})).await.expect(200);

@@ -391,6 +391,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Moves an item's registration back to `date`, as if the register had held it since:
+    /// the service's own today cannot be set, and a check may not be dated before the item
+    /// was registered.
+    pub fn registered_on(&self, tag: &str, date: &str) {
+        use diesel::RunQueryDsl;
+        let sql = format!("UPDATE items SET created_at = '{date} 09:00:00' WHERE asset_tag = '{tag}'");
+        let moved = self
+            .db
+            .write(|c| Ok(diesel::sql_query(sql).execute(c)?))
+            .expect("registration moved back");
+        assert_eq!(moved, 1, "{tag} exists");
+    }
+
     pub async fn item(&self, type_code: &str, body: Value) -> Value {
         let mut body = body;
         body["type"] = Value::String(type_code.into());

@@ -28,6 +28,8 @@ pub const TABLES: &[(&str, Treatment)] = &[
     ("notes", Treatment::Copy),
     ("events", Treatment::Copy),
     ("safety_checks", Treatment::Copy),
+    ("examinations", Treatment::Copy),
+    ("defects", Treatment::Copy),
     ("decontaminations", Treatment::Copy),
     ("recalls", Treatment::Copy),
     ("recall_items", Treatment::Copy),

@@ -109,6 +109,8 @@ fn write_rows(
                 version: 1,
                 created_at: now,
                 updated_at: now,
+                manufactured_on: None,
+                safe_working_load_kg: None,
             })
             .collect();
         items::insert_many(conn, &new_items)?;

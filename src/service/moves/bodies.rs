@@ -2,12 +2,27 @@
 
 use serde::Deserialize;
 
+use crate::domain::examination::Basis;
 use crate::domain::field_schema::{date, one_of, optional_text, required_text};
-use crate::domain::lifecycle::Move;
+use crate::domain::lifecycle::{CondemnReason, Move};
 use utoipa::openapi::schema::Object;
 
 fn optional_date() -> Object {
     date(true)
+}
+
+fn required_date() -> Object {
+    date(false)
+}
+
+fn basis() -> Object {
+    let words: Vec<&str> = Basis::ALL.iter().map(|b| b.as_str()).collect();
+    one_of(&words, false)
+}
+
+fn condemn_reason() -> Object {
+    let words: Vec<&str> = CondemnReason::ALL.iter().map(|c| c.as_str()).collect();
+    one_of(&words, false)
 }
 
 fn outcome() -> Object {
@@ -49,13 +64,80 @@ pub struct CheckBody {
     pub rule: Option<String>,
     #[schema(required = true, schema_with = outcome)]
     pub outcome: Option<String>,
-    /// YYYY-MM-DD, default today; not in the future, nor before 2000 (422).
+    /// YYYY-MM-DD, default today; not in the future, nor before 2000, nor before the item
+    /// was registered (422).
     #[schema(schema_with = optional_date)]
     pub performed_at: Option<String>,
     /// Required when the outcome is `fail`: what failed.
     #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
+    /// Required for a check of an `examination` rule: the LOLER Schedule 1 report, from
+    /// which the outcome follows (`outcome` may then be left out).
+    pub examination: Option<Box<ExaminationBody>>,
     pub expected_version: Option<i64>,
+}
+
+/// A thorough examination's report (LOLER 1998, Schedule 1).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExaminationBody {
+    /// `after_installation`, `interval_6_months`, `interval_12_months`,
+    /// `examination_scheme` or `exceptional_circumstances`. Required.
+    #[schema(required = true, schema_with = basis)]
+    pub basis: Option<String>,
+    /// 1 to 10000.
+    #[schema(minimum = 1, maximum = 10000)]
+    pub safe_working_load_kg: Option<i64>,
+    /// Required. False is a fail: the item is quarantined.
+    #[schema(required = true, nullable = false)]
+    pub safe_to_operate: Option<bool>,
+    pub defects: Option<Vec<DefectBody>>,
+    /// Particulars of any tests carried out.
+    #[schema(schema_with = optional_text::<2000>)]
+    pub tests: Option<String>,
+    /// Required: a name, and qualifications or employer (422 with neither).
+    #[schema(required = true, nullable = false)]
+    pub examiner: Option<ExaminerBody>,
+    /// YYYY-MM-DD. Required; not in the future, nor before `performed_at` (422).
+    #[schema(required = true, schema_with = required_date)]
+    pub report_date: Option<String>,
+    /// YYYY-MM-DD, after `performed_at` and no later than the rule's interval allows (422);
+    /// it brings the rule's next due date forward when earlier.
+    #[schema(schema_with = optional_date)]
+    pub next_examination_by: Option<String>,
+    /// A defect involves an existing or imminent risk of serious personal injury.
+    pub risk_of_serious_injury: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefectBody {
+    #[schema(required = true, schema_with = required_text::<200>)]
+    pub part: Option<String>,
+    #[schema(required = true, schema_with = required_text::<2000>)]
+    pub description: Option<String>,
+    /// A danger to persons now: the examination is a fail. Default false.
+    pub dangerous: Option<bool>,
+    /// YYYY-MM-DD, required for a defect not yet dangerous (422), not before the
+    /// examination: after it, an open defect makes the item unsafe.
+    #[schema(schema_with = optional_date)]
+    pub remedy_by: Option<String>,
+    /// The repair, renewal or alteration required.
+    #[schema(schema_with = optional_text::<2000>)]
+    pub repair: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExaminerBody {
+    #[schema(required = true, schema_with = required_text::<200>)]
+    pub name: Option<String>,
+    #[schema(schema_with = optional_text::<500>)]
+    pub qualifications: Option<String>,
+    #[schema(schema_with = optional_text::<200>)]
+    pub employer: Option<String>,
+    #[schema(schema_with = optional_text::<500>)]
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -86,6 +168,17 @@ pub struct ReasonBody {
     pub expected_version: Option<i64>,
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CondemnBody {
+    /// `beyond_repair`, `lost`, `left_in_place`, `not_economic_to_collect`, `recalled` or `other`.
+    #[schema(required = true, schema_with = condemn_reason)]
+    pub reason_code: Option<String>,
+    #[schema(required = true, schema_with = required_text::<2000>)]
+    pub reason: Option<String>,
+    pub expected_version: Option<i64>,
+}
+
 /// A move with its body.
 #[derive(Debug)]
 pub enum MoveRequest {
@@ -96,7 +189,7 @@ pub enum MoveRequest {
     Decontaminate(DecontaminateBody),
     Quarantine(ReasonBody),
     Release(ReasonBody),
-    Condemn(ReasonBody),
+    Condemn(CondemnBody),
 }
 
 impl MoveRequest {
@@ -120,7 +213,8 @@ impl MoveRequest {
             Self::Check(b) => b.expected_version,
             Self::Return(b) => b.expected_version,
             Self::Decontaminate(b) => b.expected_version,
-            Self::Quarantine(b) | Self::Release(b) | Self::Condemn(b) => b.expected_version,
+            Self::Quarantine(b) | Self::Release(b) => b.expected_version,
+            Self::Condemn(b) => b.expected_version,
         }
     }
 }

@@ -5,8 +5,11 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::bodies::MoveRequest;
+use super::examination;
 use crate::db::types::CheckRule;
-use crate::domain::lifecycle::Outcome;
+use crate::domain::checks::CheckKind;
+use crate::domain::examination::ExaminationReport;
+use crate::domain::lifecycle::{CondemnReason, Outcome};
 use crate::domain::validate::{self, Errors, MAX_NOTES};
 
 /// A move's request, understood. Client and worker ids are looked up afterwards.
@@ -24,13 +27,20 @@ pub(super) enum Command<'r> {
     Check {
         check: Option<(&'r CheckRule, Outcome)>,
         performed_at: NaiveDate,
+        /// The report of an examination rule's check, from which its outcome follows.
+        examination: Option<ExaminationReport>,
     },
     Return,
     Decontaminate {
         method: String,
     },
-    /// Quarantine, release or condemn, with the reason given.
+    /// Quarantine or release, with the reason given.
     Reason {
+        reason: String,
+    },
+    /// `code` is absent when it was missing or not understood.
+    Condemn {
+        code: Option<CondemnReason>,
         reason: String,
     },
 }
@@ -68,18 +78,55 @@ pub(super) fn parse<'r>(
         },
         MoveRequest::Check(body) => {
             let notes = notes(errors, &body.notes);
-            let outcome = outcome(body.outcome.as_deref(), errors);
-            if outcome == Some(Outcome::Fail) && notes.is_none() {
+            let reported = body.examination.is_some();
+            // With a report, the outcome follows from it and may be left out.
+            let said = match body.outcome.as_deref() {
+                None if reported => None,
+                raw => outcome(raw, errors),
+            };
+            if !reported && said == Some(Outcome::Fail) && notes.is_none() {
                 // Stores act on a failed check at once; they need to know what failed.
                 errors.add("notes", "is required for a failed check: say what failed");
             }
             let performed_at = date_field(errors, "performed_at", body.performed_at.as_deref(), today);
             let rule = pick_rule(rules, body.rule.as_deref(), errors);
+            let examined = rule.filter(|r| r.kind == CheckKind::Examination);
+            let report = match (&body.examination, rule, examined) {
+                (Some(e), _, Some(r)) => examination::parse(e, performed_at, r.interval_days, today, errors),
+                (Some(_), Some(_), None) => {
+                    errors.add(
+                        "examination",
+                        "only a check of an examination rule carries a report",
+                    );
+                    None
+                }
+                (None, _, Some(_)) => {
+                    errors.add(
+                        "examination",
+                        "is required for a check of an examination rule: the LOLER Schedule 1 report",
+                    );
+                    None
+                }
+                _ => None,
+            };
+            let outcome = match (&report, said) {
+                (Some(r), Some(said)) if said != r.outcome() => {
+                    errors.add(
+                        "outcome",
+                        format!("the examination's record makes it a {}", r.outcome()),
+                    );
+                    None
+                }
+                (Some(r), _) => Some(r.outcome()),
+                (None, _) if examined.is_some() => None,
+                (None, said) => said,
+            };
             Parsed {
                 notes,
                 command: Command::Check {
                     check: rule.zip(outcome),
                     performed_at,
+                    examination: report,
                 },
             }
         }
@@ -94,12 +141,44 @@ pub(super) fn parse<'r>(
                 command: Command::Decontaminate { method },
             }
         }
-        MoveRequest::Quarantine(body) | MoveRequest::Release(body) | MoveRequest::Condemn(body) => Parsed {
+        MoveRequest::Quarantine(body) | MoveRequest::Release(body) => Parsed {
             notes: None,
             command: Command::Reason {
                 reason: errors.required("reason", body.reason.as_deref(), MAX_NOTES),
             },
         },
+        MoveRequest::Condemn(body) => Parsed {
+            notes: None,
+            command: Command::Condemn {
+                code: condemn_reason(body.reason_code.as_deref(), errors),
+                reason: errors.required("reason", body.reason.as_deref(), MAX_NOTES),
+            },
+        },
+    }
+}
+
+/// Why an item is condemned, as one of the codes; required, so the record says whether it
+/// was lost, left in a home or broken.
+fn condemn_reason(raw: Option<&str>, errors: &mut Errors) -> Option<CondemnReason> {
+    let codes = || {
+        CondemnReason::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match raw.filter(|c| !c.is_empty()) {
+        None => {
+            errors.add("reason_code", format!("is required: one of {}", codes()));
+            None
+        }
+        Some(code) => {
+            let found = CondemnReason::parse(code);
+            if found.is_none() {
+                errors.add("reason_code", format!("must be one of {}", codes()));
+            }
+            found
+        }
     }
 }
 
@@ -167,6 +246,7 @@ fn pick_rule<'a>(rules: &'a [CheckRule], named: Option<&str>, errors: &mut Error
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::checks::CheckKind;
     use crate::domain::validate::Invalid;
     use crate::service::moves::bodies::CheckBody;
 
@@ -179,6 +259,9 @@ mod tests {
                 type_id: 1,
                 name: name.into(),
                 interval_days: 182,
+                lead_days: None,
+                kind: CheckKind::Inspection,
+                due_on_fit: false,
             })
             .collect()
     }
@@ -223,6 +306,7 @@ mod tests {
         let Command::Check {
             check: Some((rule, Outcome::Fail)),
             performed_at,
+            ..
         } = parsed.command
         else {
             panic!("a failed check: {:?}", parsed.command);
@@ -268,6 +352,34 @@ mod tests {
             };
             assert_eq!(list[0].message, words);
         }
+    }
+
+    #[test]
+    fn a_condemn_needs_a_known_reason_code() {
+        use crate::service::moves::bodies::CondemnBody;
+        let condemn = |code: Option<&str>| {
+            MoveRequest::Condemn(CondemnBody {
+                reason_code: code.map(Into::into),
+                reason: Some("dropped down the stairs".into()),
+                expected_version: None,
+            })
+        };
+        let rules = rules();
+        for bad in [None, Some(" "), Some("stolen")] {
+            let mut errors = Errors::default();
+            parse(&condemn(bad), &rules, today(), &mut errors);
+            assert_eq!(fields(errors), ["reason_code"], "{bad:?}");
+        }
+        let mut errors = Errors::default();
+        let parsed = parse(&condemn(Some(" Left_In_Place ")), &rules, today(), &mut errors);
+        assert!(errors.is_empty());
+        assert!(matches!(
+            parsed.command,
+            Command::Condemn {
+                code: Some(CondemnReason::LeftInPlace),
+                ..
+            }
+        ));
     }
 
     #[test]

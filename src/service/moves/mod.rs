@@ -3,8 +3,12 @@
 
 mod bodies;
 mod command;
+mod examination;
 
-pub use bodies::{CheckBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody};
+pub use bodies::{
+    CheckBody, CondemnBody, DecontaminateBody, DefectBody, ExaminationBody, ExaminerBody, FitBody, IssueBody,
+    MoveRequest, ReasonBody, ReturnBody,
+};
 
 use chrono::NaiveDate;
 
@@ -16,11 +20,13 @@ use super::{Actor, now, today};
 use crate::db::checks::{self, NewCheck};
 use crate::db::decontaminations::{self, NewDecontamination};
 use crate::db::events::{self, NewEvent};
+use crate::db::examinations;
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
-use crate::domain::checks::{after_pass, latest_check, next_due, soonest};
-use crate::domain::lifecycle::{ItemState, Move, Outcome, Status};
+use crate::domain::checks::{OverdueRefusal, latest_check, next_due_of, overdue_on, soonest};
+use crate::domain::examination::{ExaminationReport, examiners_date};
+use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
@@ -32,6 +38,8 @@ pub struct Loaded {
     pub item: Item,
     pub equipment_type: EquipmentType,
     pub rules: Vec<CheckRule>,
+    /// Each rule's dates as the item holds them now.
+    pub dues: Vec<CheckDue>,
     pub state: ItemState,
 }
 
@@ -39,6 +47,7 @@ pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
     let item = row_by_tag(conn, tag)?;
     let equipment_type = types::get(conn, item.type_id)?;
     let rules = types::rules_of(conn, equipment_type.id)?;
+    let dues = items::dues_of(conn, item.id)?;
     let recalled = items::is_under_open_recall(conn, item.id)?;
     let state = ItemState {
         status: item.status,
@@ -51,6 +60,7 @@ pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
         item,
         equipment_type,
         rules,
+        dues,
         state,
     })
 }
@@ -67,7 +77,10 @@ struct Effects {
     set_dues: Vec<CheckDue>,
     clear_dues: bool,
     check: Option<(i64, Outcome, NaiveDate)>,
+    examination: Option<ExaminationReport>,
     decontamination: Option<String>,
+    /// The item goes out (issue, fit) on this day: no check may be overdue then.
+    goes_out_on: Option<NaiveDate>,
 }
 
 pub fn perform(
@@ -87,16 +100,17 @@ pub fn perform(
     errors.finish()?;
     let outcome = effects.check.map(|c| c.1).unwrap_or(Outcome::Pass);
     let to = loaded.state.require(mv, outcome)?;
+    if let Some(day) = effects.goes_out_on {
+        refuse_if_overdue(&loaded, mv, day)?;
+    }
     if let Some((rule_id, Outcome::Fail, performed_at)) = effects.check {
-        tell_stores_of_failed_check(
-            conn,
-            actor,
-            &loaded,
+        let failed = FailedCheckOf {
             rule_id,
             performed_at,
-            effects.notes.as_deref(),
-            mail,
-        )?;
+            notes: effects.notes.as_deref(),
+            examination: effects.examination.as_ref(),
+        };
+        tell_stores_of_failed_check(conn, actor, &loaded, failed, mail)?;
     }
     apply(conn, actor, &loaded, to, effects)?;
     views::by_id(conn, loaded.item.id, &mail.public_url)
@@ -128,6 +142,7 @@ fn plan(
             fx.changes.client_id = Some(client);
             fx.changes.worker_id = Some(worker_id);
             fx.event_client = client;
+            fx.goes_out_on = Some(today());
         }
         Command::Fit { client_id, fitted_at } => {
             fx.event_action = "fitted";
@@ -142,22 +157,27 @@ fn plan(
                 // Whoever fits an unassigned item answers for its checks until stores reassign it.
                 fx.changes.worker_id = Some(Some(actor.id));
             }
-            fx.changes.last_checked_at = Some(None);
             fx.event_client = client;
-            // Each rule's first check falls due one interval after the fit.
-            fx.set_dues = loaded
-                .rules
-                .iter()
-                .map(|r| CheckDue {
-                    item_id: item.id,
-                    rule_id: r.id,
-                    last_checked_at: None,
-                    next_due: Some(next_due(fitted_at, r.interval_days)),
-                })
-                .collect();
-            fx.changes.next_check_due = Some(soonest(fx.set_dues.iter().filter_map(|d| d.next_due)));
+            fx.goes_out_on = Some(fitted_at);
+            // The first fit starts the clock of every rule not yet checked; a later fit
+            // changes no date.
+            if item.first_fitted_at.is_none() {
+                fx.changes.first_fitted_at = Some(Some(fitted_at));
+            }
+            run_clock(loaded, item.first_fitted_at.or(Some(fitted_at)), None, &mut fx);
         }
-        Command::Check { check, performed_at } => {
+        Command::Check {
+            check,
+            performed_at,
+            examination,
+        } => {
+            let registered = item.created_at.date();
+            if performed_at < registered {
+                errors.add(
+                    "performed_at",
+                    format!("must not be before the item was registered ({registered})"),
+                );
+            }
             fx.event_client = item.client_id;
             if let Some((rule, outcome)) = check {
                 fx.event_action = if outcome == Outcome::Pass {
@@ -166,13 +186,20 @@ fn plan(
                     "check_failed"
                 };
                 fx.check = Some((rule.id, outcome, performed_at));
+                fx.examination = examination;
                 let said = format!("{}: {}", rule.name, outcome.as_str());
                 fx.notes = Some(match fx.notes.take() {
                     Some(n) => format!("{said}. {n}"),
                     None => said,
                 });
                 if outcome == Outcome::Pass {
-                    passed(conn, loaded, rule, performed_at, &mut fx)?;
+                    let passed = Passed {
+                        rule_id: rule.id,
+                        performed_at,
+                        next_by: fx.examination.as_ref().and_then(|e| e.next_examination_by),
+                    };
+                    run_clock(loaded, item.first_fitted_at, Some(passed), &mut fx);
+                    fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, performed_at)));
                 }
             }
         }
@@ -192,14 +219,20 @@ fn plan(
         Command::Reason { reason } => {
             fx.notes = Some(reason);
             fx.event_client = item.client_id;
-            fx.event_action = match mv {
-                Move::Quarantine => "quarantined",
-                Move::Release => "released",
-                _ => {
-                    leave_home(&mut fx);
-                    "condemned"
-                }
+            fx.event_action = if mv == Move::Quarantine {
+                "quarantined"
+            } else {
+                "released"
             };
+        }
+        Command::Condemn { code, reason } => {
+            fx.event_action = "condemned";
+            fx.event_client = item.client_id;
+            fx.notes = Some(match code {
+                Some(code) => format!("{code}: {reason}"),
+                None => reason,
+            });
+            condemned(code, &mut fx);
         }
     }
     fx.note_owner = if fx.decontamination.is_some() {
@@ -211,47 +244,78 @@ fn plan(
     Ok(fx)
 }
 
-/// A passed check restarts its rule from the latest check (never earlier), and the item's
-/// next check becomes the soonest of its rules.
-fn passed(
-    conn: &mut DbConn,
-    loaded: &Loaded,
-    rule: &CheckRule,
+/// A passed check and, for an examination, the date its examiner set for the next one.
+#[derive(Clone, Copy)]
+struct Passed {
+    rule_id: i64,
     performed_at: NaiveDate,
-    fx: &mut Effects,
-) -> Result<(), AppError> {
-    let item = &loaded.item;
-    let dues = items::dues_of(conn, item.id)?;
-    let (latest, due) = after_pass(current_last(&dues, rule.id), performed_at, rule.interval_days);
-    fx.set_dues.push(CheckDue {
-        item_id: item.id,
-        rule_id: rule.id,
-        last_checked_at: Some(latest),
-        next_due: Some(due),
-    });
-    let others = loaded
-        .rules
-        .iter()
-        .filter(|r| r.id != rule.id)
-        .filter_map(|r| dues.iter().find(|d| d.rule_id == r.id).and_then(|d| d.next_due));
-    fx.changes.next_check_due = Some(soonest(others.chain([due])));
-    fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, performed_at)));
-    Ok(())
+    next_by: Option<NaiveDate>,
 }
 
-/// The item is back in the store's hands: no client, no worker, no checks running.
+/// Every rule's dates computed afresh from the item's record (`domain::checks::next_due_of`),
+/// with a newly passed check of one rule counted in (a late entry never moving it back),
+/// and the item's next check the soonest of them.
+fn run_clock(loaded: &Loaded, first_fit: Option<NaiveDate>, passed: Option<Passed>, fx: &mut Effects) {
+    let item_id = loaded.item.id;
+    fx.set_dues = loaded
+        .rules
+        .iter()
+        .filter_map(|rule| {
+            let held = loaded.dues.iter().find(|d| d.rule_id == rule.id);
+            let mut last = held.and_then(|d| d.last_checked_at);
+            let mut next_by = None;
+            if let Some(p) = passed.filter(|p| p.rule_id == rule.id) {
+                // An examiner's earlier date counts only from the latest examination.
+                if last.is_none_or(|l| p.performed_at >= l) {
+                    next_by = p.next_by;
+                }
+                last = Some(latest_check(last, p.performed_at));
+            }
+            let next = examiners_date(next_due_of(rule.clock(), last, first_fit), next_by);
+            (last.is_some() || next.is_some()).then_some(CheckDue {
+                item_id,
+                rule_id: rule.id,
+                last_checked_at: last,
+                next_due: next,
+            })
+        })
+        .collect();
+    fx.changes.next_check_due = Some(soonest(fx.set_dues.iter().filter_map(|d| d.next_due)));
+}
+
+/// Nothing goes out (issue, fit) with a check overdue on the day it goes.
+fn refuse_if_overdue(loaded: &Loaded, mv: Move, day: NaiveDate) -> Result<(), AppError> {
+    let dues = loaded.rules.iter().map(|r| {
+        let due = loaded.dues.iter().find(|d| d.rule_id == r.id);
+        (r.name.as_str(), due.and_then(|d| d.next_due))
+    });
+    let overdue = overdue_on(dues, day);
+    if overdue.is_empty() {
+        Ok(())
+    } else {
+        Err(OverdueRefusal {
+            attempted: mv,
+            overdue,
+        }
+        .into())
+    }
+}
+
+/// The item is back in the store's hands: no client, no worker, not fitted. Its checks
+/// keep their dates: the clock belongs to the item.
 fn leave_home(fx: &mut Effects) {
     fx.changes.client_id = Some(None);
     fx.changes.worker_id = Some(None);
     fx.changes.fitted_at = Some(None);
-    fx.changes.next_check_due = Some(None);
-    fx.clear_dues = true;
 }
 
-fn current_last(dues: &[CheckDue], rule_id: i64) -> Option<NaiveDate> {
-    dues.iter()
-        .find(|d| d.rule_id == rule_id)
-        .and_then(|d| d.last_checked_at)
+/// Condemning ends the clock and anyone's responsibility for checks; an item condemned in
+/// a home stays with that client (lost, or left in place), so their record says so.
+fn condemned(code: Option<CondemnReason>, fx: &mut Effects) {
+    fx.changes.worker_id = Some(None);
+    fx.changes.next_check_due = Some(None);
+    fx.changes.condemn_reason = Some(code);
+    fx.clear_dues = true;
 }
 
 fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effects) -> Result<(), AppError> {
@@ -284,7 +348,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
         fx.note_owner,
     )?;
     if let Some((rule_id, outcome, performed_at)) = fx.check {
-        checks::insert(
+        let check_id = checks::insert(
             conn,
             &NewCheck {
                 item_id: item.id,
@@ -296,6 +360,9 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
                 recorded_at: now,
             },
         )?;
+        if let Some(report) = &fx.examination {
+            examinations::insert(conn, item.id, check_id, report)?;
+        }
     }
     if let Some(method) = &fx.decontamination {
         decontaminations::insert(
@@ -312,17 +379,29 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
     Ok(())
 }
 
+/// What stores are told of a failed check.
+struct FailedCheckOf<'a> {
+    rule_id: i64,
+    performed_at: NaiveDate,
+    notes: Option<&'a str>,
+    examination: Option<&'a ExaminationReport>,
+}
+
 /// A failed check cannot wait for tomorrow's digest: stores hear at once, in the same
 /// transaction as the check itself.
 fn tell_stores_of_failed_check(
     conn: &mut DbConn,
     actor: &Actor,
     loaded: &Loaded,
-    rule_id: i64,
-    performed_at: NaiveDate,
-    notes: Option<&str>,
+    failed: FailedCheckOf,
     mail: &MailContext,
 ) -> Result<(), AppError> {
+    let FailedCheckOf {
+        rule_id,
+        performed_at,
+        notes,
+        examination,
+    } = failed;
     let item = &loaded.item;
     let rule = loaded
         .rules
@@ -343,6 +422,7 @@ fn tell_stores_of_failed_check(
             performed_at,
             at_home: client.as_ref().map(|c| (c.address.as_str(), c.postcode.as_str())),
             notes,
+            examination,
             link: &mail.item_link(&item.asset_tag),
         },
         &mail.service_name,

@@ -273,7 +273,6 @@ pub fn resolve(
         changes.client_id = Some(None);
         changes.worker_id = Some(None);
         changes.fitted_at = Some(None);
-        changes.next_check_due = Some(None);
         let to = if status == Status::Condemned {
             status
         } else {
@@ -300,9 +299,6 @@ pub fn resolve(
     changes.status = Some(to);
     if !items::update_versioned(conn, item.id, item.version, &changes, now)? {
         return Err(stale());
-    }
-    if resolved == RecallItemState::Retrieved {
-        items::clear_dues(conn, item.id)?;
     }
     if !recalls::resolve_item(conn, row.id, resolved, actor.id, now, notes.as_deref())? {
         return Err(stale());
