@@ -20,6 +20,7 @@ use crate::http::token_cache::TokenCache;
 use crate::jobs::DispatcherHandle;
 use crate::service::notify::MailContext;
 use crate::telemetry::counters::RequestCounters;
+use crate::telemetry::in_flight::InFlight;
 use tokio::sync::Notify;
 
 /// What every handler can reach.
@@ -32,6 +33,8 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
     /// Requests counted for `/metrics`; none when `metrics.enabled` is off.
     pub counters: Option<Arc<RequestCounters>>,
+    /// Requests not yet answered, which a graceful stop waits for.
+    pub in_flight: Arc<InFlight>,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             settings: Arc::new(settings),
             tokens: Arc::default(),
             outbox: Arc::default(),
+            in_flight: Arc::default(),
         }
     }
 
@@ -163,8 +167,19 @@ impl Application {
         } else {
             None
         };
-        let server =
-            http_server(state.clone(), self.listener, self.stop_on_signals).map_err(|e| e.to_string())?;
+        // A second handle on the listening socket, to close it at once when asked to stop.
+        let listening = match self.stop_on_signals {
+            true => Some(self.listener.try_clone().map_err(|e| e.to_string())?),
+            false => None,
+        };
+        let server = http_server(state.clone(), self.listener).map_err(|e| e.to_string())?;
+        if let Some(listening) = listening {
+            let (handle, in_flight) = (server.handle(), state.in_flight.clone());
+            actix_web::rt::spawn(async move {
+                crate::stop::requested().await;
+                crate::stop::gracefully(&handle, &listening, &in_flight).await;
+            });
+        }
         Ok(Running {
             state,
             server,
@@ -246,9 +261,8 @@ fn openapi_document() -> utoipa::openapi::OpenApi {
     crate::api::openapi::ApiDoc::openapi()
 }
 
-/// The HTTP server on an already bound listener. Stopping waits for the requests in flight
-/// (up to actix's 30 seconds) and no longer accepts connections.
-fn http_server(state: AppState, listener: TcpListener, stop_on_signals: bool) -> std::io::Result<Server> {
+/// The HTTP server on an already bound listener. It ignores signals: `crate::stop` stops it.
+fn http_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = match state.settings.server.workers {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
@@ -263,13 +277,8 @@ fn http_server(state: AppState, listener: TcpListener, stop_on_signals: bool) ->
             .app_data(document.clone())
             .configure(routes)
     })
-    .workers(workers);
-    // actix's own signal handling stops at once on SIGINT; ours is graceful on both.
-    let server = if stop_on_signals {
-        server.shutdown_signal(crate::stop::requested())
-    } else {
-        server.disable_signals()
-    };
+    .workers(workers)
+    .disable_signals();
     Ok(server.listen(listener)?.run())
 }
 

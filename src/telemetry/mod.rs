@@ -1,10 +1,12 @@
 //! What operators watch: the log (`logs`), each request's log line, id and counts
-//! (`request`), the counters kept in memory (`counters`), and `GET /metrics` (`scrape`,
+//! (`request`), the counters kept in memory (`counters`), the requests in flight
+//! (`in_flight`, which a graceful stop waits for), and `GET /metrics` (`scrape`,
 //! written by `exposition`). The rule for every line: counts, ids, statuses and route
 //! patterns, never a person's name, address, note or email address.
 
 pub mod counters;
 pub mod exposition;
+pub mod in_flight;
 pub mod logs;
 pub mod request;
 pub mod scrape;

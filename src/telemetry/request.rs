@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
@@ -11,6 +11,7 @@ use actix_web::{Error, web};
 use tracing::Instrument;
 
 use super::counters::UNMATCHED;
+use super::in_flight::Tracked;
 use crate::app::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -35,15 +36,15 @@ fn new_id() -> String {
 /// counts when metrics are on.
 pub async fn observe(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
     let id = sent_id(req.headers()).unwrap_or_else(new_id);
     let method = req.method().clone();
     let route = req.match_pattern();
-    let counters = req
-        .app_data::<web::Data<AppState>>()
-        .and_then(|state| state.counters.clone());
+    let state = req.app_data::<web::Data<AppState>>();
+    let counters = state.and_then(|state| state.counters.clone());
+    let in_flight = state.map(|state| state.in_flight.start());
     let span = tracing::info_span!("request", request_id = %id);
     let answered = next.call(req).instrument(span).await;
     let latency = started.elapsed();
@@ -68,7 +69,10 @@ pub async fn observe(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
-    Ok(response)
+    Ok(response.map_body(|_, body| match in_flight {
+        Some(guard) => EitherBody::left(Tracked::new(body.boxed(), guard)),
+        None => EitherBody::right(body),
+    }))
 }
 
 #[cfg(test)]

@@ -54,6 +54,16 @@ async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRes
         .await?;
 
     let mut out = Exposition::default();
+    out.family(
+        "equiptrack_http_requests_in_flight",
+        "gauge",
+        "HTTP requests arrived and not yet answered, this scrape included.",
+    );
+    out.sample(
+        "equiptrack_http_requests_in_flight",
+        &[],
+        state.in_flight.count() as f64,
+    );
     counters.write(&mut out);
 
     out.family(

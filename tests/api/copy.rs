@@ -100,7 +100,13 @@ async fn populate(app: &TestApp) -> Vec<i64> {
     )
     .await
     .expect(200);
-    app.post(&mv("EQ-000001", "checks"), &worker_token, json!({"rule": "LOLER thorough examination", "outcome": "pass", "performed_at": "2026-11-01", "notes": "all good"})).await.expect(200);
+    app.post(
+        &mv("EQ-000001", "checks"),
+        &worker_token,
+        json!({"rule": "LOLER thorough examination", "outcome": "pass", "notes": "all good"}),
+    )
+    .await
+    .expect(200);
     app.post(&mv("EQ-000002", "issue"), &app.admin, issue(b))
         .await
         .expect(200);
@@ -111,7 +117,13 @@ async fn populate(app: &TestApp) -> Vec<i64> {
     )
     .await
     .expect(200);
-    app.post(&mv("EQ-000002", "checks"), &worker_token, json!({"rule": "manufacturer service", "outcome": "fail", "performed_at": "2026-11-02", "notes": "rail loose"})).await.expect(200);
+    app.post(
+        &mv("EQ-000002", "checks"),
+        &worker_token,
+        json!({"rule": "manufacturer service", "outcome": "fail", "notes": "rail loose"}),
+    )
+    .await
+    .expect(200);
     app.post(&mv("EQ-000004", "issue"), &app.admin, issue(gone))
         .await
         .expect(200);
@@ -122,9 +134,13 @@ async fn populate(app: &TestApp) -> Vec<i64> {
     )
     .await
     .expect(200);
-    app.post(&mv("EQ-000006", "condemn"), &app.admin, json!({"reason": "bent"}))
-        .await
-        .expect(200);
+    app.post(
+        &mv("EQ-000006", "condemn"),
+        &app.admin,
+        json!({"reason_code": "beyond_repair", "reason": "bent"}),
+    )
+    .await
+    .expect(200);
     app.post(
         "/api/v1/recalls",
         &app.admin,

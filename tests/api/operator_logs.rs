@@ -158,7 +158,7 @@ async fn a_day_in_the_log(backend: Backend, format: &str) {
         &format!("{item}/checks"),
         &admin,
         json!({
-            "outcome": "fail", "performed_at": "2026-11-02", "notes": NOTE
+            "outcome": "fail", "notes": NOTE
         }),
     )
     .await

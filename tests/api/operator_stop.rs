@@ -1,6 +1,6 @@
 //! Stopping the real binary with SIGTERM or Ctrl-C while it sends an email: no new
 //! connections, the email sent exactly once, the emails not yet claimed left pending for the
-//! next start, exit 0; and (a known defect, ignored) a request in flight answered.
+//! next start, exit 0; and a request in flight answered.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -131,17 +131,20 @@ async fn sigterm_finishes_the_send_in_flight_and_leaves_the_rest_pending_on_post
     a_stop_in_the_middle_of_a_send(Backend::Postgres).await;
 }
 
-/// Known defect, kept as its reproduction: in about half the runs the service exits 0 within
-/// half a second of SIGTERM and closes the connection of a request whose body is still
-/// coming, unanswered; actix-server's worker seems to count no connection and stop at once.
-/// Run with `cargo test --test api -- --ignored a_request_in_flight`.
+/// The service is stopped while a request's body is still arriving: it is answered in full
+/// before the service exits. `/metrics` tells when the service has taken the request (stopping
+/// drops connections still waiting in the listen queue, as any server does).
 #[actix_web::test]
-#[ignore = "known defect: actix-server sometimes drops a request in flight at a graceful stop"]
 async fn a_request_in_flight_at_sigterm_is_answered() {
     let dir = tempfile::tempdir().unwrap();
     let url = database_url(Backend::Sqlite, dir.path()).unwrap();
     let smtp = SmtpSink::start();
-    let mut served = Served::start(dir.path(), &url, smtp.port, &[]);
+    let mut served = Served::start(
+        dir.path(),
+        &url,
+        smtp.port,
+        &[("EQUIPTRACK__METRICS__ENABLED", "true")],
+    );
     let token = served.admin();
     // Its head and half its body sent on a new connection.
     let body = br#"{"name": "The store opened while stopping"}"#;
@@ -155,8 +158,7 @@ async fn a_request_in_flight_at_sigterm_is_answered() {
     )
     .unwrap();
     in_flight.write_all(&body[..12]).unwrap();
-    // Time for the service to take the connection and start on the request.
-    std::thread::sleep(Duration::from_millis(300));
+    wait_until_in_flight(&mut served, 2).await;
     served.terminate();
     std::thread::sleep(Duration::from_millis(500));
     in_flight.write_all(&body[12..]).unwrap();
@@ -169,4 +171,22 @@ async fn a_request_in_flight_at_sigterm_is_answered() {
         served.log().join("\n")
     );
     assert!(served.wait(40).expect("stops").success());
+}
+
+/// Waits until `/metrics` counts `n` requests in flight, its own scrape included.
+async fn wait_until_in_flight(served: &mut Served, n: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let line = format!("equiptrack_http_requests_in_flight {n}");
+    loop {
+        let scrape = served.call("GET", "/metrics", &[], None).await.expect(200);
+        if scrape.body.lines().any(|l| l == line) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never {n} in flight:\n{}",
+            scrape.body
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
 }
