@@ -1,4 +1,5 @@
-//! The command line: serve, migrate, user add and invite, import items, backup, copy.
+//! The command line: serve, migrate, user add and invite, import items, catalogue starter,
+//! backup, copy.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use crate::config::Settings;
 use crate::db::{DatabaseTarget, Db};
 use crate::domain::validate;
 use crate::jobs;
-use crate::service::{import, sign_in, staff};
+use crate::service::{import, sign_in, staff, starter};
 
 #[derive(Debug, Parser)]
 #[command(name = "equiptrack", version, about = "Equipment and telecare register")]
@@ -38,6 +39,11 @@ pub enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// The catalogue of equipment types.
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
     },
     /// Copy the SQLite database to FILE while the service runs.
     Backup { file: PathBuf },
@@ -91,6 +97,12 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogueCommand {
+    /// Add the starter catalogue's types (with their check rules), skipping codes that exist.
+    Starter,
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +168,9 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Import {
             command: ImportCommand::Items { file },
         } => import_file(&settings, &open()?, &file),
+        Command::Catalogue {
+            command: CatalogueCommand::Starter,
+        } => load_starter(&open()?),
         Command::Backup { file } => backup(&open()?, &file),
         Command::Copy { to } => copy(&open()?, &to),
         Command::Reminders {
@@ -170,6 +185,9 @@ fn run(cli: Cli) -> Result<(), String> {
 fn serve(settings: Settings) -> Result<(), String> {
     let application = Application::build(settings)?.stopping_on_signals();
     bootstrap_admin(application.settings(), application.db())?;
+    if application.settings().service.starter_catalogue {
+        starter_on_first_start(application.db())?;
+    }
     tracing::info!(address = %application.address(), "listening");
     actix_web::rt::System::new().block_on(async move { application.start().await?.until_stopped().await })
 }
@@ -242,6 +260,42 @@ fn bootstrap_admin(settings: &Settings, db: &Db) -> Result<(), String> {
         );
         println!("{}", link.url);
     }
+    Ok(())
+}
+
+/// A start that finds no equipment types at all loads the starter catalogue, and says so in
+/// one log line (types only: nothing about anyone).
+fn starter_on_first_start(db: &Db) -> Result<(), String> {
+    let loaded = db.write(starter::load_into_empty).map_err(|e| describe(&e))?;
+    if let Some(loaded) = loaded {
+        tracing::info!(
+            types = loaded.added.len(),
+            "loaded the starter catalogue into the empty catalogue (service.starter_catalogue = false stops this)"
+        );
+    }
+    Ok(())
+}
+
+/// `catalogue starter`: every starter type whose code is free, in one transaction; each added
+/// type with its rules, then each code skipped, then the counts.
+fn load_starter(db: &Db) -> Result<(), String> {
+    let loaded = db.write(starter::load).map_err(|e| describe(&e))?;
+    for t in &loaded.added {
+        let rules: Vec<String> = t
+            .check_rules
+            .iter()
+            .map(|r| format!("{} every {} days", r.name, r.interval_days))
+            .collect();
+        println!("added {} ({}): {}", t.code, t.name, rules.join(", "));
+    }
+    for code in &loaded.skipped {
+        println!("skipped {code}: a type with this code exists and is left as it is");
+    }
+    println!(
+        "the starter catalogue: {} types added, {} skipped",
+        loaded.added.len(),
+        loaded.skipped.len()
+    );
     Ok(())
 }
 

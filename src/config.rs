@@ -168,6 +168,9 @@ pub struct ServiceSettings {
     pub asset_tag_prefix: String,
     /// The first admin, created on the first start with no staff.
     pub admin_email: String,
+    /// Load the starter catalogue (common types with their check rules) on a start that finds
+    /// no equipment types at all; `equiptrack catalogue starter` loads it on demand.
+    pub starter_catalogue: bool,
 }
 
 /// What the log holds and how its lines look.
@@ -433,6 +436,25 @@ mod tests {
         assert_eq!(s.server.bind, "127.0.0.1:8080");
         assert_eq!(s.reminders.lead_days, 14);
         assert!(s.database.target.is_sqlite());
+    }
+
+    #[test]
+    fn the_starter_catalogue_is_on_by_default_and_a_file_or_the_environment_switches_it_off() {
+        assert!(Settings::load_from(None, &[]).unwrap().service.starter_catalogue);
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("local.toml");
+        std::fs::write(&local, "[service]\nstarter_catalogue = false\n").unwrap();
+        assert!(
+            !Settings::load_from(Some(&local), &[])
+                .unwrap()
+                .service
+                .starter_catalogue
+        );
+        let off = env(&[("EQUIPTRACK__SERVICE__STARTER_CATALOGUE", "false")]);
+        assert!(!Settings::load_from(None, &off).unwrap().service.starter_catalogue);
+        let wrong = env(&[("EQUIPTRACK__SERVICE__STARTER_CATALOGUE", "maybe")]);
+        let e = Settings::load_from(None, &wrong).unwrap_err().to_string();
+        assert!(e.contains("service.starter_catalogue"), "{e}");
     }
 
     #[test]

@@ -134,6 +134,11 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<EquipmentType>> {
         .load(conn)
 }
 
+/// How many types the catalogue holds.
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    equipment_types::table.count().get_result(conn)
+}
+
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<EquipmentType>, i64)> {
     let total = equipment_types::table.count().get_result(conn)?;
     let rows = equipment_types::table

@@ -19,6 +19,7 @@ pub mod reports;
 pub mod scan;
 pub mod sign_in;
 pub mod staff;
+pub mod starter;
 pub mod sweeps;
 pub mod views;
 

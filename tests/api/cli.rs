@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Backend, TestApp, postgres_cluster};
 
-/// The real binary, with nothing from the caller's environment but `PATH`.
+/// The real binary, with nothing from the caller's environment but `PATH`. Its first start
+/// leaves the catalogue empty, as the tests of `serve` expect; the starter catalogue's own
+/// tests switch it back on.
 pub(crate) fn equiptrack(dir: &std::path::Path, database_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_equiptrack"));
     cmd.current_dir(dir)
@@ -14,7 +16,8 @@ pub(crate) fn equiptrack(dir: &std::path::Path, database_url: &str) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("EQUIPTRACK__SERVER__DATA_DIR", dir)
         .env("DATABASE_URL", database_url)
-        .env("EQUIPTRACK__LOG__LEVEL", "warn");
+        .env("EQUIPTRACK__LOG__LEVEL", "warn")
+        .env("EQUIPTRACK__SERVICE__STARTER_CATALOGUE", "false");
     cmd
 }
 

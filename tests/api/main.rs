@@ -39,4 +39,5 @@ mod shape_names;
 mod shape_rules;
 mod shape_types;
 mod smtp;
+mod starter;
 mod welcome;
