@@ -24,7 +24,7 @@ const BODY: f32 = 9.5;
 const SMALL: f32 = 8.0;
 
 fn leading(size: f32) -> f32 {
-    size * 1.35
+    size * 1.3
 }
 
 /// A document being written; `finish` answers the PDF file.
@@ -62,7 +62,7 @@ impl Document {
 
     /// A section's heading with a rule under it; never left alone at the foot of a page.
     pub fn heading(&mut self, text: &str) {
-        self.y -= 10.0;
+        self.y -= 8.0;
         self.room_for(leading(HEADING) + 4.0 + 3.0 * leading(BODY));
         self.line(MARGIN, true, HEADING, text);
         let rule = self.y - 1.0;

@@ -18,9 +18,7 @@ pub fn report_pdf(report: &Report, service: &ServiceSettings) -> Vec<u8> {
     let check = &report.check;
     let eq = &report.equipment;
     let mut doc = Document::new("Report of thorough examination");
-    doc.subtitle(
-        "Lifting Operations and Lifting Equipment Regulations 1998, regulation 9 and Schedule 1",
-    );
+    doc.subtitle("Lifting Operations and Lifting Equipment Regulations 1998, regulation 9 and Schedule 1");
     doc.subtitle(&format!("Check {} of {}", check.id, eq.asset_tag));
 
     doc.heading("Employer and premises");
@@ -56,7 +54,10 @@ pub fn report_pdf(report: &Report, service: &ServiceSettings) -> Vec<u8> {
         doc.heading("Examiner and report");
         examiner(&mut doc, &exam.examiner);
         doc.field("Date of report", &uk_date(exam.report_date));
-        doc.field("Next thorough examination by", &opt_date(exam.next_examination_by));
+        doc.field(
+            "Next thorough examination by",
+            &opt_date(exam.next_examination_by),
+        );
     }
     doc.finish()
 }
@@ -79,7 +80,7 @@ fn examination(doc: &mut Document, check: &CheckView, exam: &ExaminationView) {
     );
     doc.field("Outcome", outcome(check.outcome));
     doc.field("Recorded by", &check.performed_by);
-    if let Some(notes) = &check.notes {
+    if let Some(notes) = own_note(check) {
         doc.field("Notes", notes);
     }
 }
@@ -118,7 +119,13 @@ pub fn record_pdf(record: &Record, service: &ServiceSettings) -> Vec<u8> {
 
     doc.heading("Identity");
     doc.field("Asset tag", &item.asset_tag);
-    doc.field("Type", &format!("{} ({}, {})", item.type_.name, item.type_.code, item.type_.category));
+    doc.field(
+        "Type",
+        &format!(
+            "{} ({}, {})",
+            item.type_.name, item.type_.code, item.type_.category
+        ),
+    );
     doc.field("Manufacturer (make)", opt(&record.manufacturer));
     doc.field("Model", opt(&record.model));
     doc.field("Serial number", opt(&item.serial_number));
@@ -177,7 +184,8 @@ pub fn record_pdf(record: &Record, service: &ServiceSettings) -> Vec<u8> {
     }
     for c in &record.decontaminations {
         let mut line = format!("{}, by {}", c.method, c.performed_by);
-        push_note(&mut line, c.notes.as_deref());
+        let said = format!("method: {}", c.method);
+        push_note(&mut line, c.notes.as_deref().and_then(|n| after(n, &said)));
         doc.field(&date_time(c.performed_at.and_utc()), &line);
     }
 
@@ -226,7 +234,7 @@ fn record_check(doc: &mut Document, check: &CheckView) {
     doc.field("Check", &format!("{} (id {})", check.rule, check.id));
     doc.field("Performed by", &check.performed_by);
     doc.field("Recorded", &date_time(check.recorded_at));
-    if let Some(notes) = &check.notes {
+    if let Some(notes) = own_note(check) {
         doc.field("Notes", notes);
     }
     if let Some(exam) = &check.examination {
@@ -235,10 +243,15 @@ fn record_check(doc: &mut Document, check: &CheckView) {
         doc.field("Safe working load", &load(exam.safe_working_load_kg));
         doc.field("Tests carried out", opt(&exam.tests));
         let e = &exam.examiner;
-        let who: Vec<&str> = [Some(e.name.as_str()), e.qualifications.as_deref(), e.employer.as_deref(), e.address.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let who: Vec<&str> = [
+            Some(e.name.as_str()),
+            e.qualifications.as_deref(),
+            e.employer.as_deref(),
+            e.address.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         doc.field("Examiner", &who.join(", "));
         doc.field("Report date", &uk_date(exam.report_date));
         doc.field("Next examination by", &opt_date(exam.next_examination_by));
@@ -249,9 +262,29 @@ fn record_check(doc: &mut Document, check: &CheckView) {
     }
 }
 
+/// What the person who recorded the check wrote: its stored note opens with the rule and
+/// the outcome (`inspection: pass. …`), which the lines around it already say.
+fn own_note(check: &CheckView) -> Option<&str> {
+    let said = format!("{}: {}", check.rule, check.outcome.as_str());
+    after(check.notes.as_deref()?, &said)
+}
+
+/// A stored note without the words its move put first.
+fn after<'a>(note: &'a str, said: &str) -> Option<&'a str> {
+    let rest = match note.strip_prefix(said) {
+        Some(rest) => rest.strip_prefix('.').unwrap_or(rest),
+        None => note,
+    };
+    Some(rest.trim()).filter(|r| !r.is_empty())
+}
+
 fn defect_line(d: &DefectRow) -> String {
     let mut line = d.description.clone();
-    line.push_str(if d.dangerous { ". Dangerous" } else { ". Not yet dangerous" });
+    line.push_str(if d.dangerous {
+        ". Dangerous"
+    } else {
+        ". Not yet dangerous"
+    });
     if let Some(by) = d.remedy_by {
         line.push_str(&format!("; remedy by {}", uk_date(by)));
     }

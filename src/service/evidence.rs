@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::examinations::{self, CheckView};
 use super::items::{EventView, history, row_by_tag};
+use super::now;
 use super::pages::Page;
 use super::views::{self, ItemView};
-use super::now;
 use crate::db::decontaminations::{self, Cleaning};
 use crate::db::recalls::{self, Recall, RecallItem};
 use crate::db::{DbConn, checks, clients, types};
@@ -17,7 +17,10 @@ use crate::error::AppError;
 pub enum Premises {
     /// At a client's home: their address and postcode (personal data: printed, never
     /// logged).
-    Home { address: String, postcode: String },
+    Home {
+        address: String,
+        postcode: String,
+    },
     /// In store, by the store's name.
     Store(String),
     Unknown,
@@ -124,7 +127,15 @@ pub fn record(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<Record, 
         .into_iter()
         .map(|(recall, on_item)| RecallOnItem { recall, on_item })
         .collect();
-    let history = history(conn, &row.asset_tag, Page { page: 1, per_page: MAX_HISTORY })?.items;
+    let history = history(
+        conn,
+        &row.asset_tag,
+        Page {
+            page: 1,
+            per_page: MAX_HISTORY,
+        },
+    )?
+    .items;
     Ok(Record {
         item,
         manufacturer: equipment_type.manufacturer,
