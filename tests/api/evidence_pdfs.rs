@@ -153,9 +153,6 @@ both_backends! {
             "Outcome Pass", "Page 1 of",
         ]);
         assert!(text.contains("1 May 2024"), "the date of manufacture: {text}");
-        if let Some(dir) = std::env::var_os("EQUIPTRACK_KEEP_PDFS") {
-            std::fs::write(std::path::Path::new(&dir).join("report.pdf"), &reply.body).unwrap();
-        }
     }
 
     async fn a_report_is_refused_for_no_check_for_a_check_without_one_and_without_sign_in(app: TestApp) {
@@ -203,9 +200,6 @@ both_backends! {
             "History", "fitted", "check passed", "returned", "decontaminated", "collected",
         ]);
         assert!(text.contains("Page 1 of "), "{text}");
-        if let Some(dir) = std::env::var_os("EQUIPTRACK_KEEP_PDFS") {
-            std::fs::write(std::path::Path::new(&dir).join("record.pdf"), &reply.body).unwrap();
-        }
         assert!(!text.contains("Ann Lee"), "the record names no client: {text}");
         // A session cookie opens the record only without a token that fails.
         app.request_with("GET", "/api/v1/items/EQ-000001/record.pdf",
