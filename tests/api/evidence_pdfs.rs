@@ -169,6 +169,15 @@ both_backends! {
         let r = app.request("GET", &format!("/api/v1/checks/{id}/report.pdf"), None, None).await.expect(401);
         assert_eq!(r.content_type, "application/problem+json");
         app.get("/api/v1/items/EQ-000001/record.pdf", "not-a-token").await.expect(401);
+
+        let doc = app.get("/api/v1/openapi.json", &app.admin).await.expect(200).json();
+        for (path, statuses) in [("/api/v1/checks/{id}/report.pdf", &["200", "401", "404", "409", "503"][..]),
+                                 ("/api/v1/items/{tag}/record.pdf", &["200", "401", "404", "503"][..])] {
+            let responses = doc["paths"][path]["get"]["responses"].as_object().unwrap_or_else(|| panic!("{path}"));
+            let listed: Vec<&str> = responses.keys().map(String::as_str).collect();
+            assert_eq!(listed, statuses, "{path}");
+            assert!(responses["200"]["content"]["application/pdf"].is_object(), "{path}");
+        }
     }
 
     async fn the_items_record_prints_every_check_the_open_defect_cleanings_recalls_and_history(app: TestApp) {
