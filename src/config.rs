@@ -164,6 +164,9 @@ pub struct ServiceSettings {
     pub name: String,
     /// Printed on labels; empty leaves it off.
     pub phone: String,
+    /// The employer's address on examination reports (LOLER Schedule 1): the service is the
+    /// employer for whom the equipment was examined. Empty leaves the line blank.
+    pub address: String,
     /// Generated asset tags are this prefix and six digits.
     pub asset_tag_prefix: String,
     /// The first admin, created on the first start with no staff.

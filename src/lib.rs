@@ -11,6 +11,7 @@ pub mod http;
 pub mod jobs;
 pub mod labels;
 pub mod mail;
+pub mod pdf;
 pub mod service;
 pub mod stop;
 pub mod telemetry;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod clients;
+pub mod evidence;
 pub mod examinations;
 pub mod extract;
 pub mod health;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(items::routes)
                 .configure(moves::routes)
                 .configure(examinations::routes)
+                .configure(evidence::routes)
                 .configure(labels::routes)
                 .configure(recalls::routes),
         );

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{check_rules, notes, safety_checks, staff};
+use super::schema::{check_rules, events, notes, safety_checks, staff};
 use crate::domain::lifecycle::Outcome;
 
 /// A safety check as the move that performed it records it.
@@ -86,4 +86,41 @@ pub fn of_item(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<CheckRecord>>
             notes::body.nullable(),
         ))
         .load(conn)
+}
+
+/// One check, by its id.
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<CheckRecord>> {
+    safety_checks::table
+        .inner_join(check_rules::table.on(check_rules::id.eq(safety_checks::rule_id)))
+        .inner_join(staff::table.on(staff::id.eq(safety_checks::performed_by)))
+        .left_join(notes::table.on(notes::id.nullable().eq(safety_checks::note_id)))
+        .filter(safety_checks::id.eq(id))
+        .select((
+            safety_checks::id,
+            safety_checks::item_id,
+            check_rules::name,
+            safety_checks::outcome,
+            safety_checks::performed_at,
+            staff::name,
+            safety_checks::recorded_at,
+            notes::body.nullable(),
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// The client the item was with when the check was recorded: the one its history entry
+/// names (the check and its entry share their note).
+pub fn client_when_recorded(conn: &mut DbConn, check_id: i64) -> QueryResult<Option<i64>> {
+    safety_checks::table
+        .inner_join(
+            events::table.on(events::item_id
+                .eq(safety_checks::item_id)
+                .and(events::note_id.eq(safety_checks::note_id))),
+        )
+        .filter(safety_checks::id.eq(check_id))
+        .select(events::client_id)
+        .first::<Option<i64>>(conn)
+        .optional()
+        .map(Option::flatten)
 }

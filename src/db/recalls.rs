@@ -128,6 +128,16 @@ pub fn items_of(conn: &mut DbConn, recall_id: i64) -> QueryResult<Vec<RecallItem
         .load(conn)
 }
 
+/// Every recall that has named one item, oldest first, with how it stands for the item.
+pub fn of_item(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<(Recall, RecallItem)>> {
+    recall_items::table
+        .inner_join(recalls::table)
+        .filter(recall_items::item_id.eq(item_id))
+        .order(recalls::id)
+        .select((Recall::as_select(), RecallItem::as_select()))
+        .load(conn)
+}
+
 /// Open recalls against one item, newest first.
 pub fn open_for_item(conn: &mut DbConn, item_id: i64) -> QueryResult<Vec<Recall>> {
     recall_items::table

@@ -1,4 +1,6 @@
-//! The bearer token of an API client, for the API and for the label page's JSON answer.
+//! Who is asking: the bearer token of an API client (`Auth`), and for the few API answers a
+//! page links to (the evidence PDFs), that token or the page's session cookie
+//! (`AuthOrSession`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,9 +12,12 @@ use crate::app::AppState;
 use crate::domain::secret::hash_token;
 use crate::error::AppError;
 use crate::service::staff::token_holder;
-use crate::service::{Actor, now};
+use crate::service::{Actor, now, sign_in};
 
 type Boxed<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// The cookie that holds a page's session; `web::session` sets and clears it.
+pub const SESSION_COOKIE: &str = "et_session";
 
 /// The signed-in member of staff, from `Authorization: Bearer <token>`.
 pub struct Auth(pub Actor);
@@ -22,26 +27,69 @@ impl FromRequest for Auth {
     type Future = Boxed<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty() && t.len() < 200);
+        let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(AppError::Unauthorized);
             };
-            let key = hash_token(&token);
-            if let Some(actor) = state.tokens.get(&key, now()) {
-                return Ok(Auth(actor));
-            }
-            let found = state.read(move |conn| token_holder(conn, &token)).await?;
-            let (actor, expires) = found.ok_or(AppError::Unauthorized)?;
-            state.tokens.put(key, actor.clone(), expires);
-            Ok(Auth(actor))
+            by_token(&state, token).await.map(Auth)
         })
     }
+}
+
+/// The signed-in member of staff, from a bearer token or, without an `Authorization`
+/// header, from the session cookie of the pages: for an answer a page links to, which a
+/// browser opens with its cookie and no token. Only for reads: a cookie goes with a
+/// request another site makes the browser send (SameSite=Lax lets a link through), so
+/// nothing that changes anything may take it.
+pub struct AuthOrSession(pub Actor);
+
+impl FromRequest for AuthOrSession {
+    type Error = AppError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let has_header = req.headers().contains_key(AUTHORIZATION);
+        let token = bearer(req);
+        let session = req
+            .cookie(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|t| !t.is_empty() && t.len() < 200);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let Some(state) = state else {
+                return Err(AppError::Unauthorized);
+            };
+            match (token, session) {
+                (Some(token), _) => by_token(&state, token).await.map(AuthOrSession),
+                // A header that is not a valid bearer token is refused, cookie or not.
+                (None, Some(session)) if !has_header => {
+                    let held = state.read(move |c| sign_in::session(c, &session)).await?;
+                    held.map(|h| AuthOrSession(h.actor)).ok_or(AppError::Unauthorized)
+                }
+                _ => Err(AppError::Unauthorized),
+            }
+        })
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty() && t.len() < 200)
+}
+
+async fn by_token(state: &AppState, token: String) -> Result<Actor, AppError> {
+    let key = hash_token(&token);
+    if let Some(actor) = state.tokens.get(&key, now()) {
+        return Ok(actor);
+    }
+    let found = state.read(move |conn| token_holder(conn, &token)).await?;
+    let (actor, expires) = found.ok_or(AppError::Unauthorized)?;
+    state.tokens.put(key, actor.clone(), expires);
+    Ok(actor)
 }

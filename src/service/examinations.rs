@@ -71,7 +71,12 @@ pub struct CheckView {
 /// Every check of the item, oldest first, with its report and defects.
 pub fn list(conn: &mut DbConn, tag: &str) -> Result<Vec<CheckView>, AppError> {
     let item = row_by_tag(conn, tag)?;
-    let records = checks::of_item(conn, item.id)?;
+    list_of_item(conn, item.id)
+}
+
+/// Every check of the item with this id, oldest first, with its report and defects.
+pub fn list_of_item(conn: &mut DbConn, item_id: i64) -> Result<Vec<CheckView>, AppError> {
+    let records = checks::of_item(conn, item_id)?;
     let ids: Vec<i64> = records.iter().map(|c| c.id).collect();
     let mut reports = examinations::of_checks(conn, &ids)?;
     let defects = examinations::defects_of_checks(conn, &ids)?;

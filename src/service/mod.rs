@@ -6,6 +6,7 @@ pub mod check_rules;
 pub mod clients;
 pub mod desk;
 pub mod erasure;
+pub mod evidence;
 pub mod examinations;
 pub mod export;
 pub mod import;

@@ -14,7 +14,7 @@ use crate::domain::secret::{random_token, same_secret};
 use crate::error::AppError;
 use crate::service::{Actor, sign_in};
 
-pub const SESSION_COOKIE: &str = "et_session";
+pub use crate::http::auth::SESSION_COOKIE;
 pub const LOGIN_CSRF_COOKIE: &str = "et_login";
 
 pub fn cookie<'a>(

@@ -13,6 +13,7 @@ mod concurrency;
 mod contract;
 mod copy;
 mod errors;
+mod evidence_pdfs;
 mod examinations;
 mod import;
 mod item_clock;

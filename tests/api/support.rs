@@ -446,6 +446,10 @@ pub fn test_settings(dir: &Path, database_url: &str, smtp_port: u16) -> Settings
             "EQUIPTRACK__SERVICE__PHONE".to_string(),
             "0113 496 0999".to_string(),
         ),
+        (
+            "EQUIPTRACK__SERVICE__ADDRESS".to_string(),
+            "Civic Hall, Calverley Street, Leeds LS1 1UR".to_string(),
+        ),
         ("DATABASE_URL".to_string(), database_url.to_string()),
     ];
     Settings::load_from(None, &env).expect("test settings")

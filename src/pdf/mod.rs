@@ -1,0 +1,9 @@
+//! PDF files written by hand: the file format (`writer`, shared with the label sheets), the
+//! width of Helvetica text (`metrics`), a text document with headings and page numbers
+//! (`document`), and the evidence an inspector asks for (`evidence`: the LOLER Schedule 1
+//! report of one examination, an item's whole record).
+
+pub mod document;
+pub mod evidence;
+mod metrics;
+pub mod writer;
