@@ -23,16 +23,33 @@ pub struct Refused {
 
 fn basis_words(b: Basis) -> &'static str {
     match b {
-        Basis::AfterInstallation => "After installation or assembly at a new site",
-        Basis::Interval6Months => "Within an interval of 6 months",
-        Basis::Interval12Months => "Within an interval of 12 months",
-        Basis::ExaminationScheme => "In accordance with an examination scheme",
-        Basis::ExceptionalCircumstances => "After exceptional circumstances",
+        Basis::AfterInstallation => "After installation",
+        Basis::Interval6Months => "6-monthly interval",
+        Basis::Interval12Months => "12-monthly interval",
+        Basis::ExaminationScheme => "Examination scheme",
+        Basis::ExceptionalCircumstances => "Exceptional circumstances",
+    }
+}
+
+/// Where the refused form is, said at the top of the page: the form itself may be a long
+/// way down a phone's screen.
+pub fn refused_banner(item: &ItemView, refused: &Refused) -> Markup {
+    let n = item.checks_due.iter().position(|d| d.rule == refused.typed.rule);
+    html! {
+        p class="error" role="alert" {
+            "Not recorded: " (refused.typed.rule) " needs correcting. "
+            @if let Some(n) = n { a href={ "#check-" (n) "-form" } { "Go to the form" } }
+        }
     }
 }
 
 /// A form per rule; the one refused shows what was typed and why, above itself.
-pub fn forms(user: &PageUser, item: &ItemView, examiner: Option<&Examiner>, refused: Option<&Refused>) -> Markup {
+pub fn forms(
+    user: &PageUser,
+    item: &ItemView,
+    examiner: Option<&Examiner>,
+    refused: Option<&Refused>,
+) -> Markup {
     html! {
         div id="checks" {
             @for (n, rule) in item.checks_due.iter().enumerate() {

@@ -214,21 +214,36 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> Fields {
-        Fields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Fields(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn empty_extra_defect_rows_are_no_defect_and_the_rows_stay_together() {
-        let mut pairs = vec![("rule", "exam"), ("examination", "yes"), ("safe_to_operate", "yes")];
+        let mut pairs = vec![
+            ("rule", "exam"),
+            ("examination", "yes"),
+            ("safe_to_operate", "yes"),
+        ];
         for row in [
             ["", "", "no", "", ""],
             ["castor", "worn", "no", "2027-01-01", ""],
             ["", "", "no", "", ""],
             ["mast", "", "yes", "", "replace"],
         ] {
-            for (name, value) in ["defect_part", "defect_description", "defect_dangerous", "defect_remedy_by", "defect_repair"]
-                .into_iter()
-                .zip(row)
+            for (name, value) in [
+                "defect_part",
+                "defect_description",
+                "defect_dangerous",
+                "defect_remedy_by",
+                "defect_repair",
+            ]
+            .into_iter()
+            .zip(row)
             {
                 pairs.push((name, value));
             }
@@ -236,7 +251,10 @@ mod tests {
         let typed = CheckTyped::read(&fields(&pairs));
         let exam = typed.exam.as_ref().unwrap();
         assert_eq!(exam.defects.len(), 2);
-        assert_eq!((exam.defects[0].part.as_str(), exam.defects[0].remedy_by.as_str()), ("castor", "2027-01-01"));
+        assert_eq!(
+            (exam.defects[0].part.as_str(), exam.defects[0].remedy_by.as_str()),
+            ("castor", "2027-01-01")
+        );
         assert!(exam.defects[1].dangerous && exam.defects[1].repair == "replace");
         let body = typed.body(Some("pass".into()), Some(3)).unwrap();
         assert_eq!(body.outcome, None, "the outcome follows from the report");
@@ -245,13 +263,19 @@ mod tests {
 
     #[test]
     fn a_load_that_is_not_a_number_is_refused_and_fields_read_plainly() {
-        let typed = CheckTyped::read(&fields(&[("examination", "yes"), ("safe_working_load_kg", "lots")]));
+        let typed = CheckTyped::read(&fields(&[
+            ("examination", "yes"),
+            ("safe_working_load_kg", "lots"),
+        ]));
         let e = typed.body(None, None).unwrap_err();
         assert_eq!(problems(&e), ["Safe working load: must be a whole number of kg"]);
         let e = AppError::Validation(vec![
             FieldError::new("examination.examiner.name", "is required"),
             FieldError::new("examination.defects[1].remedy_by", "is required"),
         ]);
-        assert_eq!(problems(&e), ["Examiner's name: is required", "Defect 2, remedy by: is required"]);
+        assert_eq!(
+            problems(&e),
+            ["Examiner's name: is required", "Defect 2, remedy by: is required"]
+        );
     }
 }

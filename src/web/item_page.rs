@@ -14,15 +14,15 @@ use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::checks::{CheckKind, is_overdue};
-use crate::domain::examination::Examiner;
+use crate::domain::examination::{Examiner, defect_overdue};
 use crate::domain::lifecycle::Outcome;
 use crate::domain::lifecycle::{CondemnReason, Move, Status};
 use crate::error::AppError;
 use crate::http::auth::Auth;
+use crate::service::examinations::{self, CheckView};
 use crate::service::moves::{
     self, CondemnBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
 };
-use crate::service::examinations::{self, CheckView};
 use crate::service::scan::{self, ScanResult};
 use crate::service::today;
 use crate::words::uk_date;
@@ -256,7 +256,8 @@ async fn rerender(
             problems: exam_form::problems(&error),
             typed,
         };
-        return Ok(respond(status, render(user, &found, html! {}, Some(&refused))));
+        let banner = check_forms::refused_banner(&found.scan.item, &refused);
+        return Ok(respond(status, render(user, &found, banner, Some(&refused))));
     }
     let words = super::page::report(&error);
     let banner = html! { p class="error" role="alert" { "Not recorded: " (words) } };
@@ -298,16 +299,25 @@ fn render(user: &PageUser, found: &Found, banner: Markup, refused: Option<&Refus
             }
             h2 { "Checks" }
             table {
-                thead { tr { th { "Check" } th { "Every" } th { "Last" } th { "Next due" } } }
+                thead { tr { th { "Check" } th { "Last" } th { "Next due" } } }
                 tbody {
                     @for d in &item.checks_due {
                         tr {
-                            td { (d.rule) br; span class="muted" { (kind_words(d.kind)) } }
-                            td { (d.interval_days) " days" }
+                            td {
+                                (d.rule) br;
+                                span class="muted" {
+                                    "every " (d.interval_days) " days"
+                                    @if d.rule != kind_words(d.kind) { ", " (kind_words(d.kind)) }
+                                }
+                            }
                             td { (d.last_checked_at.map_or("—".to_string(), uk_date)) }
                             td {
                                 @if let Some(next) = d.next_due {
-                                    span class=[is_overdue(next, today).then_some("overdue")] { (uk_date(next)) }
+                                    @if is_overdue(next, today) {
+                                        span class="overdue" { (uk_date(next)) " (overdue)" }
+                                    } @else {
+                                        (uk_date(next))
+                                    }
                                 } @else {
                                     "—"
                                 }
@@ -331,7 +341,11 @@ fn render(user: &PageUser, found: &Found, banner: Markup, refused: Option<&Refus
                                 }
                                 td {
                                     @if let Some(by) = d.remedy_by {
-                                        span class=[(by < today).then_some("overdue")] { (uk_date(by)) }
+                                        @if defect_overdue(Some(by), today) {
+                                            span class="overdue" { (uk_date(by)) " (overdue: do not use)" }
+                                        } @else {
+                                            (uk_date(by))
+                                        }
                                     } @else {
                                         "—"
                                     }

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod browser;
+mod browser_exam;
 mod catalogue;
 mod check_rules;
 mod cli;
@@ -13,6 +14,7 @@ mod concurrency;
 mod contract;
 mod copy;
 mod errors;
+mod exam_pages;
 mod examinations;
 mod import;
 mod item_clock;
