@@ -7,8 +7,8 @@ use maud::{Markup, html};
 use super::exam_form::{CheckTyped, DefectTyped, ExamTyped};
 use super::page::csrf_field;
 use super::session::PageUser;
-use crate::domain::checks::CheckKind;
-use crate::domain::examination::{Basis, Examiner};
+use crate::domain::checks::{CheckKind, is_overdue};
+use crate::domain::examination::{Basis, Examiner, defect_overdue};
 use crate::domain::lifecycle::Outcome;
 use crate::service::examinations::CheckView;
 use crate::service::today;
@@ -192,8 +192,83 @@ fn defect_row(d: &DefectTyped) -> Markup {
     }
 }
 
+fn kind_words(kind: CheckKind) -> &'static str {
+    match kind {
+        CheckKind::Examination => "thorough examination",
+        CheckKind::Inspection => "inspection",
+        CheckKind::TestCall => "test call",
+    }
+}
+
+/// Each rule's dates, the open defects (each marked once past its date), the examinations
+/// with their reports, and the item's whole record.
+pub fn dates(item: &ItemView, checks: &[CheckView]) -> Markup {
+    let today = today();
+    html! {
+    h2 { "Checks" }
+    table {
+        thead { tr { th { "Check" } th { "Last" } th { "Next due" } } }
+        tbody {
+            @for d in &item.checks_due {
+                tr {
+                    td {
+                        (d.rule) br;
+                        span class="muted" {
+                            "every " (d.interval_days) " days"
+                            @if d.rule != kind_words(d.kind) { ", " (kind_words(d.kind)) }
+                        }
+                    }
+                    td { (d.last_checked_at.map_or("—".to_string(), uk_date)) }
+                    td {
+                        @if let Some(next) = d.next_due {
+                            @if is_overdue(next, today) {
+                                span class="overdue" { (uk_date(next)) " (overdue)" }
+                            } @else {
+                                (uk_date(next))
+                            }
+                        } @else {
+                            "—"
+                        }
+                    }
+                }
+            }
+        }
+    }
+    @if !item.open_defects.is_empty() {
+        h2 { "Open defects" }
+        table {
+            thead { tr { th { "Part" } th { "Defect" } th { "Remedy by" } } }
+            tbody {
+                @for d in &item.open_defects {
+                    tr {
+                        td { (d.part) }
+                        td {
+                            (d.description)
+                            @if d.dangerous { br; strong { "Dangerous" } }
+                            @if let Some(repair) = &d.repair { br; span class="muted" { (repair) } }
+                        }
+                        td {
+                            @if let Some(by) = d.remedy_by {
+                                @if defect_overdue(Some(by), today) {
+                                    span class="overdue" { (uk_date(by)) " (overdue: do not use)" }
+                                } @else {
+                                    (uk_date(by))
+                                }
+                            } @else {
+                                "—"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+        (evidence(item, checks))
+    }
+}
+
 /// The examinations recorded on the item, each with its report, and the whole record.
-pub fn evidence(item: &ItemView, checks: &[CheckView]) -> Markup {
+fn evidence(item: &ItemView, checks: &[CheckView]) -> Markup {
     let exams: Vec<&CheckView> = checks.iter().filter(|c| c.examination.is_some()).rev().collect();
     html! {
         @if !exams.is_empty() {

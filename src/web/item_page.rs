@@ -13,8 +13,7 @@ use super::form::{Fields, PageForm};
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
-use crate::domain::checks::{CheckKind, is_overdue};
-use crate::domain::examination::{Examiner, defect_overdue};
+use crate::domain::examination::Examiner;
 use crate::domain::lifecycle::Outcome;
 use crate::domain::lifecycle::{CondemnReason, Move, Status};
 use crate::error::AppError;
@@ -40,14 +39,6 @@ pub fn status_words(s: Status) -> &'static str {
         Status::AwaitingDecontamination => "Awaiting decontamination",
         Status::Quarantined => "Quarantined",
         Status::Condemned => "Condemned",
-    }
-}
-
-fn kind_words(kind: CheckKind) -> &'static str {
-    match kind {
-        CheckKind::Examination => "thorough examination",
-        CheckKind::Inspection => "inspection",
-        CheckKind::TestCall => "test call",
     }
 }
 
@@ -267,7 +258,6 @@ async fn rerender(
 fn render(user: &PageUser, found: &Found, banner: Markup, refused: Option<&Refused>) -> Markup {
     let r = &found.scan;
     let item = &r.item;
-    let today = today();
     let body = html! {
         @if r.safe_to_use {
             section class="verdict safe" aria-live="polite" { strong { "Safe to use" } }
@@ -297,65 +287,7 @@ fn render(user: &PageUser, found: &Found, banner: Markup, refused: Option<&Refus
                 dt { "Worker" } dd { (item.worker.as_ref().map_or("—", |w| w.name.as_str())) }
                 dt { "Fitted" } dd { (item.fitted_at.map_or("—".to_string(), uk_date)) }
             }
-            h2 { "Checks" }
-            table {
-                thead { tr { th { "Check" } th { "Last" } th { "Next due" } } }
-                tbody {
-                    @for d in &item.checks_due {
-                        tr {
-                            td {
-                                (d.rule) br;
-                                span class="muted" {
-                                    "every " (d.interval_days) " days"
-                                    @if d.rule != kind_words(d.kind) { ", " (kind_words(d.kind)) }
-                                }
-                            }
-                            td { (d.last_checked_at.map_or("—".to_string(), uk_date)) }
-                            td {
-                                @if let Some(next) = d.next_due {
-                                    @if is_overdue(next, today) {
-                                        span class="overdue" { (uk_date(next)) " (overdue)" }
-                                    } @else {
-                                        (uk_date(next))
-                                    }
-                                } @else {
-                                    "—"
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            @if !item.open_defects.is_empty() {
-                h2 { "Open defects" }
-                table {
-                    thead { tr { th { "Part" } th { "Defect" } th { "Remedy by" } } }
-                    tbody {
-                        @for d in &item.open_defects {
-                            tr {
-                                td { (d.part) }
-                                td {
-                                    (d.description)
-                                    @if d.dangerous { br; strong { "Dangerous" } }
-                                    @if let Some(repair) = &d.repair { br; span class="muted" { (repair) } }
-                                }
-                                td {
-                                    @if let Some(by) = d.remedy_by {
-                                        @if defect_overdue(Some(by), today) {
-                                            span class="overdue" { (uk_date(by)) " (overdue: do not use)" }
-                                        } @else {
-                                            (uk_date(by))
-                                        }
-                                    } @else {
-                                        "—"
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            (check_forms::evidence(item, &found.checks))
+            (check_forms::dates(item, &found.checks))
         }
         @if r.actions.is_empty() {
             section class="panel" {
