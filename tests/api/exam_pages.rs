@@ -87,3 +87,32 @@ both_backends! {
         assert_eq!(item["status"], "quarantined");
     }
 }
+
+both_backends! {
+    async fn the_desks_overdue_list_holds_stock_awaiting_decontamination_and_quarantined(app: TestApp) {
+        hoist(&app).await;
+        app.item("HOIST-MOBILE", json!({"serial_number": "H-2"})).await;
+        let long_ago = |days| Utc::now().date_naive().checked_sub_days(chrono::Days::new(days)).unwrap().to_string();
+        let client = app.client_person("SC-1", "Ann Lee", "LS1 4AP").await;
+        let (worker, worker_token) = app.user_with_id("worker");
+        for tag in ["EQ-000001", "EQ-000002"] {
+            app.registered_on(tag, &long_ago(400));
+            app.post(&format!("/api/v1/items/{tag}/issue"), &app.admin, json!({"client_id": client, "worker_id": worker})).await.expect(200);
+            // Fitted 300 days ago: the six-monthly examination fell due 118 days ago.
+            app.post(&format!("/api/v1/items/{tag}/fit"), &worker_token, json!({"fitted_at": long_ago(300)})).await.expect(200);
+        }
+        app.post("/api/v1/items/EQ-000001/return", &worker_token, json!({})).await.expect(200);
+        app.post("/api/v1/items/EQ-000002/quarantine", &app.admin, json!({"reason": "frayed strap"})).await.expect(200);
+        let (_, _, stores) = app.staff_with_password("stores", Some(PASSWORD));
+        let (cookie, _) = sign_in(&app, &stores, "/desk").await;
+        let desk = page(&app, &cookie, "/desk/overdue").await.expect(200).text();
+        assert!(desk.contains("2 items have a check overdue"), "{desk}");
+        let returned = app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json();
+        assert_ne!(returned["status"], "in_use");
+        for words in ["EQ-000001", "EQ-000002", "Quarantined"] {
+            assert!(desk.contains(words), "{words}: {desk}");
+        }
+        let returned_words = if returned["status"] == "awaiting_decontamination" { "Awaiting decontamination" } else { "In store" };
+        assert!(desk.contains(returned_words), "{desk}");
+    }
+}
