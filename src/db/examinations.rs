@@ -147,6 +147,17 @@ pub fn defect(conn: &mut DbConn, id: i64) -> QueryResult<Option<DefectRow>> {
         .optional()
 }
 
+/// The report of the examination `staff_id` recorded last, on any item.
+pub fn last_recorded_by(conn: &mut DbConn, staff_id: i64) -> QueryResult<Option<ExaminationRow>> {
+    examinations::table
+        .inner_join(safety_checks::table)
+        .filter(safety_checks::performed_by.eq(staff_id))
+        .order(safety_checks::id.desc())
+        .select(ExaminationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Closes an open defect; false when someone closed it first.
 pub fn remedy(conn: &mut DbConn, id: i64, on: NaiveDate, by: i64, notes: Option<&str>) -> QueryResult<bool> {
     let touched = diesel::update(

@@ -99,6 +99,15 @@ pub fn list_of_item(conn: &mut DbConn, item_id: i64) -> Result<Vec<CheckView>, A
         .collect())
 }
 
+/// The examiner named on the examination this person recorded last, on any item: what the
+/// page's examination form starts from. Their own last report rather than the item's: the
+/// person with the phone is on a round of examinations today, while the item's last report
+/// is months old and may name another firm's examiner, whom a tired thumb could then sign
+/// into a legal record.
+pub fn last_examiner(conn: &mut DbConn, actor: &Actor) -> Result<Option<Examiner>, AppError> {
+    Ok(examinations::last_recorded_by(conn, actor.id)?.map(|e| ExaminationView::from(e).examiner))
+}
+
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemedyBody {

@@ -86,6 +86,55 @@ pub fn from_fields<T: DeserializeOwned>(fields: &[(String, String)]) -> Result<T
     T::deserialize(MapDeserializer::new(pairs))
 }
 
+/// Every field of a form as sent, in order, repeats kept: for a form whose rows repeat
+/// (an examination's defects), which a struct cannot take (a repeated field is refused).
+#[derive(Debug, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of `name`.
+    pub fn one(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in the order sent.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The fields read as `T`, the way `PageForm<T>` reads them (a repeat is refused only
+    /// for a field `T` names).
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        from_fields(&self.0).map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = Fields;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a form's fields")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, String>()? {
+                    pairs.push(pair);
+                }
+                Ok(Fields(pairs))
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
+}
+
 /// One field's text.
 struct Field<'a>(&'a str);
 
@@ -206,6 +255,15 @@ mod tests {
                 .contains("\"seven\" is not a whole number")
         );
         assert!(from_fields::<Move>(&fields(&[("client_id", "1")])).is_err());
+    }
+
+    #[test]
+    fn repeated_fields_are_kept_in_order() {
+        let f: Fields = parse_form(b"csrf=x&part=a&part=&version=3&part=c").unwrap();
+        assert_eq!(f.all("part"), ["a", "", "c"]);
+        assert_eq!(f.one("csrf"), Some("x"));
+        let m: Move = f.read().unwrap();
+        assert_eq!(m.version, Some(3));
     }
 
     #[derive(Debug, serde::Deserialize)]

@@ -7,16 +7,20 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::form::PageForm;
+use super::check_forms::{self, Refused};
+use super::exam_form::{self, CheckTyped};
+use super::form::{Fields, PageForm};
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
-use crate::domain::checks::{CheckKind, is_overdue};
+use crate::domain::examination::Examiner;
+use crate::domain::lifecycle::Outcome;
 use crate::domain::lifecycle::{CondemnReason, Move, Status};
 use crate::error::AppError;
 use crate::http::auth::Auth;
+use crate::service::examinations::{self, CheckView};
 use crate::service::moves::{
-    self, CheckBody, CondemnBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
+    self, CondemnBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
 };
 use crate::service::scan::{self, ScanResult};
 use crate::service::today;
@@ -38,14 +42,6 @@ pub fn status_words(s: Status) -> &'static str {
     }
 }
 
-fn kind_words(kind: CheckKind) -> &'static str {
-    match kind {
-        CheckKind::Examination => "thorough examination",
-        CheckKind::Inspection => "inspection",
-        CheckKind::TestCall => "test call",
-    }
-}
-
 fn condemn_words(code: CondemnReason) -> &'static str {
     match code {
         CondemnReason::BeyondRepair => "Beyond repair",
@@ -62,6 +58,10 @@ fn done_words(done: &str) -> Option<&'static str> {
         "fit" => "Fit recorded. Each check's clock has started.",
         "checks-pass" => "Check recorded as passed. Its next due date has moved on.",
         "checks-fail" => "Failed check recorded. The item is quarantined and stores have been told.",
+        "checks-defect" => {
+            "Examination recorded as passed, with an open defect: it must be remedied by its date, \
+             or the item may not be used after it."
+        }
         "return" => "Collection recorded. The item is on its way back to stores.",
         "quarantine" => "Quarantined. Nobody may use it until stores release it.",
         "release" => "Released from quarantine.",
@@ -86,18 +86,35 @@ pub async fn label(
         return Ok(HttpResponse::Ok().json(body));
     }
     let user = PageUser::extract(&req).await?;
-    let result = assess(&state, &user, &tag).await?;
+    let found = assess(&state, &user, &tag).await?;
     let done = html! {
         @if let Some(done) = q.done.as_deref().and_then(done_words) {
             p class="done" role="status" { (done) }
         }
     };
-    Ok(respond(StatusCode::OK, render(&user, &result, done)))
+    Ok(respond(StatusCode::OK, render(&user, &found, done, None)))
 }
 
-async fn assess(state: &AppState, user: &PageUser, tag: &str) -> Result<ScanResult, AppError> {
+/// What the page shows: the verdict and moves, the checks recorded, and the examiner the
+/// examination form starts from.
+struct Found {
+    scan: ScanResult,
+    checks: Vec<CheckView>,
+    examiner: Option<Examiner>,
+}
+
+async fn assess(state: &AppState, user: &PageUser, tag: &str) -> Result<Found, AppError> {
     let (actor, tag, url) = (user.actor.clone(), tag.to_string(), state.public_url());
-    state.read(move |c| scan::assess(c, &actor, &tag, &url)).await
+    state
+        .read(move |c| {
+            let scan = scan::assess(c, &actor, &tag, &url)?;
+            Ok(Found {
+                checks: examinations::list(c, &scan.item.asset_tag)?,
+                examiner: examinations::last_examiner(c, &actor)?,
+                scan,
+            })
+        })
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,11 +136,13 @@ pub async fn act(
     state: web::Data<AppState>,
     user: PageUser,
     path: web::Path<(String, String)>,
-    form: PageForm<MoveForm>,
+    form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
     let (tag, mv) = path.into_inner();
-    let f = form.into_inner();
+    let fields = form.into_inner();
+    let f: MoveForm = fields.read()?;
     user.check_form(&f.csrf)?;
+    let typed = (mv == Move::Check.path()).then(|| CheckTyped::read(&fields));
     let no_such_move = || AppError::NotFound("there is no such move on this page".into());
     let the_move = Move::ALL
         .into_iter()
@@ -144,14 +163,11 @@ pub async fn act(
         Move::Check => {
             let failed = f.outcome.as_deref() == Some("fail");
             done = format!("checks-{}", if failed { "fail" } else { "pass" });
-            MoveRequest::Check(CheckBody {
-                rule: f.rule,
-                outcome: f.outcome,
-                performed_at: f.performed_at,
-                notes: f.notes,
-                examination: None,
-                expected_version: f.version,
-            })
+            let typed = typed.as_ref().expect("read for a check");
+            match typed.body(f.outcome, f.version) {
+                Ok(body) => MoveRequest::Check(body),
+                Err(e) => return rerender(&state, &user, &tag, e, Some(typed.clone())).await,
+            }
         }
         Move::Return => MoveRequest::Return(ReturnBody {
             notes: f.notes,
@@ -185,15 +201,31 @@ pub async fn act(
     {
         Ok(item) => {
             state.outbox.notify_one();
+            if typed.as_ref().is_some_and(|t| t.exam.is_some()) {
+                done = examination_done(&state, &item.asset_tag).await?.to_string();
+            }
             Ok(HttpResponse::SeeOther()
                 .insert_header(("Location", format!("/s/{}?done={done}", item.asset_tag)))
                 .finish())
         }
         Err(e @ (AppError::Conflict { .. } | AppError::Validation(_) | AppError::Forbidden(_))) => {
-            rerender(&state, &user, &tag, e).await
+            rerender(&state, &user, &tag, e, typed).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What the examination just recorded came to, from the record the service wrote (the rule
+/// for the outcome is the service's, not the page's): the item's newest check.
+async fn examination_done(state: &AppState, tag: &str) -> Result<&'static str, AppError> {
+    let tag = tag.to_string();
+    let checks = state.read(move |c| examinations::list(c, &tag)).await?;
+    let newest = checks.iter().max_by_key(|c| c.id);
+    Ok(match newest {
+        Some(c) if c.outcome == Outcome::Fail => "checks-fail",
+        Some(c) if c.defects.iter().any(|d| d.remedied_on.is_none()) => "checks-defect",
+        _ => "checks-pass",
+    })
 }
 
 /// The page again, with what went wrong above it and the status that says so.
@@ -202,17 +234,30 @@ async fn rerender(
     user: &PageUser,
     tag: &str,
     error: AppError,
+    typed: Option<CheckTyped>,
 ) -> Result<HttpResponse, PageError> {
     let status = actix_web::ResponseError::status_code(&error);
+    let found = assess(state, user, tag).await?;
+    // A check's refusal goes above the form it concerns, with what was typed still in it;
+    // any other above the page.
+    let shown = typed.filter(|t| found.scan.item.checks_due.iter().any(|d| d.rule == t.rule));
+    if let Some(typed) = shown {
+        error.log();
+        let refused = Refused {
+            problems: exam_form::problems(&error),
+            typed,
+        };
+        let banner = check_forms::refused_banner(&found.scan.item, &refused);
+        return Ok(respond(status, render(user, &found, banner, Some(&refused))));
+    }
     let words = super::page::report(&error);
-    let result = assess(state, user, tag).await?;
     let banner = html! { p class="error" role="alert" { "Not recorded: " (words) } };
-    Ok(respond(status, render(user, &result, banner)))
+    Ok(respond(status, render(user, &found, banner, None)))
 }
 
-fn render(user: &PageUser, r: &ScanResult, banner: Markup) -> Markup {
+fn render(user: &PageUser, found: &Found, banner: Markup, refused: Option<&Refused>) -> Markup {
+    let r = &found.scan;
     let item = &r.item;
-    let today = today();
     let body = html! {
         @if r.safe_to_use {
             section class="verdict safe" aria-live="polite" { strong { "Safe to use" } }
@@ -242,58 +287,20 @@ fn render(user: &PageUser, r: &ScanResult, banner: Markup) -> Markup {
                 dt { "Worker" } dd { (item.worker.as_ref().map_or("—", |w| w.name.as_str())) }
                 dt { "Fitted" } dd { (item.fitted_at.map_or("—".to_string(), uk_date)) }
             }
-            h2 { "Checks" }
-            table {
-                thead { tr { th { "Check" } th { "Every" } th { "Last" } th { "Next due" } } }
-                tbody {
-                    @for d in &item.checks_due {
-                        tr {
-                            td { (d.rule) br; span class="muted" { (kind_words(d.kind)) } }
-                            td { (d.interval_days) " days" }
-                            td { (d.last_checked_at.map_or("—".to_string(), uk_date)) }
-                            td {
-                                @if let Some(next) = d.next_due {
-                                    span class=[is_overdue(next, today).then_some("overdue")] { (uk_date(next)) }
-                                } @else {
-                                    "—"
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            @if !item.open_defects.is_empty() {
-                h2 { "Open defects" }
-                table {
-                    thead { tr { th { "Part" } th { "Defect" } th { "Remedy by" } } }
-                    tbody {
-                        @for d in &item.open_defects {
-                            tr {
-                                td { (d.part) }
-                                td {
-                                    (d.description)
-                                    @if d.dangerous { br; strong { "Dangerous" } }
-                                    @if let Some(repair) = &d.repair { br; span class="muted" { (repair) } }
-                                }
-                                td {
-                                    @if let Some(by) = d.remedy_by {
-                                        span class=[(by < today).then_some("overdue")] { (uk_date(by)) }
-                                    } @else {
-                                        "—"
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            (check_forms::dates(item, &found.checks))
         }
         @if r.actions.is_empty() {
             section class="panel" {
                 p class="muted" { "There is nothing for you to record on this item now." }
             }
         }
-        @for mv in &r.actions { (action_form(user, r, *mv)) }
+        @for mv in &r.actions {
+            @if *mv == Move::Check {
+                (check_forms::forms(user, item, found.examiner.as_ref(), refused))
+            } @else {
+                (action_form(user, r, *mv))
+            }
+        }
     };
     layout(&item.asset_tag, Some(user), body)
 }
@@ -332,25 +339,8 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
                 button type="submit" { "Record the fit" }
             },
         ),
-        Move::Check => (
-            "Record a check",
-            html! {
-                label for=(id("date")) { "Date checked" }
-                input id=(id("date")) name="performed_at" type="date" value=(today().to_string()) max=(today().to_string());
-                @match item.checks_due.as_slice() {
-                    [only] => { input type="hidden" name="rule" value=(only.rule); }
-                    many => {
-                        label for=(id("rule")) { "Which check" }
-                        select id=(id("rule")) name="rule" { @for d in many { option { (d.rule) } } }
-                    }
-                }
-                (notes("Notes (say what failed)"))
-                div class="row" {
-                    button class="pass" type="submit" name="outcome" value="pass" { "Passed" }
-                    button class="fail" type="submit" name="outcome" value="fail" { "Failed" }
-                }
-            },
-        ),
+        // Each rule has its own form: `check_forms`.
+        Move::Check => return html! {},
         Move::Return => (
             "Collect",
             html! {

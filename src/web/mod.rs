@@ -1,7 +1,9 @@
 //! The pages people use: sign-in, the page a label opens, the camera scanner and the stores
 //! desk. Server-rendered HTML with its CSS and scripts embedded in the binary: no build step.
 
+pub mod check_forms;
 pub mod desk;
+pub mod exam_form;
 pub mod form;
 pub mod item_page;
 pub mod login;
@@ -16,6 +18,7 @@ use actix_web::{HttpResponse, web};
 
 const CSS: &str = include_str!("../../assets/web/app.css");
 const SCAN_JS: &str = include_str!("../../assets/web/scan.js");
+const DEFECTS_JS: &str = include_str!("../../assets/web/defects.js");
 /// jsQR 1.4.0 (Apache-2.0, assets/web/LICENSE-jsQR.txt), for browsers without BarcodeDetector.
 const JSQR_JS: &str = include_str!("../../assets/web/jsQR.js");
 
@@ -48,6 +51,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/assets/app.css").get(|| async { asset("text/css; charset=utf-8", CSS) }))
     .service(
         web::resource("/assets/scan.js").get(|| async { asset("text/javascript; charset=utf-8", SCAN_JS) }),
+    )
+    .service(
+        web::resource("/assets/defects.js")
+            .get(|| async { asset("text/javascript; charset=utf-8", DEFECTS_JS) }),
     )
     .service(
         web::resource("/assets/jsQR.js").get(|| async { asset("text/javascript; charset=utf-8", JSQR_JS) }),

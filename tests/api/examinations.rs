@@ -22,7 +22,7 @@ fn days_on(n: u64) -> String {
 
 /// A hoist type with a six-monthly thorough examination and a yearly inspection, and one
 /// hoist in store registered a month ago.
-async fn hoist(app: &TestApp) {
+pub(crate) async fn hoist(app: &TestApp) {
     app.post(
         "/api/v1/equipment-types",
         &app.admin,
@@ -160,6 +160,7 @@ both_backends! {
         let (cookie, _) = crate::pages::sign_in(&app, &stores_email, "/scan").await;
         let html = crate::pages::page(&app, &cookie, "/s/EQ-000001").await.expect(200).text();
         assert!(html.contains("Do not use") && html.contains("Open defects") && html.contains("holds charge poorly"), "{html}");
+        assert_eq!(html.matches("(overdue: do not use)").count(), 1, "only the defect past its date is marked: {html}");
         let path = format!("/api/v1/items/EQ-000001/defects/{}/remedy", open[0]["id"]);
         app.post(&path, &app.user("worker"), json!({})).await.expect(403);
         let r = app.post(&path, &app.admin, json!({"remedied_on": days_ago(20)})).await.expect(422).json();

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod browser;
+mod browser_exam;
 mod catalogue;
 mod check_rules;
 mod cli;
@@ -14,6 +15,7 @@ mod contract;
 mod copy;
 mod errors;
 mod evidence_pdfs;
+mod exam_pages;
 mod examinations;
 mod import;
 mod item_clock;
