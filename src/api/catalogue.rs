@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::service::catalogue::{
-    self, CreateLocation, CreateType, LocationView, PatchType, RuleInput, TypeView,
+    self, CreateLocation, CreateType, LocationView, PatchType, RuleInput, RuleView, TypeView,
 };
 use crate::service::check_rules::{self, PatchRule};
 use crate::service::pages::{PageQuery, Paged};
@@ -77,7 +77,7 @@ pub async fn patch_type(
 
 #[utoipa::path(post, path = "/api/v1/equipment-types/{code}/check-rules", tag = "catalogue", request_body = RuleInput,
     params(("code" = String, Path)), description = "Adds a rule; every item of the type fitted before falls due from its first fit.",
-    responses((status = 201, body = TypeView, description = "The type with its rules"), (status = 403, description = "Admin only"),
+    responses((status = 201, body = RuleView, description = "The new rule; `Location` names it"), (status = 403, description = "Admin only"),
               (status = 404, description = "No such type"), (status = 409, description = "The type already has a rule of that name"),
               (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
@@ -87,10 +87,13 @@ pub async fn add_rule(
     code: web::Path<String>,
     JsonBody(req): JsonBody<RuleInput>,
 ) -> Result<HttpResponse, AppError> {
+    let location = format!("/api/v1/equipment-types/{code}/check-rules");
     let body = state
         .write(move |c| check_rules::add(c, &actor, &code, &req))
         .await?;
-    Ok(HttpResponse::Created().json(body))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("{location}/{}", body.id)))
+        .json(body))
 }
 
 #[utoipa::path(patch, path = "/api/v1/equipment-types/{code}/check-rules/{id}", tag = "catalogue", request_body = PatchRule,

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::catalogue::{self, RuleInput, TypeView};
+use super::catalogue::{self, RuleInput, RuleView, TypeView};
 use super::items::{double_option, stale};
 use super::{Actor, now};
 use crate::db::DbConn;
@@ -39,7 +39,7 @@ pub struct PatchRule {
 
 /// POST `/equipment-types/{code}/check-rules`: a new rule, due on every item of the type
 /// from its first fit (none for stock never fitted).
-pub fn add(conn: &mut DbConn, actor: &Actor, code: &str, req: &RuleInput) -> Result<TypeView, AppError> {
+pub fn add(conn: &mut DbConn, actor: &Actor, code: &str, req: &RuleInput) -> Result<RuleView, AppError> {
     actor.require(Action::ManageTypes)?;
     let t = catalogue::type_by_code(conn, code)?;
     let mut errors = Errors::default();
@@ -48,7 +48,7 @@ pub fn add(conn: &mut DbConn, actor: &Actor, code: &str, req: &RuleInput) -> Res
     refuse_taken_name(conn, &t, &rule.name, None)?;
     let created = types::insert_rule(conn, t.id, &rule)?;
     reclock(conn, actor, &t, &created, Change::Added)?;
-    catalogue::view_of(conn, t.id)
+    Ok(RuleView::from(&created))
 }
 
 /// PATCH `/equipment-types/{code}/check-rules/{id}`. A changed interval or `due_on_fit`

@@ -26,6 +26,11 @@ async fn events(app: &TestApp, tag: &str) -> Vec<Value> {
         .clone()
 }
 
+async fn frame_type(app: &TestApp) -> Value {
+    let types = app.get("/api/v1/equipment-types", &app.admin).await.expect(200).json();
+    types["items"].as_array().unwrap().iter().find(|t| t["code"] == "FRAME-WALKING").unwrap().clone()
+}
+
 async fn item(app: &TestApp, tag: &str) -> Value {
     app.get(&format!("/api/v1/items/{tag}"), &app.admin)
         .await
@@ -119,9 +124,14 @@ both_backends! {
             .await.expect(409).json();
         assert_eq!(refused["overdue_checks"], json!([{"rule": "safety check", "next_due": "2020-12-31"}]), "2020 is a leap year");
 
-        let t = app.post("/api/v1/equipment-types/frame-walking/check-rules", &app.admin,
-                         json!({"name": "ten-year review", "interval_days": 3650, "lead_days": 60}))
-            .await.expect(201).json();
+        let added = app.post("/api/v1/equipment-types/frame-walking/check-rules", &app.admin,
+                             json!({"name": "ten-year review", "interval_days": 3650, "lead_days": 60}))
+            .await.expect(201);
+        let rule = added.json();
+        assert_eq!((rule["name"].as_str(), rule["interval_days"].as_i64()), (Some("ten-year review"), Some(3650)));
+        assert_eq!(added.location.as_deref(),
+                   Some(format!("/api/v1/equipment-types/frame-walking/check-rules/{}", rule["id"]).as_str()));
+        let t = frame_type(&app).await;
         assert_eq!(t["check_rules"].as_array().unwrap().len(), 2);
         let frame = item(&app, "EQ-000001").await;
         let review = frame["checks_due"].as_array().unwrap().iter().find(|d| d["rule"] == "ten-year review").unwrap().clone();
