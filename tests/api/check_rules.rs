@@ -27,8 +27,18 @@ async fn events(app: &TestApp, tag: &str) -> Vec<Value> {
 }
 
 async fn frame_type(app: &TestApp) -> Value {
-    let types = app.get("/api/v1/equipment-types", &app.admin).await.expect(200).json();
-    types["items"].as_array().unwrap().iter().find(|t| t["code"] == "FRAME-WALKING").unwrap().clone()
+    let types = app
+        .get("/api/v1/equipment-types", &app.admin)
+        .await
+        .expect(200)
+        .json();
+    types["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "FRAME-WALKING")
+        .unwrap()
+        .clone()
 }
 
 async fn item(app: &TestApp, tag: &str) -> Value {

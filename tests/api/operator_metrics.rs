@@ -230,6 +230,9 @@ async fn counts_and_gauges(backend: Backend) {
     let age = value(&m, "equiptrack_outbox_oldest_pending_age_seconds", &[]).unwrap();
     assert!((1.0..120.0).contains(&age), "{age}");
 
+    // Nothing else is being asked of the service while it is scraped.
+    assert_eq!(value(&m, "equiptrack_http_requests_in_flight", &[]), Some(1.0));
+
     let in_use = value(&m, "equiptrack_db_pool_connections", &[("state", "in_use")]).unwrap();
     let idle = value(&m, "equiptrack_db_pool_connections", &[("state", "idle")]).unwrap();
     assert!(
