@@ -72,7 +72,7 @@ impl Catalogue<'_> {
     fn details(&self, form: &str, summary: &str, body: Markup) -> Markup {
         let open = Values::of(form, self.refused).refused();
         html! {
-            details class="edit" open[open] {
+            details class="edit" data-form=(form) open[open] {
                 summary { (summary) }
                 (beside(form, self.refused))
                 (body)

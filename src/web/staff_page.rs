@@ -109,8 +109,10 @@ fn render(user: &PageUser, found: &Paged<StaffView>, banner: Markup, refused: Op
                             td data-label="Email" { (s.email) }
                             td data-label="Role" { (role_words(s.role)) }
                             td data-label="Account" {
-                                (if s.active { "Active" } else { "Deactivated" })
-                                @if s.active && !s.has_password { br; span class="muted" { "no password yet" } }
+                                span {
+                                    (if s.active { "Active" } else { "Deactivated" })
+                                    @if s.active && !s.has_password { br; span class="muted" { "no password yet" } }
+                                }
                             }
                             @if manage { td class="actions" data-label="Change" { (row_forms(user, s, refused)) } }
                         }
@@ -127,7 +129,7 @@ fn add_form(user: &PageUser, refused: Option<&Refused>) -> Markup {
     let role = v.text("role", "worker");
     html! {
         section class="panel" id="new-staff" {
-            details class="edit" open[v.refused()] {
+            details class="edit" data-form="new-staff" open[v.refused()] {
                 summary { "Add a person" }
                 (beside("new-staff", refused))
                 form method="post" action="/office/staff" {
@@ -164,6 +166,7 @@ fn row_forms(user: &PageUser, s: &StaffView, refused: Option<&Refused>) -> Marku
     let role = v.text("role", s.role.as_str());
     let to = |change: &str| format!("/office/staff/{}/{change}", s.id);
     html! {
+        div class="actions" {
         (beside(&form_id, refused))
         form method="post" action=(to("role")) {
             (csrf_field(user))
@@ -184,6 +187,7 @@ fn row_forms(user: &PageUser, s: &StaffView, refused: Option<&Refused>) -> Marku
                 (csrf_field(user))
                 button type="submit" class="secondary" { "Reactivate" }
             }
+        }
         }
     }
 }
