@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
-use crate::service::catalogue::{self, CreateType, PatchType, RuleInput};
+use crate::service::catalogue::{self, CreateType, PatchType, RuleInput, TypeView};
 use crate::service::check_rules::{self, PatchRule};
 use crate::service::pages::Page;
 
@@ -113,32 +113,33 @@ fn changed(done: &str, code: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((LOCATION, to)).finish()
 }
 
-/// Runs a change for a person who may manage types, after the form's CSRF check; a refusal
-/// is the page again with the refusal beside `form_id`.
-async fn change<T: Send + 'static>(
+/// How a change ended: 303 back to the type, or the page again with the refusal beside
+/// `form_id` and what was typed kept.
+async fn answer(
     state: &AppState,
     user: &PageUser,
     fields: Fields,
     form_id: &str,
-    work: impl FnOnce(
-        &Fields,
-    )
-        -> Result<Box<dyn FnOnce(&mut crate::db::DbConn) -> Result<T, AppError> + Send>, AppError>,
-) -> Result<Result<T, HttpResponse>, PageError> {
-    let outcome = match work(&fields) {
-        Ok(job) => state.write(job).await,
-        Err(e) => Err(e),
-    };
+    outcome: Result<TypeView, AppError>,
+    done: &str,
+) -> Result<HttpResponse, PageError> {
     match outcome {
-        Ok(done) => Ok(Ok(done)),
+        Ok(t) => Ok(changed(done, &t.code)),
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);
             let refused = Refused::new(form_id, &e, NAMES, fields);
-            Ok(Err(
-                show(state, user, None, status, html! {}, Some(refused)).await?
-            ))
+            show(state, user, None, status, html! {}, Some(refused)).await
         }
     }
+}
+
+/// The form read after the permission and CSRF checks: a page's change is made only by
+/// someone who may manage types, from the session the form was given to.
+fn checked_form(user: &PageUser, form: PageForm<Fields>) -> Result<Fields, PageError> {
+    require(user, Action::ManageTypes)?;
+    let fields = form.into_inner();
+    user.check_form(&fields.read::<Csrf>()?.csrf)?;
+    Ok(fields)
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,18 +191,15 @@ pub async fn create_type(
     user: PageUser,
     form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ManageTypes)?;
-    let fields = form.into_inner();
-    user.check_form(&fields.read::<Csrf>()?.csrf)?;
+    let fields = checked_form(&user, form)?;
     let actor = user.actor.clone();
-    let code = fields.one("code").unwrap_or_default().to_string();
-    let made = change(&state, &user, fields, "new-type", |f| {
+    let outcome = async {
         let mut errors = Errors::default();
-        let t = type_fields(f, &mut errors);
-        let rule = rule_input(f, "rule_", &mut errors);
+        let t = type_fields(&fields, &mut errors);
+        let rule = rule_input(&fields, "rule_", &mut errors);
         errors.finish()?;
         let req = CreateType {
-            code: Some(code.clone()),
+            code: Some(fields.one("code").unwrap_or_default().to_string()),
             name: Some(t.name),
             category: t.category,
             manufacturer: t.manufacturer,
@@ -211,10 +209,12 @@ pub async fn create_type(
             check_rules: Some(vec![rule]),
             check_interval_days: None,
         };
-        Ok(Box::new(move |c| catalogue::create_type(c, &actor, &req)))
-    })
-    .await?;
-    Ok(made.map_or_else(|page| page, |t| changed("type-added", &t.code)))
+        state
+            .write(move |c| catalogue::create_type(c, &actor, &req))
+            .await
+    }
+    .await;
+    answer(&state, &user, fields, "new-type", outcome, "type-added").await
 }
 
 pub async fn edit_type(
@@ -223,14 +223,12 @@ pub async fn edit_type(
     code: web::Path<String>,
     form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ManageTypes)?;
-    let fields = form.into_inner();
-    user.check_form(&fields.read::<Csrf>()?.csrf)?;
+    let fields = checked_form(&user, form)?;
     let (actor, code) = (user.actor.clone(), code.into_inner());
     let form_id = format!("type-{code}-form");
-    let made = change(&state, &user, fields, &form_id, |f| {
+    let outcome = async {
         let mut errors = Errors::default();
-        let t = type_fields(f, &mut errors);
+        let t = type_fields(&fields, &mut errors);
         errors.finish()?;
         // Every field is on the form: an empty optional one clears what was stored.
         let req = PatchType {
@@ -241,10 +239,12 @@ pub async fn edit_type(
             requires_decontamination: Some(t.decontaminate),
             safe_working_load_kg: Some(t.load),
         };
-        Ok(Box::new(move |c| catalogue::patch_type(c, &actor, &code, &req)))
-    })
-    .await?;
-    Ok(made.map_or_else(|page| page, |t| changed("type-saved", &t.code)))
+        state
+            .write(move |c| catalogue::patch_type(c, &actor, &code, &req))
+            .await
+    }
+    .await;
+    answer(&state, &user, fields, &form_id, outcome, "type-saved").await
 }
 
 pub async fn add_rule(
@@ -253,19 +253,19 @@ pub async fn add_rule(
     code: web::Path<String>,
     form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ManageTypes)?;
-    let fields = form.into_inner();
-    user.check_form(&fields.read::<Csrf>()?.csrf)?;
+    let fields = checked_form(&user, form)?;
     let (actor, code) = (user.actor.clone(), code.into_inner());
     let form_id = format!("type-{code}-add-rule");
-    let made = change(&state, &user, fields, &form_id, |f| {
+    let outcome = async {
         let mut errors = Errors::default();
-        let rule = rule_input(f, "", &mut errors);
+        let rule = rule_input(&fields, "", &mut errors);
         errors.finish()?;
-        Ok(Box::new(move |c| check_rules::add(c, &actor, &code, &rule)))
-    })
-    .await?;
-    Ok(made.map_or_else(|page| page, |t| changed("rule-added", &t.code)))
+        state
+            .write(move |c| check_rules::add(c, &actor, &code, &rule))
+            .await
+    }
+    .await;
+    answer(&state, &user, fields, &form_id, outcome, "rule-added").await
 }
 
 pub async fn edit_rule(
@@ -274,20 +274,18 @@ pub async fn edit_rule(
     path: web::Path<(String, String)>,
     form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ManageTypes)?;
-    let fields = form.into_inner();
-    user.check_form(&fields.read::<Csrf>()?.csrf)?;
+    let fields = checked_form(&user, form)?;
     let (code, rule_id) = path.into_inner();
     let rule_id = rule_id_of(&rule_id)?;
     let actor = user.actor.clone();
-    let form_id = format!("rule-{rule_id}-form");
-    let made = change(&state, &user, fields, &form_id, |f| {
+    let outcome = async {
         let mut errors = Errors::default();
-        let rule = rule_input(f, "", &mut errors);
+        let rule = rule_input(&fields, "", &mut errors);
         if rule.interval_days.is_none() && errors.is_empty() {
             errors.add("interval_days", "is required");
         }
         errors.finish()?;
+        // Every field is on the form: an empty lead time means the default.
         let req = PatchRule {
             name: rule.name,
             interval_days: rule.interval_days,
@@ -295,12 +293,13 @@ pub async fn edit_rule(
             kind: rule.kind,
             due_on_fit: rule.due_on_fit,
         };
-        Ok(Box::new(move |c| {
-            check_rules::patch(c, &actor, &code, rule_id, &req)
-        }))
-    })
-    .await?;
-    Ok(made.map_or_else(|page| page, |t| changed("rule-saved", &t.code)))
+        state
+            .write(move |c| check_rules::patch(c, &actor, &code, rule_id, &req))
+            .await
+    }
+    .await;
+    let form_id = format!("rule-{rule_id}-form");
+    answer(&state, &user, fields, &form_id, outcome, "rule-saved").await
 }
 
 pub async fn retire_rule(
@@ -309,18 +308,15 @@ pub async fn retire_rule(
     path: web::Path<(String, String)>,
     form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ManageTypes)?;
-    let fields = form.into_inner();
-    user.check_form(&fields.read::<Csrf>()?.csrf)?;
+    let fields = checked_form(&user, form)?;
     let (code, rule_id) = path.into_inner();
     let rule_id = rule_id_of(&rule_id)?;
     let actor = user.actor.clone();
+    let outcome = state
+        .write(move |c| check_rules::retire(c, &actor, &code, rule_id))
+        .await;
     let form_id = format!("rule-{rule_id}-form");
-    let made = change(&state, &user, fields, &form_id, |_| {
-        Ok(Box::new(move |c| check_rules::retire(c, &actor, &code, rule_id)))
-    })
-    .await?;
-    Ok(made.map_or_else(|page| page, |t| changed("rule-retired", &t.code)))
+    answer(&state, &user, fields, &form_id, outcome, "rule-retired").await
 }
 
 fn rule_id_of(raw: &str) -> Result<i64, PageError> {
