@@ -33,6 +33,9 @@ pub enum Action {
     ViewSweeps,
     /// The stores desk pages (`/desk`).
     UseDesk,
+    /// The office pages (`/office/...`) at all: viewers read them; what a page changes needs
+    /// that change's own action (`ManageTypes`, `ManageStaff`, ...).
+    UseOffice,
     /// Be made responsible for items and their checks (not an act of one's own: whoever
     /// issues or assigns an item asks it of the person named).
     BeResponsible,
@@ -52,7 +55,7 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::Viewer => false,
+            Role::Viewer => matches!(action, UseOffice),
             Role::Stores => matches!(
                 action,
                 ListStaff
@@ -64,6 +67,7 @@ impl Role {
                     | RetryNotifications
                     | ViewSweeps
                     | UseDesk
+                    | UseOffice
                     | BeResponsible
                     | Move(
                         M::Issue
@@ -130,6 +134,16 @@ mod tests {
             let stores = matches!(role, Role::Admin | Role::Stores);
             assert_eq!(role.may(Action::UseDesk), stores, "{role:?}");
         }
+    }
+
+    #[test]
+    fn the_office_pages_are_for_everyone_but_workers_and_only_admins_change_types_or_staff() {
+        for role in Role::ALL {
+            assert_eq!(role.may(Action::UseOffice), role != Role::Worker, "{role:?}");
+            assert_eq!(role.may(Action::ManageTypes), role == Role::Admin, "{role:?}");
+            assert_eq!(role.may(Action::ManageStaff), role == Role::Admin, "{role:?}");
+        }
+        assert!(Role::Stores.may(Action::ListStaff) && !Role::Viewer.may(Action::ListStaff));
     }
 
     #[test]

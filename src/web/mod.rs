@@ -1,6 +1,8 @@
 //! The pages people use: sign-in, the page a label opens, the camera scanner and the stores
 //! desk. Server-rendered HTML with its CSS and scripts embedded in the binary: no build step.
 
+pub mod catalogue_forms;
+pub mod catalogue_page;
 pub mod check_forms;
 pub mod desk;
 pub mod exam_form;
@@ -9,8 +11,10 @@ pub mod item_page;
 pub mod login;
 pub mod page;
 pub mod proxies;
+pub mod refusal;
 pub mod scan_page;
 pub mod session;
+pub mod staff_page;
 pub mod welcome;
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -48,6 +52,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/desk/move").post(desk::desk_move))
     .service(web::resource("/desk/overdue").get(desk::overdue))
     .service(web::resource("/desk/labels.pdf").get(desk::labels))
+    .service(web::resource("/office/catalogue").get(catalogue_page::catalogue))
+    .service(web::resource("/office/catalogue/types").post(catalogue_page::create_type))
+    .service(web::resource("/office/catalogue/types/{code}").post(catalogue_page::edit_type))
+    .service(web::resource("/office/catalogue/types/{code}/rules").post(catalogue_page::add_rule))
+    .service(web::resource("/office/catalogue/types/{code}/rules/{id}").post(catalogue_page::edit_rule))
+    .service(
+        web::resource("/office/catalogue/types/{code}/rules/{id}/retire").post(catalogue_page::retire_rule),
+    )
+    .service(
+        web::resource("/office/staff")
+            .get(staff_page::staff)
+            .post(staff_page::add),
+    )
+    .service(web::resource("/office/staff/{id}/{change}").post(staff_page::change))
     .service(web::resource("/assets/app.css").get(|| async { asset("text/css; charset=utf-8", CSS) }))
     .service(
         web::resource("/assets/scan.js").get(|| async { asset("text/javascript; charset=utf-8", SCAN_JS) }),

@@ -78,6 +78,16 @@ pub fn respond(status: StatusCode, page: Markup) -> HttpResponse {
         .body(page.into_string())
 }
 
+/// The header's links, in order, each shown only to a role that may use its page (`None`:
+/// anyone signed in). Pages still check for themselves; this only hides what would be refused.
+/// A new page is one line here.
+const NAV: &[(&str, &str, Option<Action>)] = &[
+    ("/scan", "Scan", None),
+    ("/desk", "Desk", Some(Action::UseDesk)),
+    ("/office/catalogue", "Catalogue", Some(Action::UseOffice)),
+    ("/office/staff", "Staff", Some(Action::ListStaff)),
+];
+
 /// A whole page: header with who is signed in, then `body`.
 pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
     html! {
@@ -92,10 +102,11 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
             body {
                 header {
                     @if let Some(u) = user {
-                        nav {
-                            a href="/scan" { "Scan" }
-                            @if u.may(Action::UseDesk) {
-                                a href="/desk" { "Desk" }
+                        nav aria-label="Pages" {
+                            @for (href, words, needs) in NAV {
+                                @if needs.is_none_or(|a| u.may(a)) {
+                                    a href=(href) { (words) }
+                                }
                             }
                             form method="post" action="/logout" class="inline" {
                                 (csrf_field(u))
