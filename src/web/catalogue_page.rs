@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
 use crate::error::AppError;
-use crate::service::catalogue::{self, CreateType, PatchType, RuleInput, TypeView};
+use crate::service::catalogue::{self, CreateType, PatchType, RuleInput};
 use crate::service::check_rules::{self, PatchRule};
 use crate::service::pages::Page;
 
@@ -120,11 +120,11 @@ async fn answer(
     user: &PageUser,
     fields: Fields,
     form_id: &str,
-    outcome: Result<TypeView, AppError>,
+    outcome: Result<String, AppError>,
     done: &str,
 ) -> Result<HttpResponse, PageError> {
     match outcome {
-        Ok(t) => Ok(changed(done, &t.code)),
+        Ok(code) => Ok(changed(done, &code)),
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);
             let refused = Refused::new(form_id, &e, NAMES, fields);
@@ -214,7 +214,7 @@ pub async fn create_type(
             .await
     }
     .await;
-    answer(&state, &user, fields, "new-type", outcome, "type-added").await
+    answer(&state, &user, fields, "new-type", outcome.map(|t| t.code), "type-added").await
 }
 
 pub async fn edit_type(
@@ -244,7 +244,7 @@ pub async fn edit_type(
             .await
     }
     .await;
-    answer(&state, &user, fields, &form_id, outcome, "type-saved").await
+    answer(&state, &user, fields, &form_id, outcome.map(|t| t.code), "type-saved").await
 }
 
 pub async fn add_rule(
@@ -260,9 +260,11 @@ pub async fn add_rule(
         let mut errors = Errors::default();
         let rule = rule_input(&fields, "", &mut errors);
         errors.finish()?;
+        let added_to = code.clone();
         state
             .write(move |c| check_rules::add(c, &actor, &code, &rule))
             .await
+            .map(|_| added_to)
     }
     .await;
     answer(&state, &user, fields, &form_id, outcome, "rule-added").await
@@ -299,7 +301,7 @@ pub async fn edit_rule(
     }
     .await;
     let form_id = format!("rule-{rule_id}-form");
-    answer(&state, &user, fields, &form_id, outcome, "rule-saved").await
+    answer(&state, &user, fields, &form_id, outcome.map(|t| t.code), "rule-saved").await
 }
 
 pub async fn retire_rule(
@@ -316,7 +318,7 @@ pub async fn retire_rule(
         .write(move |c| check_rules::retire(c, &actor, &code, rule_id))
         .await;
     let form_id = format!("rule-{rule_id}-form");
-    answer(&state, &user, fields, &form_id, outcome, "rule-retired").await
+    answer(&state, &user, fields, &form_id, outcome.map(|t| t.code), "rule-retired").await
 }
 
 fn rule_id_of(raw: &str) -> Result<i64, PageError> {
