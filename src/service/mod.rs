@@ -15,6 +15,7 @@ pub mod moves;
 pub mod notifications;
 pub mod notify;
 pub mod pages;
+pub mod receive;
 pub mod recalls;
 pub mod reports;
 pub mod scan;
