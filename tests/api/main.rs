@@ -23,6 +23,7 @@ mod item_clock_migration;
 mod items;
 mod labels;
 mod lifecycle;
+mod office;
 mod operator_logs;
 mod operator_metrics;
 mod operator_stop;
