@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod browser;
 mod browser_exam;
+mod browser_office;
 mod catalogue;
 mod check_rules;
 mod cli;
