@@ -135,7 +135,16 @@ pub fn search(conn: &mut DbConn, q: &str, offset: i64, limit: i64) -> QueryResul
                UNION SELECT id FROM (SELECT id FROM clients WHERE lower(name) LIKE {} ESCAPE '\\' \
                  ORDER BY id LIMIT {}) n \
              ) m ORDER BY id LIMIT {} OFFSET {}",
-            n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10)
+            n(1),
+            n(2),
+            n(3),
+            n(4),
+            n(5),
+            n(6),
+            n(7),
+            n(8),
+            n(9),
+            n(10)
         )
     };
     macro_rules! run {

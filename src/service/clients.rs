@@ -242,7 +242,12 @@ pub struct HeldBefore {
 }
 
 /// What the client held before, newest first, read from the items' history.
-pub fn held_before(conn: &mut DbConn, id: i64, holds_now: &[i64], public_url: &str) -> Result<Vec<HeldBefore>, AppError> {
+pub fn held_before(
+    conn: &mut DbConn,
+    id: i64,
+    holds_now: &[i64],
+    public_url: &str,
+) -> Result<Vec<HeldBefore>, AppError> {
     let mut spans: std::collections::BTreeMap<i64, (DateTime<Utc>, DateTime<Utc>)> = Default::default();
     for e in crate::db::events::for_client(conn, id)? {
         if holds_now.contains(&e.item_id) {
@@ -266,6 +271,6 @@ pub fn held_before(conn: &mut DbConn, id: i64, holds_now: &[i64], public_url: &s
             }
         })
         .collect();
-    out.sort_by(|a, b| b.last.cmp(&a.last));
+    out.sort_by_key(|h| std::cmp::Reverse(h.last));
     Ok(out)
 }

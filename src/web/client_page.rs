@@ -56,7 +56,11 @@ fn render(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup) -> 
     let c = &shown.client;
     let path = format!("/office/clients/{}", c.id);
     let holds = c.equipment.as_deref().unwrap_or_default();
-    let title = if c.erased { "Erased client" } else { c.name.as_str() };
+    let title = if c.erased {
+        "Erased client"
+    } else {
+        c.name.as_str()
+    };
     let body = html! {
         p { a href="/office/clients" { "← Clients" } }
         h1 { (title) }
@@ -204,7 +208,10 @@ pub async fn confirm_erase(
             p { a class="button secondary" href={ "/office/clients/" (c.id) } { "Keep them" } }
         }
     };
-    Ok(respond(StatusCode::OK, layout("Erase a client", Some(&user), body)))
+    Ok(respond(
+        StatusCode::OK,
+        layout("Erase a client", Some(&user), body),
+    ))
 }
 
 pub async fn erase(

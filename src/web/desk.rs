@@ -148,7 +148,11 @@ fn render(
                 }
             }
         }
-        p { a class="button secondary" href="/desk/overdue" { "Overdue checks" } }
+        div class="row" {
+            a class="button secondary" href="/desk/overdue" { "Overdue checks" }
+            a class="button secondary" href="/office/receive" { "Receive stock" }
+            a class="button secondary" href="/office/clients" { "Clients" }
+        }
         script src="/assets/suggest.js" defer {}
     };
     layout("Stores desk", Some(user), body)

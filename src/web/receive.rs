@@ -167,7 +167,12 @@ pub async fn submit(
         ),
         Err(e) => respond(
             e.status_code(),
-            render(&user, &ch, &f, problem(Some(&format!("Nothing received: {}", report(&e))))),
+            render(
+                &user,
+                &ch,
+                &f,
+                problem(Some(&format!("Nothing received: {}", report(&e)))),
+            ),
         ),
     })
 }

@@ -340,9 +340,15 @@ async fn stores_issue_an_item_at_the_desk_by_typing_its_tag_and_scan_by_typing_t
     browser.type_into("#client", "Finch").await;
     browser.wait_for("#client-list option[value='SC-2']").await;
     browser.type_into("#client", "").await;
-    browser.call("POST", "/execute/sync", json!({
-        "script": "document.getElementById('client').value = 'SC-2';", "args": []
-    })).await;
+    browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({
+                "script": "document.getElementById('client').value = 'SC-2';", "args": []
+            }),
+        )
+        .await;
     browser
         .click(&format!("#worker_id option[value='{worker}']"))
         .await;

@@ -69,10 +69,15 @@ async fn stores_find_a_client_by_postcode_edit_them_add_one_and_receive_stock_wi
     browser.screenshot("office-clients").await;
     browser.click("table a").await;
     browser.wait_for_text("h1", "Margaret Oduya").await;
-    assert!(browser.wait_for("table").await.contains("EQ-000001"), "what they hold now");
+    assert!(
+        browser.wait_for("table").await.contains("EQ-000001"),
+        "what they hold now"
+    );
     clear(&browser, "#phone").await;
     browser.type_into("#phone", "07700 900461").await;
-    browser.click("form[method=post] button[type=submit]:not(.link)").await;
+    browser
+        .click("form[method=post] button[type=submit]:not(.link)")
+        .await;
     browser.wait_for_text(".done", "Saved").await;
     assert!(browser.wait_for("dl").await.contains("07700 900461"));
     browser.screenshot("office-client").await;
@@ -95,12 +100,17 @@ async fn stores_find_a_client_by_postcode_edit_them_add_one_and_receive_stock_wi
     browser.click("#type option[value='FRAME-WALKING']").await;
     browser.type_into("#serials", "WF-1001\nWF-1002\nWF-1003").await;
     browser.type_into("#batch", "DEL-2026-12").await;
-    browser.click("form[action='/office/receive'] button[type=submit]").await;
+    browser
+        .click("form[action='/office/receive'] button[type=submit]")
+        .await;
     browser.wait_for_text(".done", "Received 3 items").await;
     browser.screenshot("office-received").await;
     let href = attribute(&browser, "#print", "href").await;
     let path = href.trim_start_matches(&app.base).to_string();
-    assert_eq!(path, "/desk/labels.pdf?tags=EQ-000002&tags=EQ-000003&tags=EQ-000004");
+    assert_eq!(
+        path,
+        "/desk/labels.pdf?tags=EQ-000002&tags=EQ-000003&tags=EQ-000004"
+    );
     let cookie = session_cookie(&browser).await;
     let pdf = app
         .request_with("GET", &path, &[("Cookie", &cookie)], None)
@@ -130,9 +140,7 @@ async fn the_office_pages_fit_a_phone() {
     app.frame_type().await;
     let (_, _, stores) = app.staff_with_password("stores", Some(PASSWORD));
     let client = app.client_person("SC-31", "Margaret Oduya", "LS6 2AB").await;
-    browser
-        .goto(&format!("{}/office/clients?q=ls6", app.base))
-        .await;
+    browser.goto(&format!("{}/office/clients?q=ls6", app.base)).await;
     browser.sign_in(&stores).await;
     browser.wait_for_text("table", "Margaret Oduya").await;
     browser.screenshot("phone-office-clients").await;

@@ -13,7 +13,13 @@ async fn stores(app: &TestApp) -> String {
     sign_in(app, &email, "/office/clients").await.0
 }
 
-fn client_form<'a>(csrf: &'a str, reference: &'a str, name: &'a str, postcode: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
+fn client_form<'a>(
+    csrf: &'a str,
+    reference: &'a str,
+    name: &'a str,
+    postcode: &'a str,
+    phone: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
         ("reference", reference),
@@ -199,5 +205,49 @@ both_backends! {
         assert!(r.contains("Erased.") && !r.contains("Tobias Grey") && !r.contains("LS2 9JT"));
         let api = app.get(&format!("/api/v1/clients/{client}"), &app.admin).await.expect(200).json();
         assert_eq!(api["erased"], true);
+    }
+}
+
+/// With 100,000 clients each search answers quickly: reference and postcode by index, the
+/// name by a scan that stops at a page's worth. Slow to set up, so run on demand:
+/// `cargo test --test api -- --ignored office::searching_100000_clients --nocapture`.
+#[actix_web::test]
+#[ignore]
+async fn searching_100000_clients_stays_fast() {
+    use diesel::RunQueryDsl;
+    use std::time::Instant;
+    let app = TestApp::spawn(crate::support::Backend::Sqlite).await.unwrap();
+    app.db
+        .write(|c| {
+            Ok(diesel::sql_query(
+                "INSERT INTO clients (reference, name, address, postcode, created_at, updated_at) \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) \
+                 SELECT 'REF-' || i, 'Person ' || i, i || ' Long Road', \
+                        'LS' || (i % 30) || ' ' || (i % 9) || 'AB', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM n",
+            )
+            .execute(c)?)
+        })
+        .unwrap();
+    let cookie = stores(&app).await;
+    for (q, expect) in [
+        ("", "Person 1<"),
+        ("ref-9999", "REF-99990"),
+        ("ls29 ", "LS29"),
+        ("person 9999", "Person 99990"),
+        ("person 100000", "Person 100000"),
+        ("nobody", "No client matches"),
+    ] {
+        let path = format!("/office/clients?q={}&page=2", q.replace(' ', "+"));
+        let path = if q.is_empty() {
+            "/office/clients".to_string()
+        } else {
+            path.replace("&page=2", "")
+        };
+        let started = Instant::now();
+        let html = page(&app, &cookie, &path).await.expect(200).text();
+        let took = started.elapsed();
+        eprintln!("{path}: {} ms", took.as_millis());
+        assert!(html.contains(expect), "{q}: {expect}");
+        assert!(took.as_millis() < 300, "{q} took {took:?}");
     }
 }
