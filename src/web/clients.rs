@@ -90,7 +90,7 @@ fn render(
             } @else {
                 div class="scroll" {
                     table {
-                        thead { tr { th { "Name" } th { "Reference" } th { "Postcode" } } }
+                        thead { tr { th { "Name" } th { "Reference, postcode" } } }
                         tbody {
                             @for c in found {
                                 tr {
@@ -99,8 +99,8 @@ fn render(
                                             @if c.erased { "(erased)" } @else { (c.name) }
                                         }
                                     }
-                                    td { (c.reference) }
-                                    td { (c.postcode) }
+                                    // One column for both, so that a phone shows them without scrolling.
+                                    td { (c.reference) ", " (c.postcode) }
                                 }
                             }
                         }

@@ -67,23 +67,23 @@ fn render(user: &PageUser, ch: &Choices, f: &ReceiveForm, outcome: Markup) -> Ma
                         option value=(t.code) selected[t.code == f.type_code] { (t.name) " (" (t.code) ")" }
                     }
                 }
+                label for="count" { "How many (without serial numbers)" }
+                input id="count" name="count" type="number" min="1" max=(receive::MAX_RECEIVE) value=(f.count);
+                label for="serials" { "Or their serial numbers, one per line" }
+                textarea id="serials" name="serials" rows="6" { (f.serials) }
                 div class="two" {
-                    div {
-                        label for="count" { "How many (without serial numbers)" }
-                        input id="count" name="count" type="number" min="1" max=(receive::MAX_RECEIVE) value=(f.count);
-                    }
                     div {
                         label for="batch" { "Batch (optional)" }
                         input id="batch" name="batch" type="text" maxlength="200" value=(f.batch);
                     }
-                }
-                label for="serials" { "Or their serial numbers, one per line" }
-                textarea id="serials" name="serials" rows="6" { (f.serials) }
-                label for="location_id" { "Store (optional)" }
-                select id="location_id" name="location_id" {
-                    option value="" { "—" }
-                    @for l in &ch.locations {
-                        option value=(l.id) selected[Some(l.id) == f.location_id] { (l.name) }
+                    div {
+                        label for="location_id" { "Store (optional)" }
+                        select id="location_id" name="location_id" {
+                            option value="" { "—" }
+                            @for l in &ch.locations {
+                                option value=(l.id) selected[Some(l.id) == f.location_id] { (l.name) }
+                            }
+                        }
                     }
                 }
                 button type="submit" { "Receive the items" }
