@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::mail;
+use crate::service::Actor;
 use crate::service::clients::{self, ClientView, CreateClient, PatchClient};
 use crate::service::erasure;
 use crate::service::export::{self, ClientExport};
@@ -108,6 +109,13 @@ pub async fn erase_client(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "client")?;
+    let client = erase_and_tidy(&state, actor, id).await?;
+    Ok(HttpResponse::Ok().json(client))
+}
+
+/// Erases a client, then removes the `.eml` files of the mail about them: the API and the
+/// office page erase the same way.
+pub async fn erase_and_tidy(state: &AppState, actor: Actor, id: i64) -> Result<ClientView, AppError> {
     let erased = state.write(move |c| erasure::erase(c, &actor, id)).await?;
     // Files are removed once the database has committed; erasing again retries them.
     let dir = mail::outbox_dir(&state.settings);
@@ -115,7 +123,7 @@ pub async fn erase_client(
     web::block(move || mail::files::remove_messages(&dir, &ids))
         .await?
         .map_err(|e| AppError::internal("cannot remove outbox files", e))?;
-    Ok(HttpResponse::Ok().json(erased.client))
+    Ok(erased.client)
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/export", tag = "clients", params(("id" = i64, Path, example = 1)),

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 
 use super::schema::{clients, items};
 use super::{DbConn, in_chunks};
@@ -106,6 +107,79 @@ pub fn list(conn: &mut DbConn, q: Option<&str>, offset: i64, limit: i64) -> Quer
         .select(Client::as_select())
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// The office's search: clients whose reference or postcode begins with `q` (an index
+/// range each) or whose name contains it (a scan in id order that stops once it has found
+/// `window` rows), `limit` of them from `offset`, in id order. No count: a page asks for one
+/// row more than it shows to know whether another page follows.
+pub fn search(conn: &mut DbConn, q: &str, offset: i64, limit: i64) -> QueryResult<Vec<Client>> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let lower = q.to_lowercase();
+    let upper = q.to_uppercase();
+    // In byte order every text that begins with `p` lies in [p, p + U+10FFFF).
+    let end = |p: &str| format!("{p}{}", char::MAX);
+    let name = format!("%{}%", super::items::escape_like(&lower));
+    let window = offset + limit;
+    let sql = |collate: &str, n: &dyn Fn(usize) -> String| {
+        format!(
+            "SELECT id FROM ( \
+               SELECT id FROM (SELECT id FROM clients WHERE lower(reference){collate} >= {} \
+                 AND lower(reference){collate} < {} ORDER BY id LIMIT {}) r \
+               UNION SELECT id FROM (SELECT id FROM clients WHERE postcode{collate} >= {} \
+                 AND postcode{collate} < {} ORDER BY id LIMIT {}) p \
+               UNION SELECT id FROM (SELECT id FROM clients WHERE lower(name) LIKE {} ESCAPE '\\' \
+                 ORDER BY id LIMIT {}) n \
+             ) m ORDER BY id LIMIT {} OFFSET {}",
+            n(1),
+            n(2),
+            n(3),
+            n(4),
+            n(5),
+            n(6),
+            n(7),
+            n(8),
+            n(9),
+            n(10)
+        )
+    };
+    macro_rules! run {
+        ($c:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<Text, _>(&lower)
+                .bind::<Text, _>(end(&lower))
+                .bind::<BigInt, _>(window)
+                .bind::<Text, _>(&upper)
+                .bind::<Text, _>(end(&upper))
+                .bind::<BigInt, _>(window)
+                .bind::<Text, _>(&name)
+                .bind::<BigInt, _>(window)
+                .bind::<BigInt, _>(limit)
+                .bind::<BigInt, _>(offset)
+                .load::<Found>($c)?
+        };
+    }
+    let found = match conn {
+        DbConn::Sqlite(c) => run!(c, sql("", &|_| "?".to_string())),
+        DbConn::Postgres(c) => run!(c, sql(" COLLATE \"C\"", &|i| format!("${i}"))),
+    };
+    let ids: Vec<i64> = found.into_iter().map(|f| f.id).collect();
+    let mut rows = get_many(conn, &ids)?;
+    rows.sort_by_key(|c| c.id);
+    Ok(rows)
+}
+
+/// The client with this reference, any case: how the desk's search box names one.
+pub fn by_reference(conn: &mut DbConn, reference: &str) -> QueryResult<Option<Client>> {
+    clients::table
+        .filter(lower(clients::reference).eq(reference.trim().to_lowercase()))
+        .select(Client::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn update(conn: &mut DbConn, id: i64, changes: &ClientChanges) -> QueryResult<usize> {

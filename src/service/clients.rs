@@ -153,7 +153,7 @@ pub fn list(conn: &mut DbConn, q: Option<&str>, page: Page) -> Result<Paged<Clie
 }
 
 /// Why an item cannot go to `client`, or `None` if it can: an erased client has no more
-/// visits. The one rule for the API and the desk's list of clients.
+/// visits. The one rule for every way an item goes to a client.
 pub fn receiving_refused(client: &Client) -> Option<&'static str> {
     client
         .erased_at
@@ -204,4 +204,73 @@ pub fn patch(conn: &mut DbConn, actor: &Actor, id: i64, req: &PatchClient) -> Re
     changes.updated_at = Some(now());
     clients::update(conn, id, &changes)?;
     Ok(find(conn, id)?.into())
+}
+
+/// One page of the office's search, and whether another follows (no count: with 100,000
+/// clients a count of a name search is a scan of them all).
+pub fn search(conn: &mut DbConn, q: &str, page: Page) -> Result<(Vec<ClientView>, bool), AppError> {
+    let mut errors = Errors::default();
+    let q = errors.optional("q", Some(q), MAX_TEXT).unwrap_or_default();
+    errors.finish()?;
+    let want = page.per_page + 1;
+    let mut rows = if q.is_empty() {
+        clients::list(conn, None, page.offset(), want)?.0
+    } else {
+        clients::search(conn, &q, page.offset(), want)?
+    };
+    let more = rows.len() as i64 > page.per_page;
+    rows.truncate(page.per_page as usize);
+    Ok((rows.into_iter().map(ClientView::from).collect(), more))
+}
+
+/// The client a person named by reference (any case) in a search box.
+pub fn by_reference(conn: &mut DbConn, field: &str, reference: &str) -> Result<Client, AppError> {
+    clients::by_reference(conn, reference)?.ok_or_else(|| {
+        AppError::invalid(
+            field,
+            format!("no client has the reference {:?}", reference.trim()),
+        )
+    })
+}
+
+/// An item a client had and no longer has: from their history, when it came and went.
+pub struct HeldBefore {
+    pub asset_tag: String,
+    pub type_name: String,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+}
+
+/// What the client held before, newest first, read from the items' history.
+pub fn held_before(
+    conn: &mut DbConn,
+    id: i64,
+    holds_now: &[i64],
+    public_url: &str,
+) -> Result<Vec<HeldBefore>, AppError> {
+    let mut spans: std::collections::BTreeMap<i64, (DateTime<Utc>, DateTime<Utc>)> = Default::default();
+    for e in crate::db::events::for_client(conn, id)? {
+        if holds_now.contains(&e.item_id) {
+            continue;
+        }
+        let at = e.occurred_at.and_utc();
+        let span = spans.entry(e.item_id).or_insert((at, at));
+        span.0 = span.0.min(at);
+        span.1 = span.1.max(at);
+    }
+    let ids: Vec<i64> = spans.keys().copied().collect();
+    let mut out: Vec<HeldBefore> = views::by_ids(conn, &ids, public_url)?
+        .into_iter()
+        .map(|item| {
+            let (first, last) = spans[&item.id];
+            HeldBefore {
+                asset_tag: item.asset_tag,
+                type_name: item.type_.name,
+                first,
+                last,
+            }
+        })
+        .collect();
+    out.sort_by_key(|h| std::cmp::Reverse(h.last));
+    Ok(out)
 }

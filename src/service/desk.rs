@@ -3,33 +3,25 @@
 
 use chrono::NaiveDate;
 
-use super::clients::receiving_refused;
 use super::items;
 use super::pages::{Page, Paged};
 use super::views::ItemView;
 use crate::db::items::{self as item_rows, ItemFilter};
-use crate::db::{DbConn, clients as client_rows, staff as staff_rows};
+use crate::db::{DbConn, staff as staff_rows};
 use crate::error::AppError;
 
-/// Most clients and workers offered in the issue form's lists.
+/// Most workers offered in the issue form's list (clients are searched for instead).
 const MAX_CHOICES: i64 = 1000;
 
-/// Who an item may be issued to and who may be made responsible for it, as (id, label).
+/// Who may be made responsible for an item, as (id, label).
 pub struct IssueChoices {
-    pub clients: Vec<(i64, String)>,
     pub workers: Vec<(i64, String)>,
 }
 
-/// Erased clients and workers who may not be made responsible are never offered.
+/// Workers who may not be made responsible are never offered.
 pub fn issue_choices(conn: &mut DbConn) -> Result<IssueChoices, AppError> {
-    let (clients, _) = client_rows::list(conn, None, 0, MAX_CHOICES)?;
     let (staff, _) = staff_rows::list(conn, 0, MAX_CHOICES)?;
     Ok(IssueChoices {
-        clients: clients
-            .into_iter()
-            .filter(|x| receiving_refused(x).is_none())
-            .map(|x| (x.id, format!("{} ({}, {})", x.name, x.reference, x.postcode)))
-            .collect(),
         workers: staff
             .into_iter()
             .filter(|s| items::responsibility_refused(s).is_none())

@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod notify;
 pub mod pages;
 pub mod recalls;
+pub mod receive;
 pub mod reports;
 pub mod scan;
 pub mod sign_in;

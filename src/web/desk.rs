@@ -18,7 +18,7 @@ use crate::service::desk::{self, IssueChoices};
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
 use crate::service::views::{self, ItemView};
-use crate::service::{items, today};
+use crate::service::{clients, items, today};
 use crate::web::item_page::status_words;
 use crate::words::uk_date;
 
@@ -33,6 +33,9 @@ pub struct DeskMove {
     pub mode: String,
     pub code: String,
     pub client_id: Option<i64>,
+    /// The client's reference, as the desk's search box sends it.
+    #[serde(default)]
+    pub client: String,
     pub worker_id: Option<i64>,
     pub method: Option<String>,
 }
@@ -87,11 +90,12 @@ fn render(
                 }
                 div class="two" {
                     div {
-                        label for="client_id" { "Client (issue)" }
-                        select id="client_id" name="client_id" {
-                            option value="" { "—" }
-                            (options(&ch.clients, last.client_id))
-                        }
+                        // A search box, not a list: a service has tens of thousands of clients.
+                        label for="client" { "Client (issue): name, reference or postcode" }
+                        input id="client" name="client" type="search" autocomplete="off"
+                            list="client-list" data-suggest="/office/clients/suggest"
+                            placeholder="Type to search; a reference is enough" value=(last.client);
+                        datalist id="client-list" {}
                     }
                     div {
                         label for="worker_id" { "Worker (issue)" }
@@ -144,7 +148,12 @@ fn render(
                 }
             }
         }
-        p { a class="button secondary" href="/desk/overdue" { "Overdue checks" } }
+        div class="row" {
+            a class="button secondary" href="/desk/overdue" { "Overdue checks" }
+            a class="button secondary" href="/office/receive" { "Receive stock" }
+            a class="button secondary" href="/office/clients" { "Clients" }
+        }
+        script src="/assets/suggest.js" defer {}
     };
     layout("Stores desk", Some(user), body)
 }
@@ -213,10 +222,17 @@ pub async fn desk_move(
             };
             match request {
                 None => Err("choose what each scan should do".to_string()),
-                Some(request) => {
+                Some(mut request) => {
                     let (actor, mail, t) = (user.actor.clone(), state.mail_context(), tag.to_string());
+                    let client = f.client.trim().to_string();
                     state
-                        .write(move |c| moves::perform(c, &actor, &t, &request, &mail))
+                        .write(move |c| {
+                            // The search box names a client by reference; the id the move takes.
+                            if let (MoveRequest::Issue(body), false) = (&mut request, client.is_empty()) {
+                                body.client_id = Some(clients::by_reference(c, "client", &client)?.id);
+                            }
+                            moves::perform(c, &actor, &t, &request, &mail)
+                        })
                         .await
                         .map(|item| describe(&f.mode, &item))
                         .map_err(|e| format!("{tag}: {}", super::page::report(&e)))

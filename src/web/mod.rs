@@ -4,6 +4,8 @@
 pub mod catalogue_forms;
 pub mod catalogue_page;
 pub mod check_forms;
+pub mod client_page;
+pub mod clients;
 pub mod desk;
 pub mod exam_form;
 pub mod form;
@@ -11,6 +13,7 @@ pub mod item_page;
 pub mod login;
 pub mod page;
 pub mod proxies;
+pub mod receive;
 pub mod refusal;
 pub mod scan_page;
 pub mod session;
@@ -23,6 +26,7 @@ use actix_web::{HttpResponse, web};
 const CSS: &str = include_str!("../../assets/web/app.css");
 const SCAN_JS: &str = include_str!("../../assets/web/scan.js");
 const DEFECTS_JS: &str = include_str!("../../assets/web/defects.js");
+const SUGGEST_JS: &str = include_str!("../../assets/web/suggest.js");
 /// jsQR 1.4.0 (Apache-2.0, assets/web/LICENSE-jsQR.txt), for browsers without BarcodeDetector.
 const JSQR_JS: &str = include_str!("../../assets/web/jsQR.js");
 
@@ -66,6 +70,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .post(staff_page::add),
     )
     .service(web::resource("/office/staff/{id}/{change}").post(staff_page::change))
+    .service(
+        web::resource("/office/clients")
+            .get(clients::list)
+            .post(clients::create),
+    )
+    .service(web::resource("/office/clients/suggest").get(clients::suggest))
+    .service(
+        web::resource("/office/clients/{id}")
+            .get(client_page::show)
+            .post(client_page::edit),
+    )
+    .service(
+        web::resource("/office/clients/{id}/erase")
+            .get(client_page::confirm_erase)
+            .post(client_page::erase),
+    )
+    .service(
+        web::resource("/office/receive")
+            .get(receive::page)
+            .post(receive::submit),
+    )
     .service(web::resource("/assets/app.css").get(|| async { asset("text/css; charset=utf-8", CSS) }))
     .service(
         web::resource("/assets/scan.js").get(|| async { asset("text/javascript; charset=utf-8", SCAN_JS) }),
@@ -73,6 +98,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/assets/defects.js")
             .get(|| async { asset("text/javascript; charset=utf-8", DEFECTS_JS) }),
+    )
+    .service(
+        web::resource("/assets/suggest.js")
+            .get(|| async { asset("text/javascript; charset=utf-8", SUGGEST_JS) }),
     )
     .service(
         web::resource("/assets/jsQR.js").get(|| async { asset("text/javascript; charset=utf-8", JSQR_JS) }),

@@ -84,6 +84,8 @@ pub fn respond(status: StatusCode, page: Markup) -> HttpResponse {
 const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/scan", "Scan", None),
     ("/desk", "Desk", Some(Action::UseDesk)),
+    ("/office/clients", "Clients", Some(Action::UseOffice)),
+    ("/office/receive", "Receive", Some(Action::ManageItems)),
     ("/office/catalogue", "Catalogue", Some(Action::UseOffice)),
     ("/office/staff", "Staff", Some(Action::ListStaff)),
 ];

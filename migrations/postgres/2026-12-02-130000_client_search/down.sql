@@ -1,0 +1,2 @@
+DROP INDEX clients_postcode;
+DROP INDEX clients_reference_lower;
