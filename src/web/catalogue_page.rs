@@ -214,7 +214,15 @@ pub async fn create_type(
             .await
     }
     .await;
-    answer(&state, &user, fields, "new-type", outcome.map(|t| t.code), "type-added").await
+    answer(
+        &state,
+        &user,
+        fields,
+        "new-type",
+        outcome.map(|t| t.code),
+        "type-added",
+    )
+    .await
 }
 
 pub async fn edit_type(
@@ -244,7 +252,15 @@ pub async fn edit_type(
             .await
     }
     .await;
-    answer(&state, &user, fields, &form_id, outcome.map(|t| t.code), "type-saved").await
+    answer(
+        &state,
+        &user,
+        fields,
+        &form_id,
+        outcome.map(|t| t.code),
+        "type-saved",
+    )
+    .await
 }
 
 pub async fn add_rule(
@@ -301,7 +317,15 @@ pub async fn edit_rule(
     }
     .await;
     let form_id = format!("rule-{rule_id}-form");
-    answer(&state, &user, fields, &form_id, outcome.map(|t| t.code), "rule-saved").await
+    answer(
+        &state,
+        &user,
+        fields,
+        &form_id,
+        outcome.map(|t| t.code),
+        "rule-saved",
+    )
+    .await
 }
 
 pub async fn retire_rule(
@@ -318,7 +342,15 @@ pub async fn retire_rule(
         .write(move |c| check_rules::retire(c, &actor, &code, rule_id))
         .await;
     let form_id = format!("rule-{rule_id}-form");
-    answer(&state, &user, fields, &form_id, outcome.map(|t| t.code), "rule-retired").await
+    answer(
+        &state,
+        &user,
+        fields,
+        &form_id,
+        outcome.map(|t| t.code),
+        "rule-retired",
+    )
+    .await
 }
 
 fn rule_id_of(raw: &str) -> Result<i64, PageError> {

@@ -5,8 +5,8 @@ mod support;
 
 mod access;
 mod browser;
-mod browser_exam;
 mod browser_clients;
+mod browser_exam;
 mod browser_office;
 mod catalogue;
 mod check_rules;
