@@ -99,17 +99,15 @@ fn write(
         .into_iter()
         .map(|c| c.reference)
         .collect();
-    let problems = problems.merge(clients.iter().filter_map(|(line, c)| {
-        taken.contains(&c.reference).then(|| {
-            (
-                *line,
-                format!(
-                    "reference: a client with the reference {:?} already exists",
-                    c.reference
-                ),
-            )
-        })
-    }));
+    let problems = problems.merge(clients.iter().filter(|(_, c)| taken.contains(&c.reference)).map(
+        |(line, c)| {
+            let message = format!(
+                "reference: a client with the reference {:?} already exists",
+                c.reference
+            );
+            (*line, message)
+        },
+    ));
     if clients.is_empty() && problems.is_empty() {
         return Err(AppError::invalid("file", "has no rows to import"));
     }
