@@ -235,10 +235,10 @@ fn pick_rule<'a>(rules: &'a [CheckRule], named: Option<&str>, errors: &mut Error
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Datelike;
     use crate::domain::checks::CheckKind;
     use crate::domain::validate::Invalid;
     use crate::service::moves::bodies::CheckBody;
+    use chrono::Datelike;
 
     fn rules() -> Vec<CheckRule> {
         ["LOLER thorough examination", "manufacturer service"]
