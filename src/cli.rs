@@ -35,7 +35,7 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Bulk operations on items.
+    /// Bulk imports of items and clients from CSV files.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
@@ -107,8 +107,12 @@ pub enum CatalogueCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Import items from a CSV file: asset_tag,type,serial_number,batch,location.
+    /// Import items from a CSV file: type and optionally asset_tag, serial_number, batch,
+    /// location, status, client_reference, fitted_at, worker_email, manufactured_on and
+    /// last_check:<rule name> (see README).
     Items { file: PathBuf },
+    /// Import clients from a CSV file: reference,name,address,postcode[,phone].
+    Clients { file: PathBuf },
 }
 
 pub fn main() -> ExitCode {
@@ -168,6 +172,9 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Import {
             command: ImportCommand::Items { file },
         } => import_file(&settings, &open()?, &file),
+        Command::Import {
+            command: ImportCommand::Clients { file },
+        } => import_clients(&open()?, &file),
         Command::Catalogue {
             command: CatalogueCommand::Starter,
         } => load_starter(&open()?),
@@ -373,6 +380,18 @@ fn import_file(settings: &Settings, db: &Db, file: &Path) -> Result<(), String> 
         "imported {} items ({} with generated tags) in {:.1} s",
         summary.imported,
         summary.generated_tags,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn import_clients(db: &Db, file: &Path) -> Result<(), String> {
+    let opened = std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let started = std::time::Instant::now();
+    let summary = import::clients::import_clients(db, opened).map_err(|e| describe(&e))?;
+    println!(
+        "imported {} clients in {:.1} s",
+        summary.created,
         started.elapsed().as_secs_f64()
     );
     Ok(())

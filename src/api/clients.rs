@@ -1,11 +1,12 @@
 //! `/clients`: personal data, for signed-in staff only.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, csv_upload};
 use super::parse_id;
 use crate::app::AppState;
+use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::mail;
@@ -13,10 +14,12 @@ use crate::service::Actor;
 use crate::service::clients::{self, ClientView, CreateClient, PatchClient};
 use crate::service::erasure;
 use crate::service::export::{self, ClientExport};
+use crate::service::import::clients::{self as import, ClientImportSummary};
 use crate::service::pages::{Page, Paged};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/clients").get(list_clients).post(create_client))
+        .service(web::resource("/clients/import").post(import_clients))
         .service(
             web::resource("/clients/{id}")
                 .get(get_client)
@@ -67,6 +70,33 @@ pub async fn create_client(
 ) -> Result<HttpResponse, AppError> {
     let body = state.write(move |c| clients::create(c, &actor, &req)).await?;
     Ok(HttpResponse::Created().json(body))
+}
+
+#[utoipa::path(post, path = "/api/v1/clients/import", tag = "clients",
+    request_body(content = String, content_type = "text/csv",
+        description = "A header line naming reference,name,address,postcode and optionally phone, then one \
+            client a line, each checked as a client created alone"),
+    responses((status = 201, body = ClientImportSummary, description = "Every row created"),
+              (status = 401, description = "No valid token"),
+              (status = 403, description = "The caller's role may not do this"),
+              (status = 413, description = "Over 32 MiB"),
+              (status = 415, description = "Not sent as text/csv"),
+              (status = 422, description = "The first 1,000 problems with their line numbers and fields (a \
+                reference twice in the file or already in the register, a missing name...), and \
+                `errors_not_listed` counting the rest; nothing imported"),
+              (status = 503, description = "The database stayed busy past database.busy_timeout_ms")),
+    security(("bearer" = [])))]
+pub async fn import_clients(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    actor.require(Action::ManageClients)?;
+    let body = csv_upload(&req, payload).await?;
+    let db = state.db.clone();
+    let summary = web::block(move || import::import_clients(&db, std::io::Cursor::new(body))).await??;
+    Ok(HttpResponse::Created().json(summary))
 }
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path, example = 1)),

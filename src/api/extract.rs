@@ -14,6 +14,27 @@ use crate::http::body::{declared_length, read_limited};
 /// Largest JSON body accepted.
 pub const JSON_LIMIT: usize = 1 << 20;
 
+/// A CSV upload may be larger than a JSON body: a whole store's spreadsheet.
+pub const IMPORT_LIMIT: usize = 32 << 20;
+
+/// An import's file: `text/csv` (415 otherwise), at most `IMPORT_LIMIT` bytes (413).
+pub async fn csv_upload(
+    req: &HttpRequest,
+    payload: actix_web::web::Payload,
+) -> Result<actix_web::web::Bytes, AppError> {
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.to_ascii_lowercase().starts_with("text/csv") {
+        return Err(AppError::UnsupportedMediaType(
+            "send the file with Content-Type: text/csv".into(),
+        ));
+    }
+    crate::http::body::read_body(req, payload.into_inner(), IMPORT_LIMIT).await
+}
+
 type Boxed<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
 /// A JSON body read with a size limit and parsed so that a wrong field is named:

@@ -1,21 +1,16 @@
 //! `/items`: the register itself.
 
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, csv_upload};
 use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::http::auth::Auth;
-use crate::http::body::read_body;
 use crate::service::import::{self, ImportSummary};
 use crate::service::items::{self, CreateItem, EventView, ItemQuery, PatchItem};
 use crate::service::pages::{Page, PageQuery, Paged};
 use crate::service::views::{self, ItemView};
-
-/// A CSV upload may be larger than a JSON body: a whole store's spreadsheet.
-pub const IMPORT_LIMIT: usize = 32 << 20;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/items").get(list_items).post(create_item))
@@ -103,7 +98,10 @@ pub async fn events(
 
 #[utoipa::path(post, path = "/api/v1/items/import", tag = "items",
     request_body(content = String, content_type = "text/csv",
-        description = "Columns asset_tag,type,serial_number,batch,location; a header line first"),
+        description = "A header line, then one item a line. Columns: type (required), asset_tag, \
+            serial_number, batch, location, status (in_store or in_use), client_reference and fitted_at \
+            (both required for in_use), worker_email, manufactured_on, and last_check:<rule name> \
+            (the date of that rule's last check)"),
     responses((status = 403, description = "The caller's role may not do this"), (status = 201, body = ImportSummary), (status = 422, description = "The first 1,000 problems with their line numbers, and `errors_not_listed` counting the rest; nothing imported"),
               (status = 503, description = "The database stayed busy past database.busy_timeout_ms"),
               (status = 413, description = "Over 32 MiB")), security(("bearer" = [])))]
@@ -114,17 +112,7 @@ pub async fn import_csv(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     actor.require(Action::ManageItems)?;
-    let content_type = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type.to_ascii_lowercase().starts_with("text/csv") {
-        return Err(AppError::UnsupportedMediaType(
-            "send the file with Content-Type: text/csv".into(),
-        ));
-    }
-    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT).await?;
+    let body = csv_upload(&req, payload).await?;
     let db = state.db.clone();
     let prefix = state.settings.service.asset_tag_prefix.clone();
     let source = format!("an upload by {}", actor.name);

@@ -22,7 +22,7 @@ use crate::http::auth::Auth;
         health::healthz, document,
         catalogue::list_types, catalogue::create_type, catalogue::patch_type, catalogue::add_rule,
         catalogue::patch_rule, catalogue::retire_rule, catalogue::list_locations, catalogue::create_location,
-        clients::list_clients, clients::create_client, clients::get_client, clients::patch_client, clients::erase_client,
+        clients::list_clients, clients::create_client, clients::import_clients, clients::get_client, clients::patch_client, clients::erase_client,
         clients::export_client, audit::list_audit,
         staff::list_staff, staff::create_staff, staff::patch_staff, staff::rotate_token,
         staff::send_sign_in_link,

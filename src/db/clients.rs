@@ -83,6 +83,27 @@ pub fn get_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Client>> {
     })
 }
 
+/// The clients with these references (exactly as stored), however many.
+pub fn by_references(conn: &mut DbConn, references: &[String]) -> QueryResult<Vec<Client>> {
+    in_chunks(references, |chunk| {
+        clients::table
+            .filter(clients::reference.eq_any(chunk))
+            .select(Client::as_select())
+            .load(conn)
+    })
+}
+
+/// Many new clients at once (an import).
+pub fn insert_many(conn: &mut DbConn, batch: &[NewClient]) -> QueryResult<()> {
+    // Seven values a row, well under SQLite's cap on bound values a statement.
+    for chunk in batch.chunks(2000) {
+        on_backend!(&mut *conn, |c| diesel::insert_into(clients::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
 /// Lists clients, optionally matching `q` against reference, name and postcode.
 pub fn list(conn: &mut DbConn, q: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<Client>, i64)> {
     let filtered = || {

@@ -1,8 +1,6 @@
 //! The append-only history of each item. Its notes live in `notes`, where erasure alone
 //! may blank them.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -112,23 +110,23 @@ pub fn insert_owned(conn: &mut DbConn, event: &NewEvent, owner: Option<i64>) -> 
 }
 
 pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
-    // Batches carry the same few words for many items (an import, a recall): one note each.
-    let mut shared: HashMap<(Option<i64>, &str), i64> = HashMap::new();
-    let mut rows = Vec::with_capacity(batch.len());
-    for event in batch {
-        let note = match event.notes.as_deref() {
-            None => None,
-            Some(body) => Some(match shared.get(&(event.client_id, body)) {
-                Some(id) => *id,
-                None => {
-                    let id = notes::insert(conn, event.client_id, body)?;
-                    shared.insert((event.client_id, body), id);
-                    id
-                }
-            }),
-        };
-        rows.push(event.row(note));
-    }
+    // A batch's notes are written together; the same words for the same client (a recall's
+    // reason) make one note.
+    let wanted: Vec<(Option<i64>, &str)> = batch
+        .iter()
+        .filter_map(|e| e.notes.as_deref().map(|body| (e.client_id, body)))
+        .collect();
+    let note_ids = notes::insert_many(conn, &wanted)?;
+    let rows: Vec<EventRow> = batch
+        .iter()
+        .map(|e| {
+            let note = e
+                .notes
+                .as_deref()
+                .and_then(|body| note_ids.get(&(e.client_id, body)).copied());
+            e.row(note)
+        })
+        .collect();
     // SQLite caps the number of bound values in one statement.
     for chunk in rows.chunks(2000) {
         on_backend!(&mut *conn, |c| diesel::insert_into(events::table)

@@ -63,6 +63,13 @@ pub struct NewItem {
     pub updated_at: NaiveDateTime,
     pub manufactured_on: Option<NaiveDate>,
     pub safe_working_load_kg: Option<i32>,
+    /// An item imported in a home arrives with its client, worker, fit and dates.
+    pub client_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub fitted_at: Option<NaiveDate>,
+    pub first_fitted_at: Option<NaiveDate>,
+    pub last_checked_at: Option<NaiveDate>,
+    pub next_check_due: Option<NaiveDate>,
 }
 
 /// The columns a move or an edit may change. `None` leaves a column as it is;
@@ -86,7 +93,7 @@ pub struct ItemChanges {
     pub safe_working_load_kg: Option<Option<i32>>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = item_checks_due)]
 pub struct CheckDue {
     pub item_id: i64,
@@ -105,6 +112,17 @@ pub fn insert(conn: &mut DbConn, new: &NewItem) -> QueryResult<Item> {
 pub fn insert_many(conn: &mut DbConn, batch: &[NewItem]) -> QueryResult<()> {
     for chunk in batch.chunks(2000) {
         on_backend!(&mut *conn, |c| diesel::insert_into(items::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Many items' dates at once, for items that had none (an import).
+pub fn insert_dues(conn: &mut DbConn, dues: &[CheckDue]) -> QueryResult<()> {
+    // Four values a row: well under SQLite's cap on bound values.
+    for chunk in dues.chunks(2000) {
+        on_backend!(&mut *conn, |c| diesel::insert_into(item_checks_due::table)
             .values(chunk)
             .execute(c))?;
     }

@@ -68,6 +68,14 @@ pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Staff>> {
         .optional()
 }
 
+/// Every account: an import names workers by address.
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Staff>> {
+    staff::table
+        .order(staff::id)
+        .select(Staff::as_select())
+        .load(conn)
+}
+
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Staff>, i64)> {
     let total = staff::table.count().get_result(conn)?;
     let rows = staff::table

@@ -97,6 +97,16 @@ pub fn date(raw: &str) -> Result<NaiveDate, &'static str> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| "must be a date, YYYY-MM-DD")
 }
 
+/// The day something was done (a fit, a check): a date, not after `today`, this century.
+pub fn day_done(raw: &str, today: NaiveDate) -> Result<NaiveDate, &'static str> {
+    use chrono::Datelike;
+    match date(raw)? {
+        d if d > today => Err("must not be in the future"),
+        d if d.year_ce().1 < 2000 => Err("must be this century"),
+        d => Ok(d),
+    }
+}
+
 /// The one form an address is stored and looked up in, whatever case it was typed in.
 pub fn canonical_email(raw: &str) -> String {
     raw.trim().to_ascii_lowercase()

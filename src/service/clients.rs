@@ -17,7 +17,7 @@ use crate::domain::validate::{self, Errors, MAX_ADDRESS};
 use crate::error::AppError;
 
 /// The longest reference and phone number a client's record takes, new or changed.
-const MAX_REFERENCE: usize = 64;
+pub(crate) const MAX_REFERENCE: usize = 64;
 const MAX_PHONE: usize = 40;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -113,29 +113,48 @@ fn postcode(errors: &mut Errors, raw: Option<&str>) -> String {
     })
 }
 
+/// A new client's fields, checked: the one set of rules for a client created one at a
+/// time and for a file of them.
+pub struct ValidClient {
+    pub reference: String,
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub phone: Option<String>,
+}
+
+/// Reads a new client's fields, adding every problem to `errors`.
+pub fn read_new(errors: &mut Errors, req: &CreateClient) -> ValidClient {
+    ValidClient {
+        reference: errors.required("reference", req.reference.as_deref(), MAX_REFERENCE),
+        name: errors.required("name", req.name.as_deref(), MAX_TEXT),
+        address: errors.required("address", req.address.as_deref(), MAX_ADDRESS),
+        postcode: postcode(errors, req.postcode.as_deref()),
+        phone: errors.optional("phone", req.phone.as_deref(), MAX_PHONE),
+    }
+}
+
+impl ValidClient {
+    pub fn row(&self, now: chrono::NaiveDateTime) -> NewClient<'_> {
+        NewClient {
+            reference: &self.reference,
+            name: &self.name,
+            address: &self.address,
+            postcode: &self.postcode,
+            phone: self.phone.as_deref(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateClient) -> Result<ClientView, AppError> {
     actor.require(Action::ManageClients)?;
     let mut errors = Errors::default();
-    let reference = errors.required("reference", req.reference.as_deref(), MAX_REFERENCE);
-    let name = errors.required("name", req.name.as_deref(), MAX_TEXT);
-    let address = errors.required("address", req.address.as_deref(), MAX_ADDRESS);
-    let postcode = postcode(&mut errors, req.postcode.as_deref());
-    let phone = errors.optional("phone", req.phone.as_deref(), MAX_PHONE);
+    let valid = read_new(&mut errors, req);
     errors.finish()?;
-    let now = now();
-    let client = clients::insert(
-        conn,
-        &NewClient {
-            reference: &reference,
-            name: &name,
-            address: &address,
-            postcode: &postcode,
-            phone: phone.as_deref(),
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .map_err(|e| match AppError::from(e) {
+    let reference = &valid.reference;
+    let client = clients::insert(conn, &valid.row(now())).map_err(|e| match AppError::from(e) {
         AppError::Conflict { .. } => AppError::conflict(format!(
             "a client with the reference {reference:?} already exists"
         )),

@@ -213,7 +213,7 @@ pub fn row_by_tag(conn: &mut DbConn, raw_tag: &str) -> Result<Item, AppError> {
 }
 
 /// A date of manufacture: a date, not in the future.
-fn manufactured(errors: &mut Errors, raw: Option<&str>) -> Option<NaiveDate> {
+pub(crate) fn manufactured(errors: &mut Errors, raw: Option<&str>) -> Option<NaiveDate> {
     let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
     match validate::date(raw) {
         Ok(d) if d > super::today() => {
@@ -315,6 +315,12 @@ pub fn create(
             updated_at: now,
             manufactured_on,
             safe_working_load_kg,
+            client_id: None,
+            worker_id: None,
+            fitted_at: None,
+            first_fitted_at: None,
+            last_checked_at: None,
+            next_check_due: None,
         },
     )?;
     events::insert(

@@ -18,7 +18,7 @@ both_backends! {
         assert_eq!(one["serial_number"], "FR, 10");
         assert_eq!(one["location"], serde_json::Value::Null);
         let history = app.get("/api/v1/items/OLD-0001/events", &app.admin).await.expect(200).json();
-        assert_eq!(history["items"][0]["action"], "received");
+        assert_eq!(history["items"][0]["action"], "imported");
     }
 
     async fn a_file_with_bad_rows_imports_nothing_and_names_each_line(app: TestApp) {

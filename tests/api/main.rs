@@ -20,6 +20,7 @@ mod evidence_pdfs;
 mod exam_pages;
 mod examinations;
 mod import;
+mod import_live;
 mod item_clock;
 mod item_clock_migration;
 mod items;

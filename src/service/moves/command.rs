@@ -2,7 +2,7 @@
 //! database: texts trimmed and bounded, dates and outcomes understood, the rule picked,
 //! and a failed check's note required (for the API and the pages alike).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::bodies::MoveRequest;
 use super::examination;
@@ -198,21 +198,10 @@ fn outcome(raw: Option<&str>, errors: &mut Errors) -> Option<Outcome> {
 fn date_field(errors: &mut Errors, field: &str, raw: Option<&str>, today: NaiveDate) -> NaiveDate {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => today,
-        Some(r) => match validate::date(r) {
-            Ok(d) if d > today => {
-                errors.add(field, "must not be in the future");
-                today
-            }
-            Ok(d) if d.year_ce().1 < 2000 => {
-                errors.add(field, "must be this century");
-                today
-            }
-            Ok(d) => d,
-            Err(message) => {
-                errors.add(field, message);
-                today
-            }
-        },
+        Some(r) => validate::day_done(r, today).unwrap_or_else(|message| {
+            errors.add(field, message);
+            today
+        }),
     }
 }
 
@@ -249,6 +238,7 @@ mod tests {
     use crate::domain::checks::CheckKind;
     use crate::domain::validate::Invalid;
     use crate::service::moves::bodies::CheckBody;
+    use chrono::Datelike;
 
     fn rules() -> Vec<CheckRule> {
         ["LOLER thorough examination", "manufacturer service"]

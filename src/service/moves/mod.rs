@@ -13,6 +13,7 @@ pub use bodies::{
 use chrono::NaiveDate;
 
 use super::clients::receiving_refused;
+use super::clock::{self, Passed};
 use super::items::{check_version, check_worker, row_by_tag, stale};
 use super::notify::{self, MailContext};
 use super::views::{self, ItemView};
@@ -24,8 +25,8 @@ use crate::db::examinations;
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
-use crate::domain::checks::{OverdueRefusal, latest_check, next_due_of, overdue_on, soonest};
-use crate::domain::examination::{ExaminationReport, examiners_date};
+use crate::domain::checks::{OverdueRefusal, latest_check, overdue_on};
+use crate::domain::examination::ExaminationReport;
 use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
@@ -244,43 +245,12 @@ fn plan(
     Ok(fx)
 }
 
-/// A passed check and, for an examination, the date its examiner set for the next one.
-#[derive(Clone, Copy)]
-struct Passed {
-    rule_id: i64,
-    performed_at: NaiveDate,
-    next_by: Option<NaiveDate>,
-}
-
-/// Every rule's dates computed afresh from the item's record (`domain::checks::next_due_of`),
-/// with a newly passed check of one rule counted in (a late entry never moving it back),
-/// and the item's next check the soonest of them.
+/// Every rule's dates from the item's record (`service::clock`, the one place they are
+/// computed), and the item's next check the soonest of them.
 fn run_clock(loaded: &Loaded, first_fit: Option<NaiveDate>, passed: Option<Passed>, fx: &mut Effects) {
-    let item_id = loaded.item.id;
-    fx.set_dues = loaded
-        .rules
-        .iter()
-        .filter_map(|rule| {
-            let held = loaded.dues.iter().find(|d| d.rule_id == rule.id);
-            let mut last = held.and_then(|d| d.last_checked_at);
-            let mut next_by = None;
-            if let Some(p) = passed.filter(|p| p.rule_id == rule.id) {
-                // An examiner's earlier date counts only from the latest examination.
-                if last.is_none_or(|l| p.performed_at >= l) {
-                    next_by = p.next_by;
-                }
-                last = Some(latest_check(last, p.performed_at));
-            }
-            let next = examiners_date(next_due_of(rule.clock(), last, first_fit), next_by);
-            (last.is_some() || next.is_some()).then_some(CheckDue {
-                item_id,
-                rule_id: rule.id,
-                last_checked_at: last,
-                next_due: next,
-            })
-        })
-        .collect();
-    fx.changes.next_check_due = Some(soonest(fx.set_dues.iter().filter_map(|d| d.next_due)));
+    let clock = clock::run(loaded.item.id, &loaded.rules, &loaded.dues, first_fit, passed);
+    fx.set_dues = clock.dues;
+    fx.changes.next_check_due = Some(clock.next_check_due);
 }
 
 /// Nothing goes out (issue, fit) with a check overdue on the day it goes.
