@@ -92,7 +92,7 @@ pub async fn events(
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = q.validate()?;
-    let body = state.read(move |c| items::history(c, &tag, false, page)).await?;
+    let body = state.read(move |c| items::history(c, &tag, page)).await?;
     Ok(HttpResponse::Ok().json(body))
 }
 

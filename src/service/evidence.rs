@@ -130,7 +130,6 @@ pub fn record(conn: &mut DbConn, tag: &str, public_url: &str) -> Result<Record, 
     let history = history(
         conn,
         &row.asset_tag,
-        false,
         Page {
             page: 1,
             per_page: MAX_HISTORY,

@@ -45,7 +45,7 @@ pub async fn page(
     let page = Page::parse(number, Some(PER_PAGE))?;
     let tag = tag.into_inner();
     let found = state
-        .read(move |c| items::history(c, &tag, true, page).map(|h| (tag, h)))
+        .read(move |c| items::history_newest_first(c, &tag, page).map(|h| (tag, h)))
         .await;
     let (tag, history) = found?;
     let pages = (history.total + PER_PAGE - 1) / PER_PAGE;
@@ -56,8 +56,10 @@ pub async fn page(
         h1 { "History of " (tag) }
         p { a href={ "/s/" (tag) } { "Back to the item" } }
         section class="panel" {
-            @if history.items.is_empty() {
+            @if history.total == 0 {
                 p { "Nothing recorded yet." }
+            } @else if history.items.is_empty() {
+                p { "There are only " (pages) " pages." }
             } @else {
                 div class="scroll" {
                     table {

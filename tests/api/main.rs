@@ -31,6 +31,7 @@ mod office_pages;
 mod operator_logs;
 mod operator_metrics;
 mod operator_stop;
+mod overdue_pages;
 mod pages;
 mod postgres;
 mod recalls;
