@@ -183,7 +183,7 @@ pub async fn list(
         section class="panel" {
             (filters(&params, &workers))
             p {
-                (rows.len()) " checks. "
+                (rows.len()) @if rows.len() == 1 { " check. " } @else { " checks. " }
                 a class="button secondary" href={ "/office/overdue.csv?" (query) } download { "Download CSV" }
             }
             @if !rows.is_empty() { (table(&shown)) }

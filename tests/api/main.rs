@@ -8,6 +8,7 @@ mod browser;
 mod browser_clients;
 mod browser_exam;
 mod browser_office;
+mod browser_overdue;
 mod catalogue;
 mod check_rules;
 mod cli;

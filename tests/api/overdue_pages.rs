@@ -14,7 +14,7 @@ fn days_ago(n: u64) -> NaiveDate {
 /// OD-1 (stairlift, LS6, worker A) and OD-2 (stairlift, BD1, worker B) have their
 /// examination overdue; OD-3 (walking frame, in store) its safety check; OD-4 (stairlift,
 /// LS6, worker A) was fitted ten days ago and is not due for months. Answers the workers' ids.
-async fn overdue_checks(app: &TestApp) -> (i64, i64) {
+pub(crate) async fn overdue_checks(app: &TestApp) -> (i64, i64) {
     app.stairlift_type().await;
     app.frame_type().await;
     app.client_person("C-1", "Margaret Oduya", "LS6 2AB").await;
