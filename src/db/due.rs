@@ -30,6 +30,8 @@ pub struct DueRow {
     pub worker_name: Option<String>,
     pub worker_email: Option<String>,
     pub worker_active: Option<bool>,
+    pub category: String,
+    pub client_reference: Option<String>,
 }
 
 impl DueRow {
@@ -82,6 +84,8 @@ pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>>
             staff::name.nullable(),
             staff::email.nullable(),
             staff::active.nullable(),
+            equipment_types::category,
+            clients::reference.nullable(),
         ))
         .load(conn)
 }

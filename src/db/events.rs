@@ -139,10 +139,12 @@ pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
 /// An event and the name of the staff member who acted, if any.
 pub type EventWithActor = (Event, Option<String>);
 
-/// An item's history, oldest first, with the name of whoever acted.
+/// An item's history, oldest first (the API's order) or newest first (the history page's),
+/// with the name of whoever acted.
 pub fn for_item(
     conn: &mut DbConn,
     item_id: i64,
+    newest_first: bool,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<EventWithActor>, i64)> {
@@ -150,11 +152,18 @@ pub fn for_item(
         .filter(events::item_id.eq(item_id))
         .count()
         .get_result(conn)?;
-    let rows = events::table
+    let query = events::table
         .left_join(note_rows::table)
         .left_join(staff::table.on(events::staff_id.eq(staff::id.nullable())))
         .filter(events::item_id.eq(item_id))
-        .order(events::id)
+        .into_boxed::<super::MultiBackend>();
+    // Ids grow with time: the event id is the order things happened in.
+    let query = if newest_first {
+        query.order(events::id.desc())
+    } else {
+        query.order(events::id.asc())
+    };
+    let rows = query
         .offset(offset)
         .limit(limit)
         .select((event_columns(), staff::name.nullable()))

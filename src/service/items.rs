@@ -521,9 +521,24 @@ pub fn stale() -> AppError {
     AppError::conflict("someone else changed the item at the same moment; read it again and retry")
 }
 
+/// An item's history a page at a time, oldest first: the API's order.
 pub fn history(conn: &mut DbConn, tag: &str, page: Page) -> Result<Paged<EventView>, AppError> {
+    history_in(conn, tag, false, page)
+}
+
+/// An item's history a page at a time, newest first: the history page's order.
+pub fn history_newest_first(conn: &mut DbConn, tag: &str, page: Page) -> Result<Paged<EventView>, AppError> {
+    history_in(conn, tag, true, page)
+}
+
+fn history_in(
+    conn: &mut DbConn,
+    tag: &str,
+    newest_first: bool,
+    page: Page,
+) -> Result<Paged<EventView>, AppError> {
     let item = row_by_tag(conn, tag)?;
-    let (rows, total) = events::for_item(conn, item.id, page.offset(), page.per_page)?;
+    let (rows, total) = events::for_item(conn, item.id, newest_first, page.offset(), page.per_page)?;
     let views = rows
         .into_iter()
         .map(|(e, staff_name)| EventView {

@@ -15,6 +15,7 @@ pub mod items;
 pub mod moves;
 pub mod notifications;
 pub mod notify;
+pub mod overdue;
 pub mod pages;
 pub mod recalls;
 pub mod receive;

@@ -288,6 +288,7 @@ fn render(user: &PageUser, found: &Found, banner: Markup, refused: Option<&Refus
                 dt { "Fitted" } dd { (item.fitted_at.map_or("—".to_string(), uk_date)) }
             }
             (check_forms::dates(item, &found.checks))
+            p { a href={ "/s/" (item.asset_tag) "/history" } { "Everything that happened to this item" } }
         }
         @if r.actions.is_empty() {
             section class="panel" {

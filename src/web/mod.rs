@@ -9,8 +9,10 @@ pub mod clients;
 pub mod desk;
 pub mod exam_form;
 pub mod form;
+pub mod history;
 pub mod item_page;
 pub mod login;
+pub mod overdue;
 pub mod page;
 pub mod proxies;
 pub mod receive;
@@ -49,6 +51,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .post(welcome::set_password),
     )
     .service(web::resource("/s/{tag}").get(item_page::label))
+    // Before the moves' path, which would otherwise take "history" for a move (and answer 405).
+    .service(web::resource("/s/{tag}/history").get(history::page))
     .service(web::resource("/s/{tag}/{move}").post(item_page::act))
     .service(web::resource("/scan").get(scan_page::scan))
     .service(web::resource("/scan/go").get(scan_page::go))
@@ -86,6 +90,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .get(client_page::confirm_erase)
             .post(client_page::erase),
     )
+    .service(web::resource("/office/overdue").get(overdue::list))
+    .service(web::resource("/office/overdue.csv").get(overdue::csv))
     .service(
         web::resource("/office/receive")
             .get(receive::page)

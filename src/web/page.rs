@@ -86,6 +86,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/desk", "Desk", Some(Action::UseDesk)),
     ("/office/clients", "Clients", Some(Action::UseOffice)),
     ("/office/receive", "Receive", Some(Action::ManageItems)),
+    ("/office/overdue", "Overdue", Some(Action::UseOffice)),
     ("/office/catalogue", "Catalogue", Some(Action::UseOffice)),
     ("/office/staff", "Staff", Some(Action::ListStaff)),
 ];
