@@ -43,24 +43,12 @@ fn done_words(done: &str) -> Option<&'static str> {
     })
 }
 
-fn require(user: &PageUser, action: Action) -> Result<(), PageError> {
-    if user.may(action) {
-        Ok(())
-    } else {
-        let why = match action {
-            Action::ManageTypes => "only an admin changes the catalogue",
-            _ => "the catalogue is for office staff",
-        };
-        Err(AppError::Forbidden(why.into()).into())
-    }
-}
-
 pub async fn catalogue(
     state: web::Data<AppState>,
     user: PageUser,
     q: web::Query<CatalogueQuery>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::UseOffice)?;
+    user.require(Action::UseOffice, "the catalogue is for office staff")?;
     let q = q.into_inner();
     let banner = match q.done.as_deref().and_then(done_words) {
         Some(words) => html! { p class="done" role="status" { (words) } },
@@ -136,7 +124,7 @@ async fn answer(
 /// The form read after the permission and CSRF checks: a page's change is made only by
 /// someone who may manage types, from the session the form was given to.
 fn checked_form(user: &PageUser, form: PageForm<Fields>) -> Result<Fields, PageError> {
-    require(user, Action::ManageTypes)?;
+    user.require(Action::ManageTypes, "only an admin changes the catalogue")?;
     let fields = form.into_inner();
     user.check_form(&fields.read::<Csrf>()?.csrf)?;
     Ok(fields)

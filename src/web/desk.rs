@@ -40,13 +40,7 @@ pub struct DeskMove {
     pub method: Option<String>,
 }
 
-fn require_stores(user: &PageUser) -> Result<(), PageError> {
-    if user.may(Action::UseDesk) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("the desk is for stores staff".into()).into())
-    }
-}
+const DESK_ONLY: &str = "the desk is for stores staff";
 
 fn options(list: &[(i64, String)], chosen: Option<i64>) -> Markup {
     html! {
@@ -180,7 +174,7 @@ pub async fn desk(
     user: PageUser,
     q: web::Query<DeskQuery>,
 ) -> Result<HttpResponse, PageError> {
-    require_stores(&user)?;
+    user.require(Action::UseDesk, DESK_ONLY)?;
     let q = q.into_inner().q.unwrap_or_default();
     let found = search(&state, &q).await?;
     let ch = state.read(desk::issue_choices).await?;
@@ -196,7 +190,7 @@ pub async fn desk_move(
     user: PageUser,
     form: PageForm<DeskMove>,
 ) -> Result<HttpResponse, PageError> {
-    require_stores(&user)?;
+    user.require(Action::UseDesk, DESK_ONLY)?;
     let f = form.into_inner();
     user.check_form(&f.csrf)?;
     let outcome = match asset_tag::from_scan(&f.code, state.settings.public_url()) {
@@ -284,7 +278,7 @@ pub async fn overdue(
     user: PageUser,
     q: web::Query<OverdueQuery>,
 ) -> Result<HttpResponse, PageError> {
-    require_stores(&user)?;
+    user.require(Action::UseDesk, DESK_ONLY)?;
     let page = Page::parse(q.page, Some(OVERDUE_PER_PAGE))?;
     let today = today();
     let url = state.public_url();

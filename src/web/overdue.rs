@@ -22,13 +22,7 @@ use crate::words::uk_date;
 /// Rows on one page of the list (the CSV holds them all).
 const PER_PAGE: i64 = 100;
 
-fn require(user: &PageUser) -> Result<(), PageError> {
-    if user.may(Action::UseOffice) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("the overdue list is for office staff".into()).into())
-    }
-}
+const OFFICE_ONLY: &str = "the overdue list is for office staff";
 
 /// The filters as a query string, without the page: what the CSV link and the pager add to.
 fn query_of(p: &OverdueParams) -> String {
@@ -149,7 +143,7 @@ pub async fn list(
     user: PageUser,
     q: web::Query<OverdueParams>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user)?;
+    user.require(Action::UseOffice, OFFICE_ONLY)?;
     let params = q.into_inner();
     let workers = state.read(desk::issue_choices).await?;
     let parsed = params
@@ -212,7 +206,7 @@ pub async fn csv(
     user: PageUser,
     q: web::Query<OverdueParams>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user)?;
+    user.require(Action::UseOffice, OFFICE_ONLY)?;
     let filter = match q.filter() {
         Ok(f) => f,
         Err(e) => {

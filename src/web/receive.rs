@@ -28,13 +28,7 @@ pub struct ReceiveForm {
     pub location_id: Option<i64>,
 }
 
-fn require(user: &PageUser) -> Result<(), PageError> {
-    if user.may(Action::ManageItems) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("receiving stock is for stores staff".into()).into())
-    }
-}
+const STORES_ONLY: &str = "receiving stock is for stores staff";
 
 struct Choices {
     types: Vec<TypeView>,
@@ -124,7 +118,7 @@ fn received(items: &[ItemView]) -> Markup {
 }
 
 pub async fn page(state: web::Data<AppState>, user: PageUser) -> Result<HttpResponse, PageError> {
-    require(&user)?;
+    user.require(Action::ManageItems, STORES_ONLY)?;
     let ch = choices(&state).await?;
     Ok(respond(
         StatusCode::OK,
@@ -137,7 +131,7 @@ pub async fn submit(
     user: PageUser,
     form: PageForm<ReceiveForm>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user)?;
+    user.require(Action::ManageItems, STORES_ONLY)?;
     let f = form.into_inner();
     user.check_form(&f.csrf)?;
     let count = match f.count.trim() {

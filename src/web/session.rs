@@ -68,6 +68,16 @@ impl PageUser {
         self.actor.role.may(action)
     }
 
+    /// Refuses with a plain 403 page, in `why`'s words, a person whose role may not do
+    /// `action`; the permission matrix decides, never the page.
+    pub fn require(&self, action: Action, why: &str) -> Result<(), PageError> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(why.into()).into())
+        }
+    }
+
     /// A form is taken only from the session it was given to (its CSRF token).
     pub fn check_form(&self, csrf: &str) -> Result<(), PageError> {
         if same_secret(&self.csrf, csrf) {

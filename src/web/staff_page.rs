@@ -48,24 +48,14 @@ pub fn role_words(role: Role) -> &'static str {
     }
 }
 
-fn require(user: &PageUser, action: Action) -> Result<(), PageError> {
-    if user.may(action) {
-        Ok(())
-    } else {
-        let why = match action {
-            Action::ManageStaff => "only an admin changes staff accounts",
-            _ => "the staff list is for admins and stores",
-        };
-        Err(AppError::Forbidden(why.into()).into())
-    }
-}
+const ADMIN_ONLY: &str = "only an admin changes staff accounts";
 
 pub async fn staff(
     state: web::Data<AppState>,
     user: PageUser,
     q: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ListStaff)?;
+    user.require(Action::ListStaff, "the staff list is for admins and stores")?;
     let q = q.into_inner();
     let banner = match q.done.as_deref().and_then(done_words) {
         Some(words) => html! { p class="done" role="status" { (words) } },
@@ -238,7 +228,7 @@ pub async fn add(
     user: PageUser,
     form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ManageStaff)?;
+    user.require(Action::ManageStaff, ADMIN_ONLY)?;
     let fields = form.into_inner();
     let f: AddForm = fields.read()?;
     user.check_form(&f.csrf)?;
@@ -277,7 +267,7 @@ pub async fn change(
     path: web::Path<(String, String)>,
     form: PageForm<Fields>,
 ) -> Result<HttpResponse, PageError> {
-    require(&user, Action::ManageStaff)?;
+    user.require(Action::ManageStaff, ADMIN_ONLY)?;
     let fields = form.into_inner();
     let f: ChangeForm = fields.read()?;
     user.check_form(&f.csrf)?;
