@@ -103,7 +103,13 @@ fn summary(r: &RecallView) -> Markup {
     }
 }
 
-fn row(user: &PageUser, r: &RecallView, i: &RecallItemView, manage: bool, refused: Option<&Refused>) -> Markup {
+fn row(
+    user: &PageUser,
+    r: &RecallView,
+    i: &RecallItemView,
+    manage: bool,
+    refused: Option<&Refused>,
+) -> Markup {
     let form_id = format!("resolve-{}", i.asset_tag);
     let v = Values::of(&form_id, refused);
     html! {

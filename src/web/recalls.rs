@@ -196,9 +196,7 @@ pub async fn submit(
     let actor = user.actor.clone();
     if fields.one("confirm") == Some("1") {
         let mail = state.mail_context();
-        let opened = state
-            .write(move |c| recalls::open(c, &actor, &req, &mail))
-            .await;
+        let opened = state.write(move |c| recalls::open(c, &actor, &req, &mail)).await;
         return match opened {
             Ok(r) => {
                 state.outbox.notify_one();
@@ -211,7 +209,11 @@ pub async fn submit(
     match state.read(move |c| recalls::preview(c, &actor, &req)).await {
         Ok(found) => Ok(respond(
             StatusCode::OK,
-            layout("Recall preview", Some(&user), preview_page(&user, &fields, &found)),
+            layout(
+                "Recall preview",
+                Some(&user),
+                preview_page(&user, &fields, &found),
+            ),
         )),
         Err(e) => refuse(&state, &user, fields, &e).await,
     }

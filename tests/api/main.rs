@@ -35,6 +35,7 @@ mod operator_stop;
 mod overdue_pages;
 mod pages;
 mod postgres;
+mod recall_pages;
 mod recalls;
 mod reminders;
 mod review_db;
