@@ -8,7 +8,7 @@ use crate::pages::{PASSWORD, page, page_csrf, post_form, sign_in};
 use crate::support::TestApp;
 
 /// Five stairlifts SN8..SN12 (EQ-000001..EQ-000005); SN10 (EQ-000003) fitted in Margaret's home.
-async fn stairlifts(app: &TestApp) {
+pub(crate) async fn stairlifts(app: &TestApp) {
     app.stairlift_type().await;
     let (worker, worker_token) = app.user_with_id("worker");
     let client = app.client_person("SC-1", "Margaret Oduya", "LS6 2AB").await;
