@@ -136,6 +136,9 @@ both_backends! {
             "reference": "FSN-1", "title": "Bolt", "type": "STAIRLIFT-STRAIGHT", "serial_from": "SN9", "serial_to": "SN11"
         })).await.expect(201).json();
         let path = format!("/office/recalls/{}", r["id"]);
+        app.post("/api/v1/recalls", &app.admin, json!({
+            "reference": "FSN-2", "title": "Later", "type": "STAIRLIFT-STRAIGHT", "batch": "none of ours"
+        })).await.expect(201);
         for (role, status) in [("admin", 200), ("stores", 200), ("viewer", 200), ("worker", 403)] {
             assert_eq!(status == 200, ["admin", "stores", "viewer"].contains(&role));
             let cookie = signed_in(&app, role).await;
@@ -148,6 +151,8 @@ both_backends! {
             }
             let manages = role != "viewer";
             assert!(list.contains("FSN-1") && one.contains("0 of 3 resolved"), "{role}: {one}");
+            assert!(list.find("FSN-2").unwrap() < list.find("FSN-1").unwrap(), "newest first: {list}");
+            assert!(list.contains("0 of 0 resolved") && list.contains("Resolved"), "nothing of ours: closed at once: {list}");
             assert_eq!(list.contains("id=\"new-recall\""), manages, "{role}: {list}");
             assert_eq!(one.contains("Resolve</button>"), manages, "{role}: {one}");
             if !manages {
