@@ -15,6 +15,8 @@ pub mod login;
 pub mod overdue;
 pub mod page;
 pub mod proxies;
+pub mod recall_page;
+pub mod recalls;
 pub mod receive;
 pub mod refusal;
 pub mod scan_page;
@@ -92,6 +94,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/office/overdue").get(overdue::list))
     .service(web::resource("/office/overdue.csv").get(overdue::csv))
+    .service(
+        web::resource("/office/recalls")
+            .get(recalls::list)
+            .post(recalls::submit),
+    )
+    .service(web::resource("/office/recalls/{id}").get(recall_page::show))
+    .service(web::resource("/office/recalls/{id}/items/{tag}/resolve").post(recall_page::resolve))
     .service(
         web::resource("/office/receive")
             .get(receive::page)

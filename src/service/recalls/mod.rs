@@ -2,10 +2,14 @@
 //! stock from leaving, list what is in homes, and close each item as it is dealt with.
 
 mod notice;
+mod preview;
+mod scope;
 mod view;
 
 use crate::domain::field_schema::{optional_text, required_text};
 use notice::tell_of_recall;
+pub use preview::{PreviewItem, RecallPreview, Whereabouts, preview};
+use scope::{affected, check};
 use view::assemble;
 pub use view::{RecallItemView, RecallView, view};
 
@@ -16,12 +20,11 @@ use super::notify::MailContext;
 use super::pages::{Page, Paged};
 use super::{Actor, now};
 use crate::db::events::{self, NewEvent};
-use crate::db::items::{self, Item, ItemChanges};
+use crate::db::items::{self, ItemChanges};
 use crate::db::recalls::{self, NewRecall, NewRecallItem};
 use crate::db::{DbConn, types};
 use crate::domain::lifecycle::Status;
 use crate::domain::roles::Action;
-use crate::domain::serial::SerialRange;
 use crate::domain::states::{RecallItemState, RecallStatus};
 use crate::domain::validate::{Errors, MAX_NOTES};
 use crate::error::AppError;
@@ -62,23 +65,6 @@ fn resolution() -> utoipa::openapi::schema::Object {
     crate::domain::field_schema::one_of(&["retrieved", "safe"], false)
 }
 
-enum Scope {
-    Serials(SerialRange),
-    Batch(String),
-}
-
-impl Scope {
-    fn matches(&self, item: &Item) -> bool {
-        match self {
-            Self::Serials(range) => item.serial_number.as_deref().is_some_and(|s| range.contains(s)),
-            Self::Batch(batch) => item
-                .batch
-                .as_deref()
-                .is_some_and(|b| b.trim().eq_ignore_ascii_case(batch)),
-        }
-    }
-}
-
 pub fn open(
     conn: &mut DbConn,
     actor: &Actor,
@@ -86,64 +72,19 @@ pub fn open(
     mail: &MailContext,
 ) -> Result<RecallView, AppError> {
     actor.require(Action::ManageRecalls)?;
-    let mut errors = Errors::default();
-    let reference = errors.required("reference", req.reference.as_deref(), 100);
-    let title = errors.required("title", req.title.as_deref(), 300);
-    let code = errors
-        .required("type", req.type_code.as_deref(), 64)
-        .to_ascii_uppercase();
-    let from = errors.optional("serial_from", req.serial_from.as_deref(), 200);
-    let to = errors.optional("serial_to", req.serial_to.as_deref(), 200);
-    let batch = errors.optional("batch", req.batch.as_deref(), 200);
-    let scope = match (&from, &to, &batch) {
-        (Some(f), Some(t), None) => SerialRange::new(f, t)
-            .map(Scope::Serials)
-            .map_err(|m| errors.add("serial_from", m))
-            .ok(),
-        (None, None, Some(b)) => Some(Scope::Batch(b.clone())),
-        (Some(_), None, None) => {
-            errors.add("serial_to", "is required with serial_from");
-            None
-        }
-        (None, Some(_), None) => {
-            errors.add("serial_from", "is required with serial_to");
-            None
-        }
-        _ => {
-            errors.add("batch", "give either serial_from and serial_to, or batch");
-            None
-        }
-    };
-    let equipment_type = if code.is_empty() {
-        None
-    } else {
-        types::by_code(conn, &code)?
-    };
-    if !code.is_empty() && equipment_type.is_none() {
-        errors.add("type", format!("no equipment type has the code {code:?}"));
-    }
-    errors.finish()?;
-    let (Some(equipment_type), Some(scope)) = (equipment_type, scope) else {
-        return Err(AppError::invalid("body", "incomplete recall"));
-    };
-    if recalls::by_reference(conn, &reference)?.is_some() {
-        return Err(AppError::conflict(format!(
-            "a recall with the reference {reference:?} is already recorded"
-        )));
-    }
-
+    let checked = check(conn, req)?;
+    let affected = affected(conn, &checked)?;
+    let (reference, title) = (&checked.reference, &checked.title);
     let now = now();
-    let candidates = items::not_condemned_of_type(conn, equipment_type.id)?;
-    let affected: Vec<Item> = candidates.into_iter().filter(|i| scope.matches(i)).collect();
     let recall = recalls::insert(
         conn,
         &NewRecall {
-            reference: &reference,
-            title: &title,
-            type_id: equipment_type.id,
-            serial_from: from.as_deref(),
-            serial_to: to.as_deref(),
-            batch: batch.as_deref(),
+            reference,
+            title,
+            type_id: checked.equipment_type.id,
+            serial_from: checked.serial_from.as_deref(),
+            serial_to: checked.serial_to.as_deref(),
+            batch: checked.batch.as_deref(),
             status: RecallStatus::Open,
             opened_by: actor.id,
             opened_at: now,
