@@ -32,16 +32,13 @@ const NAMES: &[(&str, &str)] = &[
     ("serial_to", "last serial"),
 ];
 
+/// The recall pages' refusal, in words for what was asked.
 pub(super) fn require(user: &PageUser, action: Action) -> Result<(), PageError> {
-    if user.may(action) {
-        Ok(())
-    } else {
-        let why = match action {
-            Action::ManageRecalls => "only stores staff and admins run recalls",
-            _ => "recalls are for office staff",
-        };
-        Err(AppError::Forbidden(why.into()).into())
-    }
+    let why = match action {
+        Action::ManageRecalls => "only stores staff and admins run recalls",
+        _ => "recalls are for office staff",
+    };
+    user.require(action, why)
 }
 
 /// Items resolved of items affected, as words.
