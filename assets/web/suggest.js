@@ -1,7 +1,7 @@
 // A search box that offers matches as the person types: an input with `data-suggest` (the
 // URL to ask, `?q=` added) and a `list` naming its <datalist>. Each suggestion's value is
-// what the form sends (a client's reference); its label says who. Without this script the
-// box still takes a typed reference.
+// what the form sends (a client's reference, a worker's email); its label says who. Without
+// this script the box still takes what is typed.
 document.querySelectorAll("input[data-suggest]").forEach(function (input) {
   var list = document.getElementById(input.getAttribute("list"));
   var timer = null;
@@ -19,7 +19,7 @@ document.querySelectorAll("input[data-suggest]").forEach(function (input) {
           list.textContent = "";
           found.forEach(function (s) {
             var option = document.createElement("option");
-            option.value = s.reference;
+            option.value = s.value;
             option.label = s.label;
             option.textContent = s.label;
             list.appendChild(option);

@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::clients::lower;
+use super::items::escape_like;
 use super::schema::{check_rules, clients, equipment_types, item_checks_due, items, locations, staff};
 use super::types;
 use crate::domain::checks::{CheckKind, Reminder, RuleClock, reminder, reminder_horizon};
@@ -52,19 +54,80 @@ impl DueRow {
     }
 }
 
+/// What the office's overdue list narrows the due checks by; `Default` plus a horizon is
+/// every due check, as the reminders read them.
+#[derive(Debug, Clone, Default)]
+pub struct DueFilter {
+    /// Due on or before this day.
+    pub horizon: NaiveDate,
+    /// The responsible worker's address, in its stored (canonical) form.
+    pub worker_email: Option<String>,
+    /// The start of the client's postcode, upper case without spaces.
+    pub postcode_prefix: Option<String>,
+    /// The rule's name, compared in lower case.
+    pub rule: Option<String>,
+    pub category: Option<String>,
+}
+
+diesel::define_sql_function! {
+    /// `replace` on both backends: a postcode compared without its space.
+    fn replace(x: diesel::sql_types::Text, from: diesel::sql_types::Text, to: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// The due checks the filter keeps, in a boxed query so a filter is added only when asked.
+macro_rules! filtered {
+    ($f:expr) => {{
+        let f: &DueFilter = $f;
+        let mut q = item_checks_due::table
+            .inner_join(items::table)
+            .inner_join(check_rules::table)
+            .inner_join(equipment_types::table.on(equipment_types::id.eq(items::type_id)))
+            .left_join(locations::table.on(locations::id.nullable().eq(items::location_id)))
+            .left_join(clients::table.on(clients::id.nullable().eq(items::client_id)))
+            .left_join(staff::table.on(staff::id.nullable().eq(items::worker_id)))
+            .filter(item_checks_due::next_due.le(f.horizon))
+            .filter(items::status.ne(Status::Condemned))
+            .filter(check_rules::retired_at.is_null())
+            .into_boxed();
+        if let Some(email) = &f.worker_email {
+            q = q.filter(staff::email.eq(email.clone()));
+        }
+        if let Some(prefix) = &f.postcode_prefix {
+            let pattern = format!("{}%", escape_like(prefix));
+            q = q.filter(replace(clients::postcode, " ", "").like(pattern).escape('\\'));
+        }
+        if let Some(rule) = &f.rule {
+            q = q.filter(lower(check_rules::name).eq(rule.to_lowercase()));
+        }
+        if let Some(category) = &f.category {
+            q = q.filter(equipment_types::category.eq(category.clone()));
+        }
+        q
+    }};
+}
+
 /// Every rule of every item not condemned, wherever it is, whose next check falls on or
 /// before `horizon`.
 pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>> {
-    item_checks_due::table
-        .inner_join(items::table)
-        .inner_join(check_rules::table)
-        .inner_join(equipment_types::table.on(equipment_types::id.eq(items::type_id)))
-        .left_join(locations::table.on(locations::id.nullable().eq(items::location_id)))
-        .left_join(clients::table.on(clients::id.nullable().eq(items::client_id)))
-        .left_join(staff::table.on(staff::id.nullable().eq(items::worker_id)))
-        .filter(item_checks_due::next_due.le(horizon))
-        .filter(items::status.ne(Status::Condemned))
-        .filter(check_rules::retired_at.is_null())
+    matching(
+        conn,
+        &DueFilter {
+            horizon,
+            ..Default::default()
+        },
+        None,
+    )
+}
+
+/// The due checks `filter` keeps, soonest due first (then by tag and rule), `Some((offset,
+/// limit))` of them or all.
+pub fn matching(
+    conn: &mut DbConn,
+    filter: &DueFilter,
+    window: Option<(i64, i64)>,
+) -> QueryResult<Vec<DueRow>> {
+    let mut q = filtered!(filter)
+        .order((item_checks_due::next_due, items::asset_tag, check_rules::name))
         .select((
             items::asset_tag,
             items::status,
@@ -86,8 +149,16 @@ pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueRow>>
             staff::active.nullable(),
             equipment_types::category,
             clients::reference.nullable(),
-        ))
-        .load(conn)
+        ));
+    if let Some((offset, limit)) = window {
+        q = q.offset(offset).limit(limit);
+    }
+    q.load(conn)
+}
+
+/// How many due checks `filter` keeps.
+pub fn count_matching(conn: &mut DbConn, filter: &DueFilter) -> QueryResult<i64> {
+    filtered!(filter).count().get_result(conn)
 }
 
 /// The checks to remind on `as_of`, each overdue or due soon by its own rule

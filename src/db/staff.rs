@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::clients::lower;
 use super::schema::{api_tokens, staff};
 use crate::domain::roles::Role;
 use crate::domain::secret::hash_token;
@@ -72,6 +73,25 @@ pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Staff>> {
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Staff>> {
     staff::table
         .order(staff::id)
+        .select(Staff::as_select())
+        .load(conn)
+}
+
+/// Active staff in `roles` whose name or address contains `q` (any case), by name, at most
+/// `limit`: what a search box offers.
+pub fn active_matching(conn: &mut DbConn, q: &str, roles: &[Role], limit: i64) -> QueryResult<Vec<Staff>> {
+    let pattern = format!("%{}%", super::items::escape_like(&q.to_lowercase()));
+    staff::table
+        .filter(staff::active.eq(true))
+        .filter(staff::role.eq_any(roles.to_vec()))
+        .filter(
+            lower(staff::name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(staff::email).like(pattern).escape('\\')),
+        )
+        .order((staff::name, staff::id))
+        .limit(limit)
         .select(Staff::as_select())
         .load(conn)
 }

@@ -7,27 +7,40 @@ use super::items;
 use super::pages::{Page, Paged};
 use super::views::ItemView;
 use crate::db::items::{self as item_rows, ItemFilter};
+use crate::db::staff::Staff;
 use crate::db::{DbConn, staff as staff_rows};
+use crate::domain::validate::canonical_email;
 use crate::error::AppError;
 
-/// Most workers offered in the issue form's list (clients are searched for instead).
-const MAX_CHOICES: i64 = 1000;
+/// Most workers the desk's worker box offers at once.
+const SUGGESTIONS: i64 = 20;
 
-/// Who may be made responsible for an item, as (id, label).
-pub struct IssueChoices {
-    pub workers: Vec<(i64, String)>,
+/// The staff who may be made responsible for items whose name or address contains `q`, as
+/// the worker box offers them.
+pub fn responsible_matching(conn: &mut DbConn, q: &str) -> Result<Vec<Staff>, AppError> {
+    let q: String = q.trim().chars().take(100).collect();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(staff_rows::active_matching(
+        conn,
+        &q,
+        &items::responsible_roles(),
+        SUGGESTIONS,
+    )?)
 }
 
-/// Workers who may not be made responsible are never offered.
-pub fn issue_choices(conn: &mut DbConn) -> Result<IssueChoices, AppError> {
-    let (staff, _) = staff_rows::list(conn, 0, MAX_CHOICES)?;
-    Ok(IssueChoices {
-        workers: staff
-            .into_iter()
-            .filter(|s| items::responsibility_refused(s).is_none())
-            .map(|s| (s.id, s.name))
-            .collect(),
-    })
+/// The id of the worker the box names by address, if they may be made responsible.
+pub fn responsible_by_email(conn: &mut DbConn, email: &str) -> Result<i64, AppError> {
+    let found = staff_rows::by_email(conn, &canonical_email(email))?;
+    match found.map(|s| (items::responsibility_refused(&s), s.id)) {
+        Some((None, id)) => Ok(id),
+        Some((Some(why), _)) => Err(AppError::invalid(
+            "worker",
+            format!("no active worker with that email ({why})"),
+        )),
+        None => Err(AppError::invalid("worker", "no active worker with that email")),
+    }
 }
 
 /// The items with a check due before `today`, a page at a time.

@@ -15,7 +15,7 @@ use crate::db::items::{self, Item, ItemChanges, ItemFilter, NewItem};
 use crate::db::{DbConn, counters, locations, staff, types};
 use crate::domain::asset_tag::AssetTag;
 use crate::domain::lifecycle::Status;
-use crate::domain::roles::Action;
+use crate::domain::roles::{Action, Role};
 use crate::domain::validate::{self, Errors, MAX_NOTES};
 use crate::error::AppError;
 
@@ -495,13 +495,22 @@ pub fn check_worker(conn: &mut DbConn, id: i64, field: &str, errors: &mut Errors
 }
 
 /// Why `staff` cannot be made responsible for items, or `None` if they can: active staff
-/// whose role may be responsible. The one rule for the API and the desk's list of workers.
+/// whose role may be responsible. The one rule for the API and the desk's worker box (which
+/// asks the database for it as `active` and `responsible_roles`).
 pub fn responsibility_refused(staff: &staff::Staff) -> Option<String> {
     if !staff.active {
         return Some("that staff member is not active".into());
     }
     (!staff.role.may(Action::BeResponsible))
         .then(|| format!("a {} cannot be responsible for items", staff.role.as_str()))
+}
+
+/// The roles `responsibility_refused` lets through, for a query that offers only those.
+pub fn responsible_roles() -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| r.may(Action::BeResponsible))
+        .collect()
 }
 
 pub fn check_version(item: &Item, expected: Option<i64>) -> Result<(), AppError> {

@@ -3,8 +3,8 @@
 //!
 //! One row per check, not per item (as the desk's list is): a rule can only be filtered on,
 //! and a spreadsheet only sorted by, a row that names it. The rows come from the query the
-//! reminders and the API's overdue report read (`db::due::due_by`), and what "overdue" means
-//! from `domain::checks`.
+//! reminders and the API's overdue report read (`db::due`), narrowed, ordered and paged in
+//! SQL; what "overdue" means comes from `domain::checks`.
 
 use std::borrow::Cow;
 
@@ -12,12 +12,13 @@ use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
 use super::catalogue::CATEGORIES;
+use super::pages::Page;
 use super::reports::inert;
 use crate::db::DbConn;
-use crate::db::due::{self, DueRow};
+use crate::db::due::{self, DueFilter};
 use crate::domain::checks::{days_overdue, due_soon_until, is_overdue};
 use crate::domain::lifecycle::Status;
-use crate::domain::validate::Errors;
+use crate::domain::validate::{self, Errors};
 use crate::error::AppError;
 
 /// At most this many days ahead may be added to the overdue checks.
@@ -38,7 +39,8 @@ pub struct OverdueParams {
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OverdueFilter {
-    pub worker_id: Option<i64>,
+    /// The responsible worker's address, canonical.
+    pub worker: Option<String>,
     /// Upper case, without spaces: compared with the client's postcode written the same way.
     pub postcode: Option<String>,
     /// Compared without regard to case.
@@ -61,10 +63,10 @@ fn postcode_key(raw: &str) -> String {
 impl OverdueParams {
     pub fn filter(&self) -> Result<OverdueFilter, AppError> {
         let mut errors = Errors::default();
-        let worker_id = blank_is_none(&self.worker).and_then(|w| match w.parse::<i64>() {
-            Ok(id) if id > 0 => Some(id),
-            _ => {
-                errors.add("worker", "must be a worker chosen from the list");
+        let worker = blank_is_none(&self.worker).and_then(|w| match validate::email(w) {
+            Ok(email) => Some(email),
+            Err(_) => {
+                errors.add("worker", "must be a worker's email address");
                 None
             }
         });
@@ -98,7 +100,7 @@ impl OverdueParams {
         };
         errors.finish()?;
         Ok(OverdueFilter {
-            worker_id,
+            worker,
             postcode,
             rule,
             category,
@@ -125,51 +127,61 @@ pub struct DueCheck {
 }
 
 impl OverdueFilter {
-    fn keeps(&self, r: &DueRow) -> bool {
-        self.worker_id.is_none_or(|w| r.worker_id == Some(w))
-            && self.category.as_ref().is_none_or(|c| *c == r.category)
-            && self.rule.as_ref().is_none_or(|n| n.eq_ignore_ascii_case(&r.rule))
-            && self.postcode.as_ref().is_none_or(|p| {
-                r.postcode
-                    .as_deref()
-                    .is_some_and(|pc| postcode_key(pc).starts_with(p.as_str()))
-            })
+    fn rows(&self, today: NaiveDate) -> DueFilter {
+        let horizon = if self.within_days == 0 {
+            // The query includes its horizon; overdue is strictly before today.
+            today.checked_sub_days(Days::new(1)).unwrap_or(today)
+        } else {
+            due_soon_until(today, self.within_days)
+        };
+        DueFilter {
+            horizon,
+            worker_email: self.worker.clone(),
+            postcode_prefix: self.postcode.clone(),
+            rule: self.rule.clone(),
+            category: self.category.clone(),
+        }
+    }
+}
+
+fn check_of(r: due::DueRow, today: NaiveDate) -> DueCheck {
+    DueCheck {
+        days_overdue: days_overdue(r.due, today),
+        overdue: is_overdue(r.due, today),
+        worker: r.worker_name.filter(|_| r.worker_active == Some(true)),
+        asset_tag: r.asset_tag,
+        type_name: r.type_name,
+        category: r.category,
+        rule: r.rule,
+        next_due: r.due,
+        status: r.status,
+        client_reference: r.client_reference,
+        postcode: r.postcode,
     }
 }
 
 /// Every check the filter keeps, overdue on `today` or (with `within_days`) due by then,
-/// longest overdue first.
+/// longest overdue first: for the CSV.
 pub fn checks(
     conn: &mut DbConn,
     today: NaiveDate,
     filter: &OverdueFilter,
 ) -> Result<Vec<DueCheck>, AppError> {
-    let horizon = if filter.within_days == 0 {
-        // `due_by` includes its horizon; overdue is strictly before today.
-        today.checked_sub_days(Days::new(1)).unwrap_or(today)
-    } else {
-        due_soon_until(today, filter.within_days)
-    };
-    let mut rows: Vec<DueCheck> = due::due_by(conn, horizon)?
-        .into_iter()
-        .filter(|r| filter.keeps(r))
-        .filter(|r| filter.within_days > 0 || is_overdue(r.due, today))
-        .map(|r| DueCheck {
-            days_overdue: days_overdue(r.due, today),
-            overdue: is_overdue(r.due, today),
-            worker: r.worker_name.filter(|_| r.worker_active == Some(true)),
-            asset_tag: r.asset_tag,
-            type_name: r.type_name,
-            category: r.category,
-            rule: r.rule,
-            next_due: r.due,
-            status: r.status,
-            client_reference: r.client_reference,
-            postcode: r.postcode,
-        })
-        .collect();
-    rows.sort_by(|a, b| (a.next_due, &a.asset_tag, &a.rule).cmp(&(b.next_due, &b.asset_tag, &b.rule)));
-    Ok(rows)
+    let rows = due::matching(conn, &filter.rows(today), None)?;
+    Ok(rows.into_iter().map(|r| check_of(r, today)).collect())
+}
+
+/// One page of what `checks` answers, and how many there are in all.
+pub fn page_of_checks(
+    conn: &mut DbConn,
+    today: NaiveDate,
+    filter: &OverdueFilter,
+    page: Page,
+) -> Result<(Vec<DueCheck>, i64), AppError> {
+    let wanted = filter.rows(today);
+    let total = due::count_matching(conn, &wanted)?;
+    let rows = due::matching(conn, &wanted, Some((page.offset(), page.per_page)))?;
+    Ok((rows.into_iter().map(|r| check_of(r, today)).collect(), total))
 }
 
 fn text(v: Option<&str>) -> Cow<'_, str> {
@@ -236,7 +248,7 @@ mod tests {
                 ..Default::default()
             },
             OverdueParams {
-                worker: Some("-1".into()),
+                worker: Some("worker 1".into()),
                 ..Default::default()
             },
             OverdueParams {
@@ -259,5 +271,13 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(pc.filter().unwrap().postcode.as_deref(), Some("SW1A1"));
+        let worker = OverdueParams {
+            worker: Some(" Pat@Test.Example ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            worker.filter().unwrap().worker.as_deref(),
+            Some("pat@test.example")
+        );
     }
 }

@@ -4,11 +4,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError, web};
 use maud::{Markup, html};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::form::PageForm;
 use super::page::{PageError, csrf_field, layout, problem, report, respond};
 use super::session::{PageUser, url_encode};
+use super::suggest::{Suggestion, answer};
 use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::error::AppError;
@@ -179,12 +180,6 @@ pub async fn create(
     }
 }
 
-#[derive(Serialize)]
-pub struct Suggestion {
-    pub reference: String,
-    pub label: String,
-}
-
 /// What the desk's client box offers as the person types: clients who may receive items.
 pub async fn suggest(
     state: web::Data<AppState>,
@@ -201,15 +196,13 @@ pub async fn suggest(
     } else {
         found(&state, &q, page).await?
     };
-    let out: Vec<Suggestion> = rows
-        .into_iter()
-        .filter(|c| !c.erased)
-        .map(|c| Suggestion {
-            label: format!("{}, {}", c.name, c.postcode),
-            reference: c.reference,
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(out))
+    Ok(answer(
+        rows.into_iter()
+            .filter(|c| !c.erased)
+            .map(|c| Suggestion {
+                label: format!("{}, {}", c.name, c.postcode),
+                value: c.reference,
+            })
+            .collect(),
+    ))
 }

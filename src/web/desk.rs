@@ -14,7 +14,7 @@ use crate::domain::asset_tag;
 use crate::domain::checks::days_overdue;
 use crate::domain::roles::Action;
 use crate::error::AppError;
-use crate::service::desk::{self, IssueChoices};
+use crate::service::desk;
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
 use crate::service::views::{self, ItemView};
@@ -36,28 +36,15 @@ pub struct DeskMove {
     /// The client's reference, as the desk's search box sends it.
     #[serde(default)]
     pub client: String,
-    pub worker_id: Option<i64>,
+    /// The worker's email, as the desk's search box sends it (blank: no one).
+    #[serde(default)]
+    pub worker: String,
     pub method: Option<String>,
 }
 
 const DESK_ONLY: &str = "the desk is for stores staff";
 
-fn options(list: &[(i64, String)], chosen: Option<i64>) -> Markup {
-    html! {
-        @for (id, name) in list {
-            option value=(id) selected[Some(*id) == chosen] { (name) }
-        }
-    }
-}
-
-fn render(
-    user: &PageUser,
-    ch: &IssueChoices,
-    last: &DeskMove,
-    outcome: Markup,
-    found: &[ItemView],
-    q: &str,
-) -> Markup {
+fn render(user: &PageUser, last: &DeskMove, outcome: Markup, found: &[ItemView], q: &str) -> Markup {
     let mode = if last.mode.is_empty() {
         "issue"
     } else {
@@ -92,11 +79,11 @@ fn render(
                         datalist id="client-list" {}
                     }
                     div {
-                        label for="worker_id" { "Worker (issue)" }
-                        select id="worker_id" name="worker_id" {
-                            option value="" { "—" }
-                            (options(&ch.workers, last.worker_id))
-                        }
+                        label for="worker" { "Worker (issue): name or email" }
+                        input id="worker" name="worker" type="search" autocomplete="off" maxlength="254"
+                            list="worker-list" data-suggest=(super::suggest::STAFF)
+                            placeholder="Type to search; an email is enough" value=(last.worker);
+                        datalist id="worker-list" {}
                     }
                 }
                 label for="method" { "Method (decontaminate)" }
@@ -177,10 +164,9 @@ pub async fn desk(
     user.require(Action::UseDesk, DESK_ONLY)?;
     let q = q.into_inner().q.unwrap_or_default();
     let found = search(&state, &q).await?;
-    let ch = state.read(desk::issue_choices).await?;
     Ok(respond(
         StatusCode::OK,
-        render(&user, &ch, &DeskMove::default(), html! {}, &found, &q),
+        render(&user, &DeskMove::default(), html! {}, &found, &q),
     ))
 }
 
@@ -202,7 +188,7 @@ pub async fn desk_move(
             let request = match f.mode.as_str() {
                 "issue" => Some(MoveRequest::Issue(IssueBody {
                     client_id: f.client_id,
-                    worker_id: f.worker_id,
+                    worker_id: None,
                     notes: None,
                     expected_version: None,
                 })),
@@ -219,11 +205,18 @@ pub async fn desk_move(
                 Some(mut request) => {
                     let (actor, mail, t) = (user.actor.clone(), state.mail_context(), tag.to_string());
                     let client = f.client.trim().to_string();
+                    let worker = f.worker.trim().to_string();
                     state
                         .write(move |c| {
-                            // The search box names a client by reference; the id the move takes.
-                            if let (MoveRequest::Issue(body), false) = (&mut request, client.is_empty()) {
-                                body.client_id = Some(clients::by_reference(c, "client", &client)?.id);
+                            // The search boxes name a client by reference and a worker by
+                            // email; the move takes their ids.
+                            if let MoveRequest::Issue(body) = &mut request {
+                                if !client.is_empty() {
+                                    body.client_id = Some(clients::by_reference(c, "client", &client)?.id);
+                                }
+                                if !worker.is_empty() {
+                                    body.worker_id = Some(desk::responsible_by_email(c, &worker)?);
+                                }
                             }
                             moves::perform(c, &actor, &t, &request, &mail)
                         })
@@ -241,8 +234,7 @@ pub async fn desk_move(
             html! { p class="error" role="alert" { "Not recorded: " (problem) } },
         ),
     };
-    let ch = state.read(desk::issue_choices).await?;
-    Ok(respond(status, render(&user, &ch, &f, banner, &[], "")))
+    Ok(respond(status, render(&user, &f, banner, &[], "")))
 }
 
 fn describe(mode: &str, item: &ItemView) -> String {

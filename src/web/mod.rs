@@ -22,6 +22,7 @@ pub mod refusal;
 pub mod scan_page;
 pub mod session;
 pub mod staff_page;
+pub mod suggest;
 pub mod welcome;
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -75,6 +76,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .get(staff_page::staff)
             .post(staff_page::add),
     )
+    .service(web::resource(suggest::STAFF).get(suggest::staff))
     .service(web::resource("/office/staff/{id}/{change}").post(staff_page::change))
     .service(
         web::resource("/office/clients")

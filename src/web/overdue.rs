@@ -13,7 +13,6 @@ use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::service::catalogue::CATEGORIES;
-use crate::service::desk::{self, IssueChoices};
 use crate::service::overdue::{self, DueCheck, MAX_WITHIN_DAYS, OverdueParams};
 use crate::service::pages::Page;
 use crate::service::today_in;
@@ -43,20 +42,20 @@ fn query_of(p: &OverdueParams) -> String {
     .join("&")
 }
 
-fn filters(p: &OverdueParams, workers: &IssueChoices) -> Markup {
+/// The filter form. `suggest`: whether the worker box may ask for suggestions (the desk's
+/// permission); without it the box still takes a typed address.
+fn filters(p: &OverdueParams, suggest: bool) -> Markup {
     let chosen = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (worker, category) = (chosen(&p.worker), chosen(&p.category));
+    let category = chosen(&p.category);
     html! {
         form method="get" action="/office/overdue" role="search" {
             div class="two" {
                 div {
-                    label for="worker" { "Worker" }
-                    select id="worker" name="worker" {
-                        option value="" { "Any" }
-                        @for (id, name) in &workers.workers {
-                            option value=(id) selected[id.to_string() == worker] { (name) }
-                        }
-                    }
+                    label for="worker" { "Worker: name or email" }
+                    input id="worker" name="worker" type="search" autocomplete="off" maxlength="254"
+                        list="worker-list" data-suggest=[suggest.then_some(super::suggest::STAFF)]
+                        placeholder="Anyone" value=(chosen(&p.worker));
+                    datalist id="worker-list" {}
                 }
                 div {
                     label for="postcode" { "Postcode starts with" }
@@ -83,6 +82,7 @@ fn filters(p: &OverdueParams, workers: &IssueChoices) -> Markup {
                 value=(p.within.clone().unwrap_or_else(|| "0".into()));
             button type="submit" class="secondary" { "Filter" }
         }
+        script src="/assets/suggest.js" defer {}
     }
 }
 
@@ -120,8 +120,8 @@ fn table(rows: &[DueCheck]) -> Markup {
     }
 }
 
-fn pager(query: &str, page: Page, total: usize) -> Markup {
-    let pages = (total as i64 + page.per_page - 1) / page.per_page;
+fn pager(query: &str, page: Page, total: i64) -> Markup {
+    let pages = (total + page.per_page - 1) / page.per_page;
     let link = |n: i64, words: &str| {
         html! { a class="button secondary" href={ "/office/overdue?" (query) "&page=" (n) } { (words) } }
     };
@@ -145,7 +145,7 @@ pub async fn list(
 ) -> Result<HttpResponse, PageError> {
     user.require(Action::UseOffice, OFFICE_ONLY)?;
     let params = q.into_inner();
-    let workers = state.read(desk::issue_choices).await?;
+    let suggest = user.may(Action::UseDesk);
     let parsed = params
         .filter()
         .and_then(|f| Ok((f, Page::parse(parse_page(&params)?, Some(PER_PAGE))?)));
@@ -155,7 +155,7 @@ pub async fn list(
             // A bad filter: the form again with what is wrong, never a failure.
             let body = html! {
                 h1 { "Overdue checks" }
-                section class="panel" { (problem(Some(&report(&e)))) (filters(&params, &workers)) }
+                section class="panel" { (problem(Some(&report(&e)))) (filters(&params, suggest)) }
             };
             return Ok(respond(
                 e.status_code(),
@@ -164,24 +164,20 @@ pub async fn list(
         }
     };
     let today = today_in(state.settings.reminders.timezone);
-    let rows = state.read(move |c| overdue::checks(c, today, &filter)).await?;
+    let (shown, total) = state
+        .read(move |c| overdue::page_of_checks(c, today, &filter, page))
+        .await?;
     let query = query_of(&params);
-    let shown: Vec<DueCheck> = rows
-        .iter()
-        .skip(page.offset() as usize)
-        .take(page.per_page as usize)
-        .cloned()
-        .collect();
     let body = html! {
         h1 { "Overdue checks" }
         section class="panel" {
-            (filters(&params, &workers))
+            (filters(&params, suggest))
             p {
-                (rows.len()) @if rows.len() == 1 { " check. " } @else { " checks. " }
+                (total) @if total == 1 { " check. " } @else { " checks. " }
                 a class="button secondary" href={ "/office/overdue.csv?" (query) } download { "Download CSV" }
             }
-            @if !rows.is_empty() { (table(&shown)) }
-            (pager(&query, page, rows.len()))
+            @if !shown.is_empty() { (table(&shown)) }
+            (pager(&query, page, total))
         }
     };
     Ok(respond(

@@ -22,8 +22,8 @@ use crate::service::catalogue::{self, TypeView};
 use crate::service::pages::Page;
 use crate::service::recalls::{self, CreateRecall, RecallPreview, RecallView, Whereabouts};
 
-/// Recalls on the page; a service has a handful a year.
-const PER_PAGE: i64 = 100;
+/// Recalls on one page of the list.
+const PER_PAGE: i64 = 25;
 /// The form's fields, as the service names them.
 const FIELDS: [&str; 6] = ["reference", "title", "type", "serial_from", "serial_to", "batch"];
 const NAMES: &[(&str, &str)] = &[
@@ -53,10 +53,20 @@ pub(super) fn status_of(s: RecallStatus) -> &'static str {
     }
 }
 
-/// GET `/office/recalls`.
-pub async fn list(state: web::Data<AppState>, user: PageUser) -> Result<HttpResponse, PageError> {
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub page: Option<i64>,
+}
+
+/// GET `/office/recalls?page=N`.
+pub async fn list(
+    state: web::Data<AppState>,
+    user: PageUser,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
     require(&user, Action::UseOffice)?;
-    show(&state, &user, StatusCode::OK, None).await
+    let page = Page::parse(q.page, Some(PER_PAGE))?;
+    show(&state, &user, StatusCode::OK, None, page).await
 }
 
 async fn show(
@@ -64,8 +74,8 @@ async fn show(
     user: &PageUser,
     status: StatusCode,
     refused: Option<Refused>,
+    page: Page,
 ) -> Result<HttpResponse, PageError> {
-    let page = Page::parse(None, Some(PER_PAGE))?;
     let found = state.read(move |c| recalls::list(c, None, page)).await?;
     let manage = user.may(Action::ManageRecalls);
     let types = if manage {
@@ -85,14 +95,35 @@ async fn show(
             }
         }
         section class="panel" {
-            @if found.items.is_empty() {
+            @if found.total == 0 {
                 p { "No recalls recorded." }
+            } @else if found.items.is_empty() {
+                p { "No recalls on this page." }
             } @else {
                 (table(&found.items))
             }
+            (pager(page, found.total))
         }
     };
     Ok(respond(status, layout("Recalls", Some(user), body)))
+}
+
+/// "Page 2 of 3" with links to the pages either side.
+fn pager(page: Page, total: i64) -> Markup {
+    let pages = (total + page.per_page - 1) / page.per_page;
+    let link = |n: i64, words: &str| {
+        html! { a class="button secondary" href={ "/office/recalls?page=" (n) } { (words) } }
+    };
+    html! {
+        @if pages > 1 {
+            nav class="pager" aria-label="Pages" {
+                p { "Page " (page.page) " of " (pages) }
+                @if page.page > 1 { (link(page.page - 1, "Previous page")) }
+                " "
+                @if page.page < pages { (link(page.page + 1, "Next page")) }
+            }
+        }
+    }
 }
 
 fn table(rows: &[RecallView]) -> Markup {
@@ -223,7 +254,8 @@ async fn refuse(
     e: &AppError,
 ) -> Result<HttpResponse, PageError> {
     let refused = Refused::new("new-recall", e, NAMES, fields);
-    show(state, user, e.status_code(), Some(refused)).await
+    let first = Page::parse(None, Some(PER_PAGE))?;
+    show(state, user, e.status_code(), Some(refused), first).await
 }
 
 fn preview_page(user: &PageUser, fields: &Fields, found: &RecallPreview) -> Markup {

@@ -328,7 +328,20 @@ async fn stores_issue_an_item_at_the_desk_by_typing_its_tag_and_scan_by_typing_t
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     app.frame_type().await;
     let (_, _, stores) = app.staff_with_password("stores", Some(PASSWORD));
-    let (worker, _, _) = app.staff_with_password("worker", Some(PASSWORD));
+    let worker = app
+        .db
+        .write(|c| {
+            equiptrack::service::staff::create_account(
+                c,
+                "k.mensah@test.example",
+                "Kofi Mensah",
+                "worker",
+                None,
+            )
+        })
+        .expect("a worker")
+        .id;
+    app.staff_with_password("worker", Some(PASSWORD));
     let client = app.client_person("SC-2", "Harold Finch", "LS1 4AP").await;
     app.item("FRAME-WALKING", json!({})).await;
     app.item("FRAME-WALKING", json!({})).await;
@@ -349,9 +362,23 @@ async fn stores_issue_an_item_at_the_desk_by_typing_its_tag_and_scan_by_typing_t
             }),
         )
         .await;
+    // The worker the same way: part of the name offers them, by email, and the person picks it.
+    browser.type_into("#worker", "mens").await;
     browser
-        .click(&format!("#worker_id option[value='{worker}']"))
+        .wait_for("#worker-list option[value='k.mensah@test.example']")
         .await;
+    let picked = browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({
+                "script": "const o = document.querySelector('#worker-list option'); \
+                    document.getElementById('worker').value = o.value; return o.label;",
+                "args": []
+            }),
+        )
+        .await;
+    assert_eq!(picked, "Kofi Mensah (worker)");
     // A USB scanner types the tag and presses Enter.
     browser.type_into("#code", &format!("eq-000001{ENTER}")).await;
     browser.wait_for_text(".done", "Issued EQ-000001").await;
@@ -368,6 +395,7 @@ async fn stores_issue_an_item_at_the_desk_by_typing_its_tag_and_scan_by_typing_t
             .json();
         assert_eq!(item["status"], "issued");
         assert_eq!(item["client"]["id"], client);
+        assert_eq!(item["worker"]["id"], worker, "held by the worker picked");
     }
 
     // The scan page takes typed input the same way.

@@ -151,23 +151,80 @@ both_backends! {
         assert_eq!(pdf.content_type, "application/pdf");
     }
 
-    async fn the_desk_takes_a_client_by_the_reference_its_search_box_offers(app: TestApp) {
+    async fn the_desk_takes_a_client_by_reference_and_a_worker_by_email_as_its_search_boxes_offer(app: TestApp) {
         app.frame_type().await;
         app.item("FRAME-WALKING", json!({})).await;
         let client = app.client_person("SC-77", "Harold Finch", "LS1 4AP").await;
-        let (worker, _, _) = app.staff_with_password("worker", Some(PASSWORD));
+        let (worker, _, email) = app.staff_with_password("worker", Some(PASSWORD));
+        let (_, _, viewer) = app.staff_with_password("viewer", Some(PASSWORD));
         let cookie = stores(&app).await;
         let desk = page(&app, &cookie, "/desk").await.expect(200).text();
         assert!(desk.contains("data-suggest=\"/office/clients/suggest\"") && !desk.contains("id=\"client_id\""));
+        assert!(desk.contains("data-suggest=\"/office/staff/suggest\"") && !desk.contains("<select id=\"worker"), "{desk}");
         let offered = page(&app, &cookie, "/office/clients/suggest?q=finch").await.expect(200).json();
-        assert_eq!(offered, json!([{"reference": "SC-77", "label": "Harold Finch, LS1 4AP"}]));
+        assert_eq!(offered, json!([{"value": "SC-77", "label": "Harold Finch, LS1 4AP"}]));
         let csrf = page_csrf(&desk);
-        let worker = worker.to_string();
-        let r = post_form(&app, &cookie, "/desk/move", &[("csrf", &csrf), ("mode", "issue"), ("client", "sc-99"), ("worker_id", &worker), ("method", ""), ("code", "EQ-000001")]).await.expect(422);
+        let issue = |client: &'static str, worker: String| {
+            let (cookie, csrf) = (cookie.clone(), csrf.clone());
+            let app = &app;
+            async move {
+                post_form(app, &cookie, "/desk/move", &[("csrf", &csrf), ("mode", "issue"), ("client", client), ("worker", &worker), ("method", ""), ("code", "EQ-000001")]).await
+            }
+        };
+        let r = issue("sc-99", email.clone()).await.expect(422);
         assert!(r.text().contains("no client has the reference") && r.text().contains("value=\"sc-99\""));
-        post_form(&app, &cookie, "/desk/move", &[("csrf", &csrf), ("mode", "issue"), ("client", " sc-77 "), ("worker_id", &worker), ("method", ""), ("code", "EQ-000001")]).await.expect(200);
+        // A worker the box would not offer: refused in words, everything typed kept.
+        for (typed, why) in [("nobody@test.example", "no active worker with that email"), (viewer.as_str(), "a viewer cannot be responsible")] {
+            let r = issue("SC-77", typed.to_string()).await.expect(422).text();
+            assert!(r.contains("no active worker with that email") && r.contains(why), "{r}");
+            assert!(r.contains(&format!("value=\"{typed}\"")) && r.contains("value=\"SC-77\""), "{r}");
+        }
+        let item = app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json();
+        assert_eq!(item["status"], "in_store", "nothing issued");
+        issue(" sc-77 ", format!(" {} ", email.to_uppercase())).await.expect(200);
         let item = app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json();
         assert_eq!(item["client"]["id"], client);
+        assert_eq!(item["worker"]["id"], worker);
+    }
+
+    async fn the_worker_box_offers_active_staff_who_may_be_responsible_by_name_or_email(app: TestApp) {
+        let account = |email: &'static str, name: &'static str, role: &'static str| {
+            app.db
+                .write(move |c| equiptrack::service::staff::create_account(c, email, name, role, Some(PASSWORD)))
+                .expect("account")
+                .id
+        };
+        account("k.mensah@test.example", "Kofi Mensah", "worker");
+        account("stores.lead@test.example", "Ama Mensah", "stores");
+        account("watcher@test.example", "Kwame Mensah", "viewer");
+        let gone = account("old.hand@test.example", "Yaw Mensah", "worker");
+        account("zed@mensah-care.example", "Zed Okafor", "worker");
+        app.patch(&format!("/api/v1/staff/{gone}"), &app.admin, json!({"active": false})).await.expect(200);
+        let cookie = stores(&app).await;
+        let offered = |q: &'static str| {
+            let (cookie, app) = (cookie.clone(), &app);
+            async move {
+                let found = page(app, &cookie, &format!("/office/staff/suggest?q={q}")).await.expect(200).json();
+                found.as_array().unwrap().iter().map(|s| s["value"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+            }
+        };
+        // By name, any case, ordered by name; by email; never the viewer or whoever has left.
+        assert_eq!(offered("mENSAH").await, ["stores.lead@test.example", "k.mensah@test.example", "zed@mensah-care.example"]);
+        assert_eq!(offered("kofi").await, ["k.mensah@test.example"]);
+        assert_eq!(offered("MENSAH-CARE").await, ["zed@mensah-care.example"]);
+        assert!(offered("watcher").await.is_empty() && offered("old.hand").await.is_empty());
+        assert!(offered("%25").await.is_empty(), "a wildcard is a character");
+        assert!(offered("").await.is_empty());
+        let one = page(&app, &cookie, "/office/staff/suggest?q=kofi").await.expect(200).json();
+        assert_eq!(one, json!([{"value": "k.mensah@test.example", "label": "Kofi Mensah (worker)"}]));
+
+        for role in ["viewer", "worker"] {
+            let (_, _, email) = app.staff_with_password(role, Some(PASSWORD));
+            let (cookie, _) = sign_in(&app, &email, "/scan").await;
+            page(&app, &cookie, "/office/staff/suggest?q=mensah").await.expect(403);
+        }
+        let anon = app.request("GET", "/office/staff/suggest?q=mensah", None, None).await;
+        assert_eq!(anon.status, 303, "sign in first");
     }
 
     async fn a_clients_page_shows_what_they_hold_and_held_and_an_admin_erases_after_confirming(app: TestApp) {

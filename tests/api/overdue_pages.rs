@@ -13,14 +13,15 @@ fn days_ago(n: u64) -> NaiveDate {
 
 /// OD-1 (stairlift, LS6, worker A) and OD-2 (stairlift, BD1, worker B) have their
 /// examination overdue; OD-3 (walking frame, in store) its safety check; OD-4 (stairlift,
-/// LS6, worker A) was fitted ten days ago and is not due for months. Answers the workers' ids.
-pub(crate) async fn overdue_checks(app: &TestApp) -> (i64, i64) {
+/// LS6, worker A) was fitted ten days ago and is not due for months. Answers the workers'
+/// email addresses.
+pub(crate) async fn overdue_checks(app: &TestApp) -> (String, String) {
     app.stairlift_type().await;
     app.frame_type().await;
     app.client_person("C-1", "Margaret Oduya", "LS6 2AB").await;
     app.client_person("C-2", "Peter Hale", "BD1 1AA").await;
-    let (a, _, a_email) = app.staff("worker");
-    let (b, _, b_email) = app.staff("worker");
+    let (_, _, a_email) = app.staff("worker");
+    let (_, _, b_email) = app.staff("worker");
     let (fitted, examined, recent) = (days_ago(300), days_ago(200), days_ago(10));
     let stairlifts = format!(
         "asset_tag,type,status,client_reference,fitted_at,worker_email,last_check:LOLER thorough examination\n\
@@ -38,7 +39,7 @@ pub(crate) async fn overdue_checks(app: &TestApp) -> (i64, i64) {
     app.post_csv("/api/v1/items/import", &app.admin, &frames)
         .await
         .expect(201);
-    (a, b)
+    (a_email, b_email)
 }
 
 /// The tags a page or a CSV names, of OD-1 to OD-4.
@@ -70,6 +71,11 @@ both_backends! {
             ("category=walking_aid".to_string(), vec!["OD-3"], 1),
             ("category=stairlift&postcode=LS".to_string(), vec!["OD-1"], 1),
             ("category=hoist".to_string(), vec![], 0),
+            // Every filter at once, the rule in any case and the worker's address too.
+            (format!("worker={}&postcode=ls6+2&rule=loler+THOROUGH+examination&category=stairlift", a.to_uppercase()), vec!["OD-1"], 1),
+            (format!("worker={b}&postcode=LS6&rule=LOLER+thorough+examination"), vec![], 0),
+            (format!("worker={a}&rule=safety+check"), vec![], 0),
+            ("worker=nobody%40test.example".to_string(), vec![], 0),
             // Both rules of both of A's items fall due within a year.
             ("within=365&worker=".to_string() + &a.to_string(), vec!["OD-1", "OD-4"], 4),
         ];
@@ -96,12 +102,45 @@ both_backends! {
                                 days_ago(18), row.rsplit(' ').next().unwrap()));
 
         // A bad filter is said plainly, on the page and for the CSV.
-        for bad in ["worker=abc", "category=rockets", "within=-1", "postcode=%3B", "page=x"] {
+        for bad in ["worker=abc", "worker=7", "category=rockets", "within=-1", "postcode=%3B", "page=x"] {
             let refused = page(&app, &cookie, &format!("/office/overdue?{bad}")).await.expect(422).text();
             assert!(refused.contains("role=\"alert\"") && refused.contains("Overdue checks"), "{bad}: {refused}");
         }
         let refused = page(&app, &cookie, "/office/overdue.csv?worker=abc").await.expect(422);
-        assert!(refused.text().contains("worker: must be a worker chosen from the list"), "{}", refused.text());
+        assert!(refused.text().contains("worker: must be a worker's email address"), "{}", refused.text());
+    }
+
+    async fn the_overdue_page_pages_in_order_keeping_its_filters_while_the_csv_holds_every_row(app: TestApp) {
+        app.frame_type().await;
+        app.stairlift_type().await;
+        let old = days_ago(400);
+        let mut frames = "asset_tag,type,last_check:safety check\n".to_string();
+        for n in 1..=101 {
+            frames.push_str(&format!("PG-{n:03},FRAME-WALKING,{old}\n"));
+        }
+        // Due a day earlier than the frames, and of another category: first, or filtered out.
+        frames.push_str(&format!("PG-000,FRAME-WALKING,{}\n", days_ago(401)));
+        app.post_csv("/api/v1/items/import", &app.admin, &frames).await.expect(201);
+        let (_, _, stores) = app.staff_with_password("stores", Some(PASSWORD));
+        let (cookie, _) = sign_in(&app, &stores, "/office/overdue").await;
+
+        let first = page(&app, &cookie, "/office/overdue?category=walking_aid&rule=Safety+Check").await.expect(200).text();
+        assert!(first.contains("102 checks.") && first.contains("Page 1 of 2"), "{first}");
+        let at = |html: &str, tag: &str| html.find(&format!(">{tag}<")).unwrap_or_else(|| panic!("{tag}: {html}"));
+        assert!(at(&first, "PG-000") < at(&first, "PG-001") && at(&first, "PG-001") < at(&first, "PG-099"), "soonest due, then by tag");
+        assert!(!first.contains(">PG-100<") && !first.contains(">PG-101<"));
+        let next = "/office/overdue?rule=Safety%20Check&amp;category=walking_aid&amp;page=2";
+        assert!(first.contains(next), "the pager keeps the filters: {first}");
+        let second = page(&app, &cookie, &next.replace("&amp;", "&")).await.expect(200).text();
+        assert!(second.contains("102 checks.") && second.contains("Page 2 of 2"), "{second}");
+        assert!(at(&second, "PG-100") < at(&second, "PG-101") && !second.contains(">PG-099<"), "{second}");
+
+        let csv = page(&app, &cookie, "/office/overdue.csv?category=walking_aid").await.expect(200).text();
+        let tags: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+        assert_eq!(tags.len(), 102, "every row, not a page");
+        assert_eq!((tags[0], tags[1], tags[101]), ("PG-000", "PG-001", "PG-101"));
+        let none = page(&app, &cookie, "/office/overdue?category=stairlift").await.expect(200).text();
+        assert!(none.contains("0 checks.") && !none.contains("Page 1"), "{none}");
     }
 
     async fn the_overdue_page_is_for_whoever_may_use_the_office(app: TestApp) {

@@ -164,4 +164,24 @@ both_backends! {
         let anon = app.request("GET", "/office/recalls", None, None).await;
         assert_eq!(anon.status, 303, "sign in first");
     }
+
+    async fn the_recalls_list_pages_newest_first(app: TestApp) {
+        app.stairlift_type().await;
+        for n in 1..=26 {
+            app.post("/api/v1/recalls", &app.admin, json!({
+                "reference": format!("FSN-{n:02}"), "title": "Bolt", "type": "STAIRLIFT-STRAIGHT", "batch": "none of ours"
+            })).await.expect(201);
+        }
+        let cookie = signed_in(&app, "viewer").await;
+        let first = page(&app, &cookie, "/office/recalls").await.expect(200).text();
+        assert!(first.contains("Page 1 of 2") && first.contains("href=\"/office/recalls?page=2\""), "{first}");
+        assert!(first.find(">FSN-26<").unwrap() < first.find(">FSN-02<").unwrap(), "newest first: {first}");
+        assert!(!first.contains(">FSN-01<"), "{first}");
+        let second = page(&app, &cookie, "/office/recalls?page=2").await.expect(200).text();
+        assert!(second.contains("Page 2 of 2") && second.contains("href=\"/office/recalls?page=1\""), "{second}");
+        assert!(second.contains(">FSN-01<") && !second.contains(">FSN-02<"), "{second}");
+        let past = page(&app, &cookie, "/office/recalls?page=3").await.expect(200).text();
+        assert!(past.contains("No recalls on this page"), "{past}");
+        page(&app, &cookie, "/office/recalls?page=0").await.expect(422);
+    }
 }
