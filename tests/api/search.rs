@@ -71,6 +71,9 @@ both_backends! {
         assert!(tags(&app, "q=nothing-like-it").await.is_empty());
         // Paging keeps the total of every match.
         assert_eq!(found(&app, "q=lot-q&per_page=1&page=2").await, (vec!["EQ-000002".to_string()], 2));
+        assert_eq!(found(&app, "q=lot-q&per_page=1&page=1").await, (vec!["EQ-000001".to_string()], 2));
+        assert_eq!(found(&app, "q=lot-q&per_page=1&page=3").await, (vec![], 2));
+        assert_eq!(found(&app, "q=lot-q&per_page=3&page=1").await.1, 2);
     }
 
     async fn an_exact_tag_or_serial_comes_before_the_rest_in_tag_order(app: TestApp) {
