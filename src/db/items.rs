@@ -3,8 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::clients::lower;
-use super::schema::{clients, equipment_types, item_checks_due, items, recall_items};
+use super::schema::{equipment_types, item_checks_due, items, recall_items};
 use super::{DbConn, in_chunks};
 use crate::domain::lifecycle::{CondemnReason, Status};
 use crate::domain::states::RecallItemState;
@@ -307,39 +306,15 @@ fn filtered(f: &ItemFilter) -> items::BoxedQuery<'static, Backend> {
     if let Some(tags) = &f.tags {
         query = query.filter(items::asset_tag.eq_any(tags.clone()));
     }
-    if let Some(q) = &f.q {
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        query = query.filter(
-            items::search_key
-                .like(pattern.clone())
-                .escape('\\')
-                .or(items::client_id.assume_not_null().eq_any(
-                    clients::table
-                        .filter(lower(clients::name).like(pattern).escape('\\'))
-                        .select(clients::id),
-                )),
-        );
-    }
+    // `q` is matched by item_search, on the indexes of each backend.
     query
 }
 
-/// The ids of one page of items matching `filter`, in tag order, and how many match in all.
+/// The ids of one page of items matching `filter`, in tag order (a search: exact matches
+/// first), and how many match in all.
 pub fn list(conn: &mut DbConn, filter: &ItemFilter, offset: i64, limit: i64) -> QueryResult<(Vec<i64>, i64)> {
-    if filter.q.is_some() {
-        // A text search cannot use an index: one pass over the table, sorted here, beats
-        // walking the tag index with a row lookup for every item.
-        let mut hits: Vec<(String, i64)> = filtered(filter)
-            .select((items::asset_tag, items::id))
-            .load(conn)?;
-        hits.sort_unstable();
-        let total = hits.len() as i64;
-        let ids = hits
-            .into_iter()
-            .skip(offset as usize)
-            .take(limit as usize)
-            .map(|(_, id)| id)
-            .collect();
-        return Ok((ids, total));
+    if let Some(q) = &filter.q {
+        return super::item_search::page(conn, || filtered(filter), q, offset, limit);
     }
     let total = filtered(filter).count().get_result(conn)?;
     let ids = filtered(filter)

@@ -103,7 +103,8 @@ fn due_before() -> Object {
 fn search() -> Object {
     described(
         optional_text::<200>(),
-        "Text matched against tag, serial, batch and client name",
+        "Any part of the tag, serial or batch, or of the name, reference or postcode of the client \
+         holding the item, in any case; under three characters, the start of the tag or serial",
     )
 }
 

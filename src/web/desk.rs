@@ -96,7 +96,7 @@ fn render(user: &PageUser, last: &DeskMove, outcome: Markup, found: &[ItemView],
         section class="panel" {
             h2 { "Find an item" }
             form method="get" action="/desk" {
-                label for="q" { "Tag, serial, batch or client name" }
+                label for="q" { "Tag, serial, batch, or client name, reference or postcode" }
                 input id="q" name="q" type="search" value=(q);
                 button type="submit" class="secondary" { "Find" }
             }

@@ -21,6 +21,10 @@ both_backends! {
 async fn answers(app: &TestApp, token: &str, clients: &[i64]) -> Vec<(String, String)> {
     let mut paths: Vec<String> = vec![
         "/api/v1/items?per_page=100".into(),
+        // The search indexes: rebuilt on the target as its rows are written.
+        "/api/v1/items?q=lot-2".into(),
+        "/api/v1/items?q=copeland".into(),
+        "/api/v1/items?q=ls61a".into(),
         "/api/v1/equipment-types".into(),
         "/api/v1/locations".into(),
         "/api/v1/recalls".into(),

@@ -45,6 +45,7 @@ mod review_mail;
 mod review_privacy;
 mod review_signin;
 mod scan;
+mod search;
 mod served;
 mod shape_html;
 mod shape_names;

@@ -174,8 +174,21 @@ fn start_cluster(bin: &Path) -> Result<PgCluster, String> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start the cluster's watchdog: {e}"))?;
-    Ok(PgCluster {
+    let cluster = PgCluster {
         port,
         next_db: AtomicU32::new(0),
-    })
+    };
+    // The migrations create pg_trgm: a server built without its extensions fails here,
+    // saying so, rather than in every test.
+    let mut conn = PgConnection::establish(&cluster.admin_url()).map_err(|e| e.to_string())?;
+    let available = diesel::sql_query("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        .execute(&mut conn)
+        .map_err(|e| e.to_string())?;
+    if available == 0 {
+        return Err(format!(
+            "the PostgreSQL in {} lacks the pg_trgm extension (Debian ships it with postgresql)",
+            bin.display()
+        ));
+    }
+    Ok(cluster)
 }

@@ -50,7 +50,18 @@ pub const TABLES: &[(&str, Treatment)] = &[
 
 /// Tables the database engine and the migration tool keep for themselves.
 pub fn is_bookkeeping(table: &str) -> bool {
-    table.starts_with("sqlite_") || table == "__diesel_schema_migrations"
+    table.starts_with("sqlite_") || table == "__diesel_schema_migrations" || is_search_index(table)
+}
+
+/// SQLite's search indexes (FTS5 tables and their shadow tables): never copied, since the
+/// target's own triggers fill them as the items and clients are written, and PostgreSQL
+/// keeps its indexes without tables.
+fn is_search_index(table: &str) -> bool {
+    ["items_search", "clients_search"].iter().any(|index| {
+        table
+            .strip_prefix(index)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+    })
 }
 
 /// What the list says of `table`, if it names it.
