@@ -109,16 +109,26 @@ pub fn insert(conn: &mut DbConn, new: &NewItem) -> QueryResult<Item> {
         .get_result(c))
 }
 
-/// Inserts many items and answers each one's (id, tag). The ids come back with the insert:
-/// looking them up by tag afterwards made PostgreSQL scan the table once per batch, since
-/// the rows an import has just written have no statistics yet.
+/// Inserts many items and answers each one's (id, tag). On PostgreSQL the ids come back
+/// with the insert: looking them up by tag afterwards made it scan the table once per
+/// batch, since the rows an import has just written have no statistics yet. SQLite looks
+/// them up by tag, through the tag's index.
 pub fn insert_many(conn: &mut DbConn, batch: &[NewItem]) -> QueryResult<Vec<(i64, String)>> {
     let mut ids = Vec::with_capacity(batch.len());
     for chunk in batch.chunks(2000) {
-        ids.extend(on_backend!(&mut *conn, |c| diesel::insert_into(items::table)
-            .values(chunk)
-            .returning((items::id, items::asset_tag))
-            .get_results::<(i64, String)>(c))?);
+        match &mut *conn {
+            DbConn::Postgres(c) => ids.extend(
+                diesel::insert_into(items::table)
+                    .values(chunk)
+                    .returning((items::id, items::asset_tag))
+                    .get_results::<(i64, String)>(c)?,
+            ),
+            DbConn::Sqlite(c) => {
+                diesel::insert_into(items::table).values(chunk).execute(c)?;
+                let tags: Vec<String> = chunk.iter().map(|i| i.asset_tag.clone()).collect();
+                ids.extend(ids_by_tags(conn, &tags)?);
+            }
+        }
     }
     Ok(ids)
 }
