@@ -181,6 +181,10 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 Self::conflict("the record was changed by someone else at the same moment; try again")
             }
+            // The server went away under the connection (a restart): the pool replaces it.
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(format!("connection lost: {}", info.message()))
+            }
             // SQLITE_BUSY: another process held the write lock past the busy timeout.
             DieselError::DatabaseError(_, info) if info.message().starts_with("database is locked") => {
                 Self::Unavailable(format!("database busy: {}", info.message()))

@@ -4,9 +4,10 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::examinations::DefectRow;
 use super::items::{CheckDue, Item};
 use super::schema::{
-    check_rules, clients, equipment_types, item_checks_due, items, locations, recall_items, staff,
+    check_rules, clients, defects, equipment_types, item_checks_due, items, locations, recall_items, staff,
 };
 use super::types::CheckRule;
 use super::{DbConn, in_chunks};
@@ -64,8 +65,8 @@ pub type Joined = (
     bool,
 );
 
-/// One item's row, its type's rules and its own dates.
-pub type OneItem = (Joined, Vec<CheckRule>, Vec<CheckDue>);
+/// One item's row, its type's rules, its own dates and its open defects.
+pub type OneItem = (Joined, Vec<CheckRule>, Vec<CheckDue>, Vec<DefectRow>);
 
 macro_rules! joined {
     () => {
@@ -94,9 +95,10 @@ pub fn rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Joined>> {
     in_chunks(ids, |chunk| joined!().filter(items::id.eq_any(chunk)).load(conn))
 }
 
-/// One item by its row id. Its queries have fixed SQL and run on the concrete connection,
-/// so each backend reuses its prepared statements without building the SQL again: this is
-/// the path every scan and item page takes.
+/// One item by its row id. Its three queries have fixed SQL and run on the concrete
+/// connection, so each backend reuses its prepared statements without building the SQL
+/// again (a boxed query, an `IN` list of any length or the `MultiConnection` itself would
+/// not be cached): this is the path every scan and item page takes.
 pub fn one_by_id(conn: &mut DbConn, item_id: i64) -> QueryResult<Option<OneItem>> {
     one(conn, Key::Id(item_id))
 }
@@ -138,6 +140,12 @@ fn one(conn: &mut DbConn, key: Key) -> QueryResult<Option<OneItem>> {
             .load(c)?;
         let (rules, dues): (Vec<CheckRule>, Vec<Option<CheckDue>>) = rules.into_iter().unzip();
         let dues: Vec<CheckDue> = dues.into_iter().flatten().collect();
-        Ok(Some((row, rules, dues)))
+        let open_defects = defects::table
+            .filter(defects::item_id.eq(item_id))
+            .filter(defects::remedied_on.is_null())
+            .order(defects::id)
+            .select(DefectRow::as_select())
+            .load(c)?;
+        Ok(Some((row, rules, dues, open_defects)))
     })())
 }

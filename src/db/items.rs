@@ -108,13 +108,28 @@ pub fn insert(conn: &mut DbConn, new: &NewItem) -> QueryResult<Item> {
         .get_result(c))
 }
 
-pub fn insert_many(conn: &mut DbConn, batch: &[NewItem]) -> QueryResult<()> {
+/// Inserts many items and answers each one's (id, tag). On PostgreSQL the ids come back
+/// with the insert: looking them up by tag afterwards made it scan the table once per
+/// batch, since the rows an import has just written have no statistics yet. SQLite looks
+/// them up by tag, through the tag's index.
+pub fn insert_many(conn: &mut DbConn, batch: &[NewItem]) -> QueryResult<Vec<(i64, String)>> {
+    let mut ids = Vec::with_capacity(batch.len());
     for chunk in batch.chunks(2000) {
-        on_backend!(&mut *conn, |c| diesel::insert_into(items::table)
-            .values(chunk)
-            .execute(c))?;
+        match &mut *conn {
+            DbConn::Postgres(c) => ids.extend(
+                diesel::insert_into(items::table)
+                    .values(chunk)
+                    .returning((items::id, items::asset_tag))
+                    .get_results::<(i64, String)>(c)?,
+            ),
+            DbConn::Sqlite(c) => {
+                diesel::insert_into(items::table).values(chunk).execute(c)?;
+                let tags: Vec<String> = chunk.iter().map(|i| i.asset_tag.clone()).collect();
+                ids.extend(ids_by_tags(conn, &tags)?);
+            }
+        }
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Many items' dates at once, for items that had none (an import).
@@ -317,9 +332,24 @@ pub fn list(conn: &mut DbConn, filter: &ItemFilter, offset: i64, limit: i64) -> 
         return super::item_search::page(conn, || filtered(filter), q, offset, limit);
     }
     let total = filtered(filter).count().get_result(conn)?;
-    let ids = filtered(filter)
+    if offset >= total {
+        return Ok((Vec::new(), total));
+    }
+    // A deep page's offset is walked over tags alone, which an index holds (the tag's own,
+    // or status's and type's with the tag after them): no row is read until the page's
+    // first tag is known. The page is then read from that tag on.
+    let first: Option<String> = filtered(filter)
         .order(items::asset_tag)
         .offset(offset)
+        .select(items::asset_tag)
+        .first(conn)
+        .optional()?;
+    let Some(first) = first else {
+        return Ok((Vec::new(), total));
+    };
+    let ids = filtered(filter)
+        .filter(items::asset_tag.ge(first))
+        .order(items::asset_tag)
         .limit(limit)
         .select(items::id)
         .load(conn)?;

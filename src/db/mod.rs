@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parking_lot::{FairMutex, FairMutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -54,6 +54,11 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A health check answers within this, whatever the pool's own timeout.
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// A PostgreSQL connection not handed out for this long is asked `SELECT 1` before it is
+/// handed out again: the server may have restarted meanwhile. One in steady use is not:
+/// an item read is three statements, and a `SELECT 1` before each would be a fourth.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
 
 /// Ids bound in one `IN (…)` list at most: SQLite refuses a statement with more than
 /// 32,766 values, and PostgreSQL more than 65,535.
@@ -226,8 +231,9 @@ impl Db {
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
-            // A SQLite file does not drop connections; a PostgreSQL server may restart.
-            .test_on_check_out(!target.is_sqlite())
+            // A SQLite file does not drop connections; a PostgreSQL server may restart,
+            // which `get` finds out without a round trip on every checkout.
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(Manager {
                 target: target.clone(),
@@ -257,9 +263,33 @@ impl Db {
     }
 
     pub fn get(&self) -> Result<PooledConn, AppError> {
-        self.pool
+        let mut conn = self
+            .pool
             .get()
-            .map_err(|e| AppError::Unavailable(format!("no database connection available: {e}")))
+            .map_err(|e| AppError::Unavailable(format!("no database connection available: {e}")))?;
+        if !self.target.is_sqlite() {
+            self.revive(&mut conn)?;
+        }
+        Ok(conn)
+    }
+
+    /// Makes sure a connection that sat idle, or whose last use failed, still answers:
+    /// one that does not is replaced in its pool slot by a new one, so the request goes on.
+    fn revive(&self, conn: &mut PooledConn) -> Result<(), AppError> {
+        let now = Instant::now();
+        // A connection just opened has no record and needs no check.
+        let doubtful = PooledConnection::extensions(conn)
+            .get::<LastUse>()
+            .is_some_and(|u| u.failed || now.duration_since(u.at) > IDLE_BEFORE_PING);
+        if doubtful && conn.batch_execute("SELECT 1").is_err() {
+            mark(conn, now, true);
+            **conn = self
+                .manager()
+                .connect()
+                .map_err(|e| AppError::Unavailable(format!("cannot reconnect to the database: {e}")))?;
+        }
+        mark(conn, now, false);
+        Ok(())
     }
 
     /// Runs `f` in one transaction, for every change and the history entry that records it.
@@ -267,14 +297,25 @@ impl Db {
     pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
         let _guard = self.lock_writer()?;
         let mut pooled = self.get()?;
-        transaction::write(&mut pooled, f)
+        let result = transaction::write(&mut pooled, f);
+        suspect_on_failure(&mut pooled, &result);
+        result
     }
 
     /// Reads on one pooled connection, outside a transaction: each statement sees what is
     /// committed when it runs.
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
         let mut conn = self.get()?;
-        f(&mut conn)
+        let result = f(&mut conn);
+        suspect_on_failure(&mut conn, &result);
+        result
+    }
+
+    fn manager(&self) -> Manager {
+        Manager {
+            target: (*self.target).clone(),
+            busy_timeout: self.busy_timeout,
+        }
     }
 
     /// The queue is bounded like SQLite's own wait: a writer behind a long one is told to
@@ -322,6 +363,25 @@ impl Db {
             .map_err(|e| AppError::Unavailable(format!("no database connection: {e}")))?;
         conn.batch_execute("SELECT 1")
             .map_err(|e| AppError::Unavailable(format!("the database does not answer: {e}")))
+    }
+}
+
+/// When a pooled connection was last handed out, and whether its last use failed in a way
+/// a lost connection would (so the next borrower has it checked first).
+struct LastUse {
+    at: Instant,
+    failed: bool,
+}
+
+fn mark(conn: &mut PooledConn, at: Instant, failed: bool) {
+    PooledConnection::extensions_mut(conn).insert(LastUse { at, failed });
+}
+
+fn suspect_on_failure<T>(conn: &mut PooledConn, result: &Result<T, AppError>) {
+    if matches!(result, Err(AppError::Unavailable(_) | AppError::Internal { .. })) {
+        if let Some(last) = PooledConnection::extensions_mut(conn).get_mut::<LastUse>() {
+            last.failed = true;
+        }
     }
 }
 

@@ -172,27 +172,24 @@ fn with_defects(conn: &mut DbConn, views: &mut [ItemView]) -> Result<(), AppErro
 
 /// The view of one item the service has just read or written, by its row id.
 pub(super) fn by_id(conn: &mut DbConn, item_id: i64, public_url: &str) -> Result<ItemView, AppError> {
-    let mut view = one(item_view::one_by_id(conn, item_id)?, public_url)
-        .ok_or_else(|| AppError::not_found("item not found"))?;
-    with_defects(conn, std::slice::from_mut(&mut view))?;
-    Ok(view)
+    one(item_view::one_by_id(conn, item_id)?, public_url).ok_or_else(|| AppError::not_found("item not found"))
 }
 
 /// The one way to read an item's view: by what a person or a scanner typed as its tag, the
 /// path every scan and item page takes.
 pub fn by_tag(conn: &mut DbConn, raw_tag: &str, public_url: &str) -> Result<ItemView, AppError> {
     let tag = AssetTag::parse(raw_tag).map_err(|_| not_found(raw_tag))?;
-    let mut view =
-        one(item_view::one_by_tag(conn, tag.as_str())?, public_url).ok_or_else(|| not_found(tag.as_str()))?;
-    with_defects(conn, std::slice::from_mut(&mut view))?;
-    Ok(view)
+    one(item_view::one_by_tag(conn, tag.as_str())?, public_url).ok_or_else(|| not_found(tag.as_str()))
 }
 
 fn one(found: Option<OneItem>, public_url: &str) -> Option<ItemView> {
-    found.map(|(row, rules, dues)| {
+    found.map(|(row, rules, dues, open_defects)| {
         let rules: Vec<&CheckRule> = rules.iter().collect();
         let dues: Vec<&CheckDue> = dues.iter().collect();
-        assemble(row, &rules, &dues, public_url)
+        ItemView {
+            open_defects,
+            ..assemble(row, &rules, &dues, public_url)
+        }
     })
 }
 

@@ -44,6 +44,7 @@ mod review_desk;
 mod review_mail;
 mod review_privacy;
 mod review_signin;
+mod scale;
 mod scan;
 mod search;
 mod served;

@@ -137,8 +137,7 @@ fn write_rows(
             new_items.push(item);
             dues.push(item_dues);
         }
-        items::insert_many(conn, &new_items)?;
-        let ids: HashMap<String, i64> = items::ids_by_tags(conn, tags)?
+        let ids: HashMap<String, i64> = items::insert_many(conn, &new_items)?
             .into_iter()
             .map(|(id, tag)| (tag, id))
             .collect();
