@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::form::PageForm;
-use super::page::{PageError, csrf_field, layout, respond};
+use super::page::{PageError, csrf_field, layout, pager, respond};
 use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::asset_tag;
@@ -304,31 +304,13 @@ pub async fn overdue(
                     }
                 }
             }
-            (pager(page, found.total))
+            (pager("/desk/overdue?page=", page, found.total))
         }
     };
     Ok(respond(
         StatusCode::OK,
         layout("Overdue checks", Some(&user), body),
     ))
-}
-
-/// "Page 2 of 51" with links to the pages either side.
-fn pager(page: Page, total: i64) -> Markup {
-    let pages = ((total + page.per_page - 1) / page.per_page).max(1);
-    let link = |n: i64, words: &str| {
-        html! { a class="button secondary" href={ "/desk/overdue?page=" (n) } { (words) } }
-    };
-    html! {
-        @if pages > 1 {
-            nav class="pager" aria-label="Pages" {
-                p { "Page " (page.page) " of " (pages) }
-                @if page.page > 1 { (link(page.page - 1, "Previous page")) }
-                " "
-                @if page.page < pages { (link(page.page + 1, "Next page")) }
-            }
-        }
-    }
 }
 
 /// Any signed-in person may print labels; the session is the check.

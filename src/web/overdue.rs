@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, ResponseError, web};
 use maud::{Markup, html};
 
 use super::item_page::status_words;
-use super::page::{PageError, layout, problem, report, respond};
+use super::page::{PageError, layout, pager, problem, report, respond};
 use super::session::{PageUser, url_encode};
 use crate::app::AppState;
 use crate::domain::roles::Action;
@@ -120,23 +120,6 @@ fn table(rows: &[DueCheck]) -> Markup {
     }
 }
 
-fn pager(query: &str, page: Page, total: i64) -> Markup {
-    let pages = (total + page.per_page - 1) / page.per_page;
-    let link = |n: i64, words: &str| {
-        html! { a class="button secondary" href={ "/office/overdue?" (query) "&page=" (n) } { (words) } }
-    };
-    html! {
-        @if pages > 1 {
-            nav class="pager" aria-label="Pages" {
-                p { "Page " (page.page) " of " (pages) }
-                @if page.page > 1 { (link(page.page - 1, "Previous page")) }
-                " "
-                @if page.page < pages { (link(page.page + 1, "Next page")) }
-            }
-        }
-    }
-}
-
 /// GET `/office/overdue`.
 pub async fn list(
     state: web::Data<AppState>,
@@ -177,7 +160,7 @@ pub async fn list(
                 a class="button secondary" href={ "/office/overdue.csv?" (query) } download { "Download CSV" }
             }
             @if !shown.is_empty() { (table(&shown)) }
-            (pager(&query, page, total))
+            (pager(&format!("/office/overdue?{query}&page="), page, total))
         }
     };
     Ok(respond(

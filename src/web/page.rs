@@ -8,6 +8,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::session::PageUser;
 use crate::domain::roles::Action;
 use crate::error::AppError;
+use crate::service::pages::Page;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
@@ -136,6 +137,23 @@ pub fn problem(words: Option<&str>) -> Markup {
     html! {
         @if let Some(words) = words {
             p class="error" role="alert" { (words) }
+        }
+    }
+}
+
+/// "Page 2 of 51" with links to the pages either side, each `{href}{n}`; nothing when all
+/// fits on one page.
+pub fn pager(href: &str, page: Page, total: i64) -> Markup {
+    let pages = (total + page.per_page - 1) / page.per_page;
+    let link = |n: i64, words: &str| html! { a class="button secondary" href={ (href) (n) } { (words) } };
+    html! {
+        @if pages > 1 {
+            nav class="pager" aria-label="Pages" {
+                p { "Page " (page.page) " of " (pages) }
+                @if page.page > 1 { (link(page.page - 1, "Previous page")) }
+                " "
+                @if page.page < pages { (link(page.page + 1, "Next page")) }
+            }
         }
     }
 }

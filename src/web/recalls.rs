@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::form::{Fields, PageForm};
 use super::item_page::status_words;
-use super::page::{PageError, csrf_field, layout, respond};
+use super::page::{PageError, csrf_field, layout, pager, respond};
 use super::refusal::{Refused, Values, beside};
 use super::session::PageUser;
 use crate::app::AppState;
@@ -102,28 +102,10 @@ async fn show(
             } @else {
                 (table(&found.items))
             }
-            (pager(page, found.total))
+            (pager("/office/recalls?page=", page, found.total))
         }
     };
     Ok(respond(status, layout("Recalls", Some(user), body)))
-}
-
-/// "Page 2 of 3" with links to the pages either side.
-fn pager(page: Page, total: i64) -> Markup {
-    let pages = (total + page.per_page - 1) / page.per_page;
-    let link = |n: i64, words: &str| {
-        html! { a class="button secondary" href={ "/office/recalls?page=" (n) } { (words) } }
-    };
-    html! {
-        @if pages > 1 {
-            nav class="pager" aria-label="Pages" {
-                p { "Page " (page.page) " of " (pages) }
-                @if page.page > 1 { (link(page.page - 1, "Previous page")) }
-                " "
-                @if page.page < pages { (link(page.page + 1, "Next page")) }
-            }
-        }
-    }
 }
 
 fn table(rows: &[RecallView]) -> Markup {
