@@ -129,15 +129,25 @@ impl Dispatcher {
             return Ok(());
         }
         let attempts = row.attempts + 1;
-        let outgoing = Outgoing {
-            dedup_key: &row.dedup_key,
-            recipient: &row.recipient,
-            subject: &row.subject,
-            text: &row.body_text,
-            html: &row.body_html,
+        // Building encodes the whole body: work for a blocking thread, not for the runtime
+        // that also answers the stop signal.
+        let built = {
+            let (from, row) = (mail.from.clone(), row.clone());
+            tokio::task::spawn_blocking(move || {
+                let outgoing = Outgoing {
+                    dedup_key: &row.dedup_key,
+                    recipient: &row.recipient,
+                    subject: &row.subject,
+                    text: &row.body_text,
+                    html: &row.body_html,
+                };
+                mail::build(&from, &outgoing)
+            })
+            .await
+            .map_err(|e| AppError::internal("building an email failed", e))?
         };
         // A message that cannot even be built will not build next time either.
-        let (result, permanent) = match mail::build(&mail.from, &outgoing) {
+        let (result, permanent) = match built {
             Ok(message) => (self.mailer.send(message).await, false),
             Err(e) => (Err(e), true),
         };

@@ -37,7 +37,8 @@ pub fn worker_digest(
         ("Overdue".to_string(), overdue),
         (format!("Due in the next {lead_days} days"), soon),
     ];
-    digest(subject, &intro, sections, as_of, from)
+    // A worker cannot open the office's lists; the most pressing checks are listed first.
+    digest(subject, &intro, sections, as_of, None, from)
 }
 
 /// What the stores digest lists.
@@ -94,7 +95,8 @@ pub fn stores_digest(
         ("Stock that cannot go out until checked".to_string(), stock),
         ("Defects to remedy".to_string(), defects),
     ];
-    digest(subject, &intro, sections, as_of, from)
+    let full_list = format!("{}/office/overdue", from.public_url);
+    digest(subject, &intro, sections, as_of, Some(&full_list), from)
 }
 
 /// A digest of lists of checks, each under its title, the more pressing first.
@@ -103,6 +105,7 @@ fn digest<const N: usize>(
     intro: &str,
     sections: [(String, Vec<DueLine>); N],
     as_of: NaiveDate,
+    full_list: Option<&str>,
     from: Letterhead,
 ) -> Rendered {
     let sections = sections.map(|(title, lines)| Section { title, lines });
@@ -111,6 +114,7 @@ fn digest<const N: usize>(
         intro,
         &sections,
         as_of,
+        full_list,
         from.public_url,
         from.service_name,
     )

@@ -76,23 +76,87 @@ fn by_postcode(lines: &[DueLine]) -> Vec<(&str, Vec<&DueLine>)> {
     groups
 }
 
+/// The most lines one digest lists. A service behind on its checks would otherwise mail a
+/// worker tens of thousands of lines: unreadable, and megabytes that mail servers refuse.
+pub const DIGEST_MAX_LINES: usize = 250;
+
+/// A section as a digest lists it: the most pressing of its lines, up to what is left of
+/// the digest's budget.
+struct Listed<'a> {
+    title: &'a str,
+    total: usize,
+    lines: Vec<DueLine>,
+}
+
+/// Each non-empty section with the lines it lists: sections in the order given, each
+/// section's earliest due first, until `DIGEST_MAX_LINES` are listed in all.
+fn listed(sections: &[Section]) -> Vec<Listed<'_>> {
+    let mut budget = DIGEST_MAX_LINES;
+    let mut out = Vec::new();
+    for section in sections.iter().filter(|s| !s.lines.is_empty()) {
+        let mut lines: Vec<&DueLine> = section.lines.iter().collect();
+        if lines.len() > budget {
+            lines.sort_by(|a, b| (a.due, &a.asset_tag).cmp(&(b.due, &b.asset_tag)));
+            lines.truncate(budget);
+        }
+        budget -= lines.len();
+        out.push(Listed {
+            title: &section.title,
+            total: section.lines.len(),
+            lines: lines.into_iter().cloned().collect(),
+        });
+    }
+    out
+}
+
+/// How a section's heading counts its lines: all of them, and how many are listed if not all.
+fn count_words(section: &Listed) -> String {
+    if section.lines.len() == section.total {
+        section.total.to_string()
+    } else if section.lines.is_empty() {
+        format!("{}, not listed", section.total)
+    } else {
+        format!(
+            "{}, the {} earliest due listed",
+            section.total,
+            section.lines.len()
+        )
+    }
+}
+
 /// A digest of checks: an introduction, then each non-empty section in the order given.
+/// When not every line fits, the digest says so and where the whole list is (`full_list`),
+/// if the reader can open one.
 pub fn digest(
     subject: String,
     intro: &str,
     sections: &[Section],
     today: NaiveDate,
+    full_list: Option<&str>,
     public_url: &str,
     service_name: &str,
 ) -> Rendered {
-    let sections: Vec<&Section> = sections.iter().filter(|s| !s.lines.is_empty()).collect();
+    let sections = listed(sections);
+    let left_out: usize = sections.iter().map(|s| s.total - s.lines.len()).sum();
+    let more = (left_out > 0).then(|| {
+        let mut words = format!(
+            "{left_out} more not listed here: this email lists the {DIGEST_MAX_LINES} most pressing."
+        );
+        if let Some(url) = full_list {
+            let _ = write!(words, " The whole list: {url}");
+        }
+        words
+    });
     let mut text = format!("{intro}\n");
+    if let Some(more) = &more {
+        let _ = write!(text, "\n{more}\n");
+    }
     for section in &sections {
         let _ = write!(
             text,
             "\n{} ({})\n",
             section.title.to_uppercase(),
-            section.lines.len()
+            count_words(section)
         );
         for (postcode, lines) in by_postcode(&section.lines) {
             let _ = write!(text, "\n  {}\n", group_title(postcode));
@@ -117,8 +181,15 @@ pub fn digest(
     let _ = write!(text, "\n-- \n{service_name}\n");
     let body = html! {
         p { (intro) }
+        @if left_out > 0 {
+            p {
+                strong { (left_out) " more not listed here" }
+                ": this email lists the " (DIGEST_MAX_LINES) " most pressing."
+                @if let Some(url) = full_list { " " a href=(url) { "The whole list" } }
+            }
+        }
         @for section in &sections {
-            h2 { (section.title) " (" (section.lines.len()) ")" }
+            h2 { (section.title) " (" (count_words(section)) ")" }
             @for (postcode, lines) in by_postcode(&section.lines) {
                 h3 { (group_title(postcode)) }
                 table cellpadding="4" {
@@ -229,6 +300,12 @@ mod tests {
         }
     }
 
+    impl DueLine {
+        fn with_due(self, due: NaiveDate) -> Self {
+            Self { due, ..self }
+        }
+    }
+
     #[test]
     fn lines_are_grouped_by_postcode_and_escaped_in_html() {
         let today = NaiveDate::from_ymd_opt(2027, 1, 14).unwrap();
@@ -240,7 +317,15 @@ mod tests {
                 line("EQ-3", "LS6 2AB", (2027, 1, 2)),
             ],
         };
-        let r = digest("s".into(), "Hello", &[section], today, "http://x", "Service");
+        let r = digest(
+            "s".into(),
+            "Hello",
+            &[section],
+            today,
+            None,
+            "http://x",
+            "Service",
+        );
         let ls1 = r.text.find("LS1 4AP\n").unwrap();
         let ls6 = r.text.find("LS6 2AB\n").unwrap();
         assert!(ls1 < ls6);
@@ -251,6 +336,50 @@ mod tests {
         assert!(r.text.contains("12 days overdue"));
         assert!(r.html.contains("Ann &amp; Bob") && r.html.contains("LOLER &lt;exam&gt;"));
         assert!(r.text.contains("http://x/s/EQ-1"));
+    }
+
+    #[test]
+    fn a_long_digest_lists_the_most_pressing_and_says_how_many_more() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 14).unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let section = |title: &str, n: usize| Section {
+            title: title.into(),
+            lines: (0..n)
+                .rev()
+                .map(|i| {
+                    let due = start + chrono::Days::new(i as u64);
+                    line(&format!("EQ-{i:06}"), "LS1 4AP", (2026, 1, 1)).with_due(due)
+                })
+                .collect(),
+        };
+        let sections = [section("Overdue", 300), section("Soon", 100)];
+        let r = digest(
+            "s".into(),
+            "Hello",
+            &sections,
+            today,
+            Some("http://x/all"),
+            "http://x",
+            "S",
+        );
+        assert_eq!(r.text.matches("http://x/s/EQ-").count(), DIGEST_MAX_LINES);
+        assert!(r.text.contains("EQ-000000") && r.text.contains("EQ-000249"));
+        assert!(!r.text.contains("EQ-000250"), "the latest due are left out");
+        assert!(r.text.contains("OVERDUE (300, the 250 earliest due listed)"));
+        assert!(r.text.contains("SOON (100, not listed)"));
+        assert!(r.text.contains("150 more not listed here") && r.text.contains("http://x/all"));
+        assert!(r.html.contains("150 more not listed here") && r.html.contains("href=\"http://x/all\""));
+
+        let short = digest(
+            "s".into(),
+            "Hello",
+            &[section("Overdue", 3)],
+            today,
+            None,
+            "http://x",
+            "S",
+        );
+        assert!(short.text.contains("OVERDUE (3)\n") && !short.text.contains("not listed"));
     }
 
     #[test]
