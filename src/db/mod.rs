@@ -93,6 +93,17 @@ macro_rules! on_backend {
     };
 }
 
+/// `url` with GSSAPI encryption off unless the URL asks for it. libpq's default (`prefer`)
+/// loads Kerberos on every connection, and Kerberos aborts the process when it exits while
+/// the pool is opening a connection in the background: the command line died that way.
+fn without_gss(url: &str) -> String {
+    if url.contains("gssencmode=") {
+        return url.to_string();
+    }
+    let joint = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joint}gssencmode=disable")
+}
+
 /// Where the database lives, decided from the URL's scheme alone.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(try_from = "String")]
@@ -188,7 +199,9 @@ impl ManageConnection for Manager {
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
             }
-            DatabaseTarget::Postgres(url) => Ok(DbConn::Postgres(PgConnection::establish(url)?)),
+            DatabaseTarget::Postgres(url) => {
+                Ok(DbConn::Postgres(PgConnection::establish(&without_gss(url))?))
+            }
         }
     }
 
@@ -425,6 +438,22 @@ fn describe(target: &DatabaseTarget) -> String {
 mod tests {
     use super::*;
     use diesel::connection::TransactionManager;
+
+    #[test]
+    fn gssapi_is_off_unless_the_url_asks_for_it() {
+        assert_eq!(
+            without_gss("postgres://h/db"),
+            "postgres://h/db?gssencmode=disable"
+        );
+        assert_eq!(
+            without_gss("postgres://h/db?sslmode=require"),
+            "postgres://h/db?sslmode=require&gssencmode=disable"
+        );
+        assert_eq!(
+            without_gss("postgres://h/db?gssencmode=require"),
+            "postgres://h/db?gssencmode=require"
+        );
+    }
 
     #[test]
     fn backend_is_chosen_by_scheme_and_others_are_refused() {
