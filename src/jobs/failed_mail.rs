@@ -55,7 +55,5 @@ pub fn plan(
                 service_name: &settings.service.name,
             },
         ),
-        // It names no client, so erasure has nothing to find in it.
-        clients: Vec::new(),
     }))
 }

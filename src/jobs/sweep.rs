@@ -50,9 +50,8 @@ pub struct Planned {
     pub key: String,
     pub category: &'static str,
     pub recipient: String,
+    /// With the clients it names.
     pub mail: Rendered,
-    /// The clients its lines speak of.
-    pub clients: Vec<i64>,
 }
 
 /// One sweep for `as_of`, recorded in `sweeps` from start to end (a sweep that dies half
@@ -133,12 +132,8 @@ fn run(db: &Db, settings: &Settings, as_of: NaiveDate, summary: &mut SweepSummar
     // One transaction per digest: a crash keeps what was queued, and the keys make the
     // next run skip it.
     for (_n, p) in planned.iter().enumerate() {
-        let mail = Rendered {
-            subject: p.mail.subject.clone(),
-            text: p.mail.text.clone(),
-            html: p.mail.html.clone(),
-        };
-        if db.write(|c| notify::queue_about(c, &p.key, p.category, &p.recipient, mail, &p.clients))? {
+        let mail = p.mail.clone();
+        if db.write(|c| notify::queue_about(c, &p.key, p.category, &p.recipient, mail, &p.mail.clients))? {
             summary.queued += 1;
         }
         #[cfg(feature = "fault-injection")]
@@ -261,7 +256,6 @@ pub fn plan(
         .map(|w| Planned {
             key: format!("digest:{as_of}:{}", w.email.to_lowercase()),
             category: "digest",
-            clients: clients_of(w.overdue.iter().chain(&w.soon)),
             mail: messages::worker_digest(
                 &w.name,
                 w.overdue,
@@ -280,7 +274,6 @@ pub fn plan(
             key: format!("stores-digest:{as_of}:{}", stores.to_lowercase()),
             category: "stores_digest",
             recipient: stores.clone(),
-            clients: clients_of(escalated.iter().chain(&unassigned).chain(&stock).chain(&defects)),
             mail: messages::stores_digest(
                 escalate_after,
                 messages::StoresLines {
@@ -295,8 +288,4 @@ pub fn plan(
         });
     }
     planned
-}
-
-fn clients_of<'a>(lines: impl Iterator<Item = &'a DueLine>) -> Vec<i64> {
-    lines.filter_map(|l| l.client_id).collect()
 }

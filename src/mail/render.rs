@@ -33,10 +33,14 @@ pub struct Section {
     pub lines: Vec<DueLine>,
 }
 
+#[derive(Clone)]
 pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The clients a digest names: those of the lines it lists, so that erasure finds the
+    /// message. Other messages leave it empty and their callers say whom they name.
+    pub clients: Vec<i64>,
 }
 
 /// The client and their home, or nothing for stock in store; blanks left out.
@@ -212,10 +216,16 @@ pub fn digest(
             }
         }
     };
+    let clients = sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .filter_map(|l| l.client_id)
+        .collect();
     Rendered {
         subject,
         text,
         html: frame(body, service_name),
+        clients,
     }
 }
 
@@ -279,6 +289,7 @@ pub fn notice(
         subject,
         text,
         html: frame(body, service_name),
+        clients: Vec::new(),
     }
 }
 
@@ -348,7 +359,11 @@ mod tests {
                 .rev()
                 .map(|i| {
                     let due = start + chrono::Days::new(i as u64);
-                    line(&format!("EQ-{i:06}"), "LS1 4AP", (2026, 1, 1)).with_due(due)
+                    let line = line(&format!("EQ-{i:06}"), "LS1 4AP", (2026, 1, 1)).with_due(due);
+                    DueLine {
+                        client_id: Some(i as i64),
+                        ..line
+                    }
                 })
                 .collect(),
         };
@@ -365,6 +380,11 @@ mod tests {
         assert_eq!(r.text.matches("http://x/s/EQ-").count(), DIGEST_MAX_LINES);
         assert!(r.text.contains("EQ-000000") && r.text.contains("EQ-000249"));
         assert!(!r.text.contains("EQ-000250"), "the latest due are left out");
+        assert_eq!(
+            r.clients.len(),
+            DIGEST_MAX_LINES,
+            "erasure looks for the clients listed"
+        );
         assert!(r.text.contains("OVERDUE (300, the 250 earliest due listed)"));
         assert!(r.text.contains("SOON (100, not listed)"));
         assert!(r.text.contains("150 more not listed here") && r.text.contains("http://x/all"));

@@ -52,6 +52,7 @@ async fn a_stop_in_the_middle_of_a_send(backend: Backend) {
             subject: subject.to_string(),
             text: "words".into(),
             html: "<p>words</p>".into(),
+            clients: Vec::new(),
         };
         db.write(|c| {
             equiptrack::service::notify::queue(c, &format!("stop:{n}"), "test", "stores@test.example", mail)

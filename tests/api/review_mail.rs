@@ -84,6 +84,7 @@ fn failed_message(app: &TestApp, kind: &str, recipient: &str, text: &str, error:
         subject: "Failed safety check: EQ-000001 Walking frame".into(),
         text: text.into(),
         html: format!("<p>{text}</p>"),
+        clients: Vec::new(),
     };
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let key = format!("test:{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed));

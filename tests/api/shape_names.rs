@@ -7,6 +7,7 @@ both_backends! {
             subject: "Failed safety check: EQ-000001 Walking frame".into(),
             text: "EQ-000001 failed its check.".into(),
             html: "<p>EQ-000001 failed its check.</p>".into(),
+            clients: Vec::new(),
         };
         app.db
             .write(|c| equiptrack::service::notify::queue(c, "test:category", "check_failed", "stores@test.example", mail))
