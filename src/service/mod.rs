@@ -8,6 +8,7 @@ pub mod clock;
 pub mod desk;
 pub mod erasure;
 pub mod evidence;
+pub mod handovers;
 pub mod examinations;
 pub mod export;
 pub mod import;
