@@ -69,9 +69,8 @@
       canvas.addEventListener(name, end);
     });
     clear.addEventListener("click", blank);
-    if (pad.form || pad.closest("form")) {
-      (pad.form || pad.closest("form")).addEventListener("submit", save);
-    }
+    var form = pad.closest("form");
+    if (form) form.addEventListener("submit", save);
 
     ctx.lineWidth = 3;
     ctx.lineCap = "round";

@@ -1,12 +1,12 @@
 //! Receiving, finding, listing and editing items.
 
+use std::collections::HashMap;
+
 use crate::domain::field_schema::{date, matching, optional_text, required_text};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::openapi::schema::Object;
-
-use std::collections::HashMap;
 
 use super::audit::{self, Subject};
 use super::handovers::{HandoverView, NoteKind, note_path};

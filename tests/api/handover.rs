@@ -246,7 +246,8 @@ both_backends! {
         fields[7] = ("handover_no_signature_reason", "arthritis: cannot hold a pen");
         fields.push(("handover_demonstrated", "yes"));
         post_form(&app, &cookie, "/s/EQ-000001/fit", &fields).await.expect(303);
-        let h = &event(&app, "fitted").await["handover"];
+        let fitted = event(&app, "fitted").await;
+        let h = &fitted["handover"];
         assert_eq!(h["name"], "Ann Lee");
         assert_eq!((h["demonstrated"].as_bool(), h["leaflet_left"].as_bool()), (Some(true), Some(false)));
         let shown = page(&app, &cookie, "/s/EQ-000001/history").await.expect(200).text();

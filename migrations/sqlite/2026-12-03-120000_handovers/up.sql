@@ -15,3 +15,13 @@ CREATE TABLE handovers (
     erased_at TIMESTAMP
 );
 CREATE INDEX handovers_client ON handovers (client_id);
+
+-- Erasure is the one change a hand-over accepts: the history it belongs to is append-only.
+CREATE TRIGGER handovers_no_delete BEFORE DELETE ON handovers
+BEGIN SELECT RAISE(ABORT, 'hand-overs are kept; erasure blanks them'); END;
+CREATE TRIGGER handovers_only_erased BEFORE UPDATE ON handovers
+WHEN NEW.name <> '[erased]' OR NEW.signature_png IS NOT NULL
+  OR NEW.no_signature_reason IS NOT '[erased]' OR NEW.erased_at IS NULL
+  OR NEW.event_id <> OLD.event_id OR NEW.client_id <> OLD.client_id OR NEW.relation <> OLD.relation
+  OR NEW.demonstrated <> OLD.demonstrated OR NEW.leaflet_left <> OLD.leaflet_left
+BEGIN SELECT RAISE(ABORT, 'a hand-over can only be erased'); END;
