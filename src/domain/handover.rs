@@ -118,7 +118,8 @@ mod tests {
     use image::{ImageBuffer, Rgba};
 
     fn png(width: u32, height: u32) -> Vec<u8> {
-        let img: ImageBuffer<Rgba<u8>, Vec<u8>> = ImageBuffer::from_pixel(width, height, Rgba([0, 0, 0, 255]));
+        let img: ImageBuffer<Rgba<u8>, Vec<u8>> =
+            ImageBuffer::from_pixel(width, height, Rgba([0, 0, 0, 255]));
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         out.into_inner()
@@ -133,8 +134,14 @@ mod tests {
 
     #[test]
     fn what_is_not_a_png_or_too_large_is_refused() {
-        assert_eq!(signature_png("not base64!").unwrap_err(), "must be a PNG image as base64 text");
-        assert_eq!(signature_png(&stored_png(b"GIF89a....")).unwrap_err(), "must be a PNG image");
+        assert_eq!(
+            signature_png("not base64!").unwrap_err(),
+            "must be a PNG image as base64 text"
+        );
+        assert_eq!(
+            signature_png(&stored_png(b"GIF89a....")).unwrap_err(),
+            "must be a PNG image"
+        );
         let cut = png(50, 50);
         assert_eq!(
             signature_png(&stored_png(&cut[..cut.len() - 20])).unwrap_err(),

@@ -44,7 +44,14 @@ pub fn note_pdf(note: &Note, service: &ServiceSettings) -> Vec<u8> {
                 .filter(|s| !s.trim().is_empty())
                 .collect::<Vec<_>>()
                 .join(", ");
-            doc.field("Address", if at.is_empty() { "not recorded" } else { at.as_str() });
+            doc.field(
+                "Address",
+                if at.is_empty() {
+                    "not recorded"
+                } else {
+                    at.as_str()
+                },
+            );
         }
         None => doc.paragraph("No client is recorded for this event."),
     }

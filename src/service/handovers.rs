@@ -109,7 +109,11 @@ pub struct Note {
 /// a return.
 pub fn note(conn: &mut DbConn, actor: &Actor, event_id: i64, public_url: &str) -> Result<Note, AppError> {
     actor.require(Action::ViewHandovers)?;
-    let no_note = || AppError::NotFound(format!("event {event_id} is not a fit or a collection: it has no note"));
+    let no_note = || {
+        AppError::NotFound(format!(
+            "event {event_id} is not a fit or a collection: it has no note"
+        ))
+    };
     let (event, worker) = events::by_id(conn, event_id)?
         .ok_or_else(|| AppError::NotFound(format!("no event has the id {event_id}")))?;
     let kind = NoteKind::of_action(&event.action).ok_or_else(no_note)?;

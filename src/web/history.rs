@@ -83,10 +83,12 @@ pub async fn page(
                                         }
                                     }
                                     td { (e.staff_name.as_deref().unwrap_or("—")) }
-                                    td {
-                                        (e.notes.as_deref().unwrap_or(""))
-                                        (handover(e, evidence))
-                                    }
+                                    td { (e.notes.as_deref().unwrap_or("")) }
+                                }
+                                // Under its event, across the table: on a phone the notes
+                                // column is off to the right.
+                                @if e.handover.is_some() || (evidence && e.note_url.is_some()) {
+                                    tr class="handover-row" { td colspan="4" { (handover(e, evidence)) } }
                                 }
                             }
                         }
@@ -135,7 +137,9 @@ fn handover(e: &EventView, evidence: bool) -> Markup {
 /// reason there is none.
 fn proof(h: &HandoverView, evidence: bool) -> Markup {
     match (&h.signature_url, &h.no_signature_reason) {
-        (Some(url), _) if evidence => html! { img class="signature" src=(url) alt={ "Signature of " (h.name) }; },
+        (Some(url), _) if evidence => {
+            html! { img class="signature" src=(url) alt={ "Signature of " (h.name) }; }
+        }
         (Some(_), _) => html! { p class="muted" { "Signed." } },
         (None, Some(reason)) => html! { p class="muted" { "No signature: " (reason) } },
         (None, None) => html! {},

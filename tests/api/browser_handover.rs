@@ -14,11 +14,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 async fn run_script(browser: &Browser, script: &str, args: Value) -> Value {
     browser
-        .call(
-            "POST",
-            "/execute/sync",
-            json!({ "script": script, "args": args }),
-        )
+        .call("POST", "/execute/sync", json!({ "script": script, "args": args }))
         .await
 }
 
@@ -44,11 +40,17 @@ async fn draw(browser: &Browser, canvas: &str) {
         json!([{ ELEMENT: el }]),
     )
     .await;
-    let at = |x: i64, y: i64, duration: u64| {
-        json!({ "type": "pointerMove", "origin": { ELEMENT: el }, "x": x, "y": y, "duration": duration })
-    };
+    let at = |x: i64, y: i64, duration: u64| json!({ "type": "pointerMove", "origin": { ELEMENT: el }, "x": x, "y": y, "duration": duration });
     let mut actions = vec![at(-110, 10, 0), json!({ "type": "pointerDown", "button": 0 })];
-    for (x, y) in [(-80, -25), (-50, 20), (-20, -20), (10, 25), (40, -15), (70, 20), (100, -5)] {
+    for (x, y) in [
+        (-80, -25),
+        (-50, 20),
+        (-20, -20),
+        (10, 25),
+        (40, -15),
+        (70, 20),
+        (100, -5),
+    ] {
         actions.push(at(x, y, 40));
     }
     actions.push(json!({ "type": "pointerUp", "button": 0 }));
@@ -122,14 +124,10 @@ async fn a_signature_drawn_on_the_phone_at_a_fit_is_in_the_items_history() {
         .click("form[action$='/fit'] input[name=handover_demonstrated]")
         .await;
     browser.screenshot("phone-handover-signature").await;
-    browser
-        .click("form[action$='/fit'] button[type=submit]")
-        .await;
+    browser.click("form[action$='/fit'] button[type=submit]").await;
     browser.wait_for_text(".done", "Fit recorded").await;
 
-    browser
-        .goto(&format!("{}/s/EQ-000001/history", app.base))
-        .await;
+    browser.goto(&format!("{}/s/EQ-000001/history", app.base)).await;
     let shown = browser.wait_for_text(".handover", "Peter Oduya").await;
     assert!(shown.contains("Use demonstrated: yes"), "{shown}");
     assert!(shown.contains("Leaflet left: no"), "{shown}");

@@ -7,8 +7,8 @@ mod examination;
 mod handover;
 
 pub use bodies::{
-    CheckBody, CondemnBody, DecontaminateBody, DefectBody, ExaminationBody, ExaminerBody, FitBody, HandoverBody,
-    IssueBody, MoveRequest, ReasonBody, ReturnBody,
+    CheckBody, CondemnBody, DecontaminateBody, DefectBody, ExaminationBody, ExaminerBody, FitBody,
+    HandoverBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
 };
 
 use chrono::NaiveDate;
@@ -22,10 +22,10 @@ use super::{Actor, now, today};
 use crate::db::checks::{self, NewCheck};
 use crate::db::decontaminations::{self, NewDecontamination};
 use crate::db::events::{self, NewEvent};
-use crate::db::{examinations, handovers};
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
+use crate::db::{examinations, handovers};
 use crate::domain::checks::{OverdueRefusal, latest_check, overdue_on};
 use crate::domain::examination::ExaminationReport;
 use crate::domain::handover::Handover;
