@@ -81,7 +81,11 @@ move(tags[4], "return", {"notes": "no longer needed"})                          
 move(tags[5], "quarantine", {"reason": "cracked carriage"})                           # quarantined
 move(tags[6], "condemn", {"reason_code": "beyond_repair", "reason": "beyond repair"})                                 # condemned
 move(tags[7], "issue", {"client_id": clients[1], "worker_id": w})
-move(tags[7], "fit", {}, token=worker["token"])
+# A hand-over signed on the screen (a 1 x 1 PNG), so that a signature and its note are served.
+move(tags[7], "fit", {"handover": {
+    "name": "Joan Example", "relation": "family", "demonstrated": True, "leaflet_left": True,
+    "signature_png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+}}, token=worker["token"])
 move(tags[7], "checks", {"rule": "LOLER thorough examination", "outcome": "fail", "notes": "rail loose"},
      token=worker["token"])                                                           # quarantined in a home, mail
 move(frames[0], "issue", {"client_id": clients[1], "worker_id": w})

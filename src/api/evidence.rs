@@ -62,7 +62,7 @@ pub async fn record(
 }
 
 /// Shown in the browser, saved under `name` (an asset tag or a number: nothing to escape).
-fn pdf_answer(pdf: Vec<u8>, name: &str) -> HttpResponse {
+pub(super) fn pdf_answer(pdf: Vec<u8>, name: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(("Content-Disposition", format!("inline; filename=\"{name}\"")))

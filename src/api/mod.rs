@@ -6,6 +6,7 @@ pub mod clients;
 pub mod evidence;
 pub mod examinations;
 pub mod extract;
+pub mod handovers;
 pub mod health;
 pub mod items;
 pub mod labels;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(moves::routes)
                 .configure(examinations::routes)
                 .configure(evidence::routes)
+                .configure(handovers::routes)
                 .configure(labels::routes)
                 .configure(recalls::routes),
         );

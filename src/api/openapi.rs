@@ -10,8 +10,8 @@ use utoipa::openapi::{Content, Header, Ref, RefOr, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    audit, catalogue, clients, evidence, examinations, health, items, labels, moves, notifications, recalls,
-    reports, scan, staff, sweeps,
+    audit, catalogue, clients, evidence, examinations, handovers, health, items, labels, moves,
+    notifications, recalls, reports, scan, staff, sweeps,
 };
 use crate::http::auth::Auth;
 
@@ -29,7 +29,7 @@ use crate::http::auth::Auth;
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn, examinations::list_checks, examinations::remedy,
-        evidence::report, evidence::record,
+        evidence::report, evidence::record, handovers::signature, handovers::note,
         scan::scan_code,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,

@@ -98,15 +98,30 @@ pub fn insert(conn: &mut DbConn, event: &NewEvent) -> QueryResult<Option<i64>> {
 /// Writes an event whose notes belong to `owner`'s visit, which may differ from the event's
 /// client (a cleaning after a collection). Answers the note's id.
 pub fn insert_owned(conn: &mut DbConn, event: &NewEvent, owner: Option<i64>) -> QueryResult<Option<i64>> {
-    let note = event
+    insert_with_id(conn, event, owner).map(|written| written.note_id)
+}
+
+/// The ids an event's writing made.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    pub event_id: i64,
+    pub note_id: Option<i64>,
+}
+
+/// Writes an event as `insert_owned` does, answering its own id too, for the records that
+/// hang off it (a hand-over).
+pub fn insert_with_id(conn: &mut DbConn, event: &NewEvent, owner: Option<i64>) -> QueryResult<Written> {
+    let note_id = event
         .notes
         .as_deref()
         .map(|body| notes::insert(conn, owner, body))
         .transpose()?;
-    diesel::insert_into(events::table)
-        .values(event.row(note))
-        .execute(conn)?;
-    Ok(note)
+    let row = event.row(note_id);
+    let event_id: i64 = on_backend!(conn, |c| diesel::insert_into(events::table)
+        .values(&row)
+        .returning(events::id)
+        .get_result(c))?;
+    Ok(Written { event_id, note_id })
 }
 
 pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
@@ -169,6 +184,17 @@ pub fn for_item(
         .select((event_columns(), staff::name.nullable()))
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// One event by its id, with the name of whoever acted.
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<EventWithActor>> {
+    events::table
+        .left_join(note_rows::table)
+        .left_join(staff::table.on(events::staff_id.eq(staff::id.nullable())))
+        .filter(events::id.eq(id))
+        .select((event_columns(), staff::name.nullable()))
+        .first(conn)
+        .optional()
 }
 
 /// Every event that names one client or whose note belongs to their visit, oldest first.

@@ -357,3 +357,20 @@ diesel::joinable!(defects -> items (item_id));
 diesel::joinable!(events -> notes (note_id));
 diesel::joinable!(notification_clients -> notifications (notification_id));
 diesel::joinable!(audit_log -> staff (staff_id));
+
+diesel::table! {
+    handovers (event_id) {
+        event_id -> BigInt,
+        client_id -> BigInt,
+        name -> Text,
+        relation -> Text,
+        demonstrated -> Bool,
+        leaflet_left -> Bool,
+        signature_png -> Nullable<Text>,
+        no_signature_reason -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(handovers -> events (event_id));
+diesel::allow_tables_to_appear_in_same_query!(handovers, events);

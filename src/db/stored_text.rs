@@ -9,6 +9,7 @@ use diesel::sql_types::Text;
 
 use crate::domain::checks::CheckKind;
 use crate::domain::examination::Basis;
+use crate::domain::handover::Relation;
 use crate::domain::lifecycle::{CondemnReason, Outcome, Status};
 use crate::domain::roles::Role;
 use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus, SweepOutcome};
@@ -49,6 +50,7 @@ stored_as_text! {
     CheckKind => "a check rule's kind",
     CondemnReason => "a reason code for condemning",
     Basis => "an examination's basis",
+    Relation => "a hand-over relation",
 }
 
 #[cfg(test)]

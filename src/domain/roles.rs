@@ -39,6 +39,9 @@ pub enum Action {
     /// Be made responsible for items and their checks (not an act of one's own: whoever
     /// issues or assigns an item asks it of the person named).
     BeResponsible,
+    /// A hand-over's signature and its delivery or collection note (the client's name and
+    /// address): those who fit, collect and issue, not viewers.
+    ViewHandovers,
     Move(Move),
 }
 
@@ -69,6 +72,7 @@ impl Role {
                     | UseDesk
                     | UseOffice
                     | BeResponsible
+                    | ViewHandovers
                     | Move(
                         M::Issue
                             | M::Check
@@ -81,7 +85,7 @@ impl Role {
             ),
             Role::Worker => matches!(
                 action,
-                BeResponsible | Move(M::Fit | M::Check | M::Return | M::Quarantine)
+                BeResponsible | ViewHandovers | Move(M::Fit | M::Check | M::Return | M::Quarantine)
             ),
         }
     }
@@ -126,6 +130,13 @@ mod tests {
                 .iter()
                 .all(|r| r.may(Action::ExportClients) == (*r == Role::Admin))
         );
+    }
+
+    #[test]
+    fn everyone_but_viewers_may_see_hand_overs() {
+        for role in Role::ALL {
+            assert_eq!(role.may(Action::ViewHandovers), role != Role::Viewer, "{role:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::metrics::width;
-use super::writer::{self, BOLD, PAGE_H, PAGE_W, REGULAR, push_string};
+use super::writer::{self, BOLD, PAGE_H, PAGE_W, REGULAR, RgbImage, image_name, push_string};
 
 const MARGIN: f32 = 56.0;
 const TOP: f32 = PAGE_H - 56.0;
@@ -34,6 +34,8 @@ pub struct Document {
     page: String,
     /// The top of the next line, in points from the bottom of the page.
     y: f32,
+    /// The pictures drawn, in the order drawn.
+    images: Vec<RgbImage>,
 }
 
 impl Document {
@@ -45,6 +47,7 @@ impl Document {
             pages: Vec::new(),
             page: String::new(),
             y: TOP,
+            images: Vec::new(),
         };
         for line in wrap(title, true, TITLE, TEXT_W) {
             doc.line(MARGIN, true, TITLE, &line);
@@ -107,6 +110,24 @@ impl Document {
         }
     }
 
+    /// A picture (a signature) at most `max_w` by `max_h` points, its shape kept, framed by
+    /// a thin line, at the left margin.
+    pub fn image(&mut self, image: RgbImage, max_w: f32, max_h: f32) {
+        let (w, h) = (image.width.max(1) as f32, image.height.max(1) as f32);
+        let scale = (max_w.min(TEXT_W) / w).min(max_h / h);
+        let (w, h) = (w * scale, h * scale);
+        self.y -= 4.0;
+        self.room_for(h + 8.0);
+        let (x, y) = (MARGIN, self.y - h);
+        let name = image_name(self.images.len());
+        let _ = writeln!(
+            self.page,
+            "q {w:.2} 0 0 {h:.2} {x:.2} {y:.2} cm /{name} Do Q\n0.6 G 0.5 w {x:.2} {y:.2} {w:.2} {h:.2} re S 0 G"
+        );
+        self.images.push(image);
+        self.y -= h + 8.0;
+    }
+
     /// Some space between blocks.
     pub fn gap(&mut self) {
         self.y -= leading(BODY) / 2.0;
@@ -132,7 +153,7 @@ impl Document {
                 content.into_bytes()
             })
             .collect();
-        writer::a4_pages(&pages, Some(&self.title))
+        writer::a4_pages_with_images(&pages, &self.images, Some(&self.title))
     }
 
     /// Starts a new page unless `height` more points fit on this one.

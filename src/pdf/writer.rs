@@ -23,10 +23,37 @@ const FONT_BOLD: usize = 3;
 const FONT_REGULAR: usize = 4;
 const FIRST_PAGE: usize = 5;
 
+/// A picture to draw on the pages (a signature): 8-bit RGB samples, row by row from the top.
+pub struct RgbImage {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+/// The name a content stream draws image `index` of `a4_pages_with_images` by (`/Im1 Do`).
+pub fn image_name(index: usize) -> String {
+    format!("Im{}", index + 1)
+}
+
 /// A file of A4 pages, one content stream each, with `/F1` Helvetica-Bold and `/F2`
 /// Helvetica; `title` goes into the document information (what a reader shows as its name).
 pub fn a4_pages(pages: &[Vec<u8>], title: Option<&str>) -> Vec<u8> {
+    a4_pages_with_images(pages, &[], title)
+}
+
+/// `a4_pages`, with `images` as image XObjects every page may draw (by `image_name`).
+pub fn a4_pages_with_images(pages: &[Vec<u8>], images: &[RgbImage], title: Option<&str>) -> Vec<u8> {
     let mut pdf = Pdf::default();
+    // The images follow the pages, so that the pages' numbers stay where they always were.
+    let first_image = FIRST_PAGE + 2 * pages.len();
+    let xobjects = if images.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = (0..images.len())
+            .map(|i| format!("/{} {} 0 R", image_name(i), first_image + i))
+            .collect();
+        format!(" /XObject << {} >>", names.join(" "))
+    };
     // The binary comment tells transfer tools the file is not plain text.
     pdf.out.extend_from_slice(b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
 
@@ -55,7 +82,7 @@ pub fn a4_pages(pages: &[Vec<u8>], title: Option<&str>) -> Vec<u8> {
             page_id,
             &format!(
                 "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] \
-                 /Resources << /Font << /{BOLD} {FONT_BOLD} 0 R /{REGULAR} {FONT_REGULAR} 0 R >> >> \
+                 /Resources << /Font << /{BOLD} {FONT_BOLD} 0 R /{REGULAR} {FONT_REGULAR} 0 R >>{xobjects} >> \
                  /Contents {} 0 R >>",
                 page_id + 1
             ),
@@ -67,6 +94,20 @@ pub fn a4_pages(pages: &[Vec<u8>], title: Option<&str>) -> Vec<u8> {
         let _ = write!(
             pdf,
             "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            packed.len()
+        );
+        pdf.out.extend_from_slice(&packed);
+        pdf.out.extend_from_slice(b"\nendstream\nendobj\n");
+    }
+    for (i, image) in images.iter().enumerate() {
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(&image.rgb, 6);
+        pdf.start_object(first_image + i);
+        let _ = write!(
+            pdf,
+            "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceRGB \
+             /BitsPerComponent 8 /Length {} /Filter /FlateDecode >>\nstream\n",
+            image.width,
+            image.height,
             packed.len()
         );
         pdf.out.extend_from_slice(&packed);

@@ -8,7 +8,7 @@ use super::clients::{ClientView, find};
 use super::{Actor, now};
 use crate::db::clients::{self, ClientChanges};
 use crate::db::notifications::{self, Notification};
-use crate::db::{DbConn, notes, recalls};
+use crate::db::{DbConn, handovers, notes, recalls};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::mail;
@@ -44,6 +44,8 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     words.extend(client.phone.clone());
     words.extend(notes::bodies_of_client(conn, id)?);
     words.extend(recalls::notes_of_client(conn, id)?);
+    // Whoever received or handed over equipment at the client's home: named in their visits.
+    words.extend(handovers::names_of_client(conn, id)?);
     let rows = notifications::about_client(conn, id, &client.name, &client.address)?;
     let linked = notifications::linked_to_client(conn, id)?;
     for row in &rows {
@@ -56,6 +58,8 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     }
     let now = now();
     let notes_erased = notes::erase_client(conn, id, now)? + recalls::erase_notes_of_client(conn, id)?;
+    // The names, signatures and reasons of the hand-overs at their home.
+    let handovers_erased = handovers::erase_client(conn, id, now)?;
     clients::update(
         conn,
         id,
@@ -74,7 +78,7 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
         Some(actor),
         "client_erased",
         Subject::Client(id),
-        json!({ "notes_erased": notes_erased, "messages_redacted": ids }),
+        json!({ "notes_erased": notes_erased, "handovers_erased": handovers_erased, "messages_redacted": ids }),
     )?;
     Ok(Erased {
         client: find(conn, id)?.into(),

@@ -1,6 +1,6 @@
 //! The subject access export: everything held about one person, in one JSON document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
@@ -8,11 +8,12 @@ use serde_json::json;
 
 use super::audit::{self, Subject};
 use super::clients::{ClientView, find};
+use super::handovers::HandoverView;
 use super::{Actor, now};
 use crate::db::checks::{self, CheckRecord};
 use crate::db::events::{self, Event};
 use crate::db::notifications::{self, Notification};
-use crate::db::{DbConn, items, types};
+use crate::db::{DbConn, handovers, items, types};
 use crate::domain::lifecycle::{Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::states::OutboxStatus;
@@ -51,6 +52,9 @@ pub struct HistoryEntry {
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
     pub notes: Option<String>,
+    /// Who received or handed over the item at a fit or a collection (the signature by its
+    /// link).
+    pub handover: Option<HandoverView>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -83,6 +87,7 @@ impl From<Event> for HistoryEntry {
             from_status: e.from_status,
             to_status: e.to_status,
             notes: e.notes,
+            handover: None,
         }
     }
 }
@@ -124,6 +129,11 @@ pub fn export(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<ClientExport,
         by_item.entry(event.item_id).or_default().push(event);
     }
     let item_ids: Vec<i64> = by_item.keys().copied().collect();
+    let event_ids: Vec<i64> = by_item.values().flatten().map(|e| e.id).collect();
+    let mut handed: HashMap<i64, HandoverView> = handovers::facts_of_events(conn, &event_ids)?
+        .into_iter()
+        .map(|f| (f.event_id, f.into()))
+        .collect();
     let rows = items::get_many(conn, &item_ids)?;
     let now = now();
     let mut held = Vec::with_capacity(rows.len());
@@ -145,7 +155,13 @@ pub fn export(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<ClientExport,
             serial_number: item.serial_number,
             held_from: from.and_utc(),
             held_until: until.map(|t| t.and_utc()),
-            history: history.into_iter().map(HistoryEntry::from).collect(),
+            history: history
+                .into_iter()
+                .map(|e| HistoryEntry {
+                    handover: handed.remove(&e.id),
+                    ..HistoryEntry::from(e)
+                })
+                .collect(),
             checks: checks.into_iter().map(CheckDone::from).collect(),
         });
     }

@@ -1,5 +1,7 @@
 //! Receiving, finding, listing and editing items.
 
+use std::collections::HashMap;
+
 use crate::domain::field_schema::{date, matching, optional_text, required_text};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -7,12 +9,13 @@ use serde_json::json;
 use utoipa::openapi::schema::Object;
 
 use super::audit::{self, Subject};
+use super::handovers::{HandoverView, NoteKind, note_path};
 use super::pages::{Page, Paged};
 use super::views::{self, ItemView};
 use super::{Actor, now};
 use crate::db::events::{self, NewEvent};
 use crate::db::items::{self, Item, ItemChanges, ItemFilter, NewItem};
-use crate::db::{DbConn, counters, locations, staff, types};
+use crate::db::{DbConn, counters, handovers, locations, staff, types};
 use crate::domain::asset_tag::AssetTag;
 use crate::domain::lifecycle::Status;
 use crate::domain::roles::{Action, Role};
@@ -205,6 +208,11 @@ pub struct EventView {
     pub staff_name: Option<String>,
     pub client_id: Option<i64>,
     pub notes: Option<String>,
+    /// Who received the item (a fit) or handed it over (a collection), when recorded.
+    pub handover: Option<HandoverView>,
+    /// A fit's delivery note or a return's collection note (PDF):
+    /// `/api/v1/events/{id}/note.pdf`.
+    pub note_url: Option<String>,
 }
 
 /// The one way to read an item's row: by what a person or a scanner typed as its tag.
@@ -549,9 +557,16 @@ fn history_in(
 ) -> Result<Paged<EventView>, AppError> {
     let item = row_by_tag(conn, tag)?;
     let (rows, total) = events::for_item(conn, item.id, newest_first, page.offset(), page.per_page)?;
+    let ids: Vec<i64> = rows.iter().map(|(e, _)| e.id).collect();
+    let mut handed: HashMap<i64, HandoverView> = handovers::facts_of_events(conn, &ids)?
+        .into_iter()
+        .map(|f| (f.event_id, f.into()))
+        .collect();
     let views = rows
         .into_iter()
         .map(|(e, staff_name)| EventView {
+            handover: handed.remove(&e.id),
+            note_url: NoteKind::of_action(&e.action).map(|_| note_path(e.id)),
             id: e.id,
             occurred_at: e.occurred_at.and_utc(),
             action: e.action,

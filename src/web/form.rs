@@ -19,15 +19,20 @@ use crate::http::body::read_body;
 /// Largest form accepted.
 pub const FORM_LIMIT: usize = 64 * 1024;
 
-pub struct PageForm<T>(pub T);
+/// Largest form of a move from the item page: a fit or a collection may carry a signature
+/// (a PNG of up to 200 KB, as base64 and escaped), so as large as a JSON body.
+pub const MOVE_FORM_LIMIT: usize = 1 << 20;
 
-impl<T> PageForm<T> {
+/// A posted form of at most `LIMIT` bytes.
+pub struct PageForm<T, const LIMIT: usize = FORM_LIMIT>(pub T);
+
+impl<T, const LIMIT: usize> PageForm<T, LIMIT> {
     pub fn into_inner(self) -> T {
         self.0
     }
 }
 
-impl<T> std::ops::Deref for PageForm<T> {
+impl<T, const LIMIT: usize> std::ops::Deref for PageForm<T, LIMIT> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -35,7 +40,7 @@ impl<T> std::ops::Deref for PageForm<T> {
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for PageForm<T, LIMIT> {
     type Error = PageError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
 
@@ -53,7 +58,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
             if !is_form {
                 return Err(unreadable("send it as application/x-www-form-urlencoded"));
             }
-            let bytes = read_body(&req, payload, FORM_LIMIT).await?;
+            let bytes = read_body(&req, payload, LIMIT).await?;
             parse_form(&bytes).map(PageForm).map_err(PageError::from)
         })
     }

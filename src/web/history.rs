@@ -4,19 +4,24 @@
 //! workers, who may not use the office, are the ones holding the phone.
 //!
 //! Client names are left out: an event names a client by id only, and whoever's item it is
-//! now is on the item's page for those allowed to see it.
+//! now is on the item's page for those allowed to see it. A fit's or a collection's
+//! hand-over shows who received or handed over the item; its signature and its note (which
+//! names the client) only to those who may see hand-overs.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::item_page::status_words;
 use super::page::{PageError, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
+use crate::domain::roles::Action;
 use crate::error::AppError;
-use crate::service::items;
+use crate::pdf::handover_note::relation_words;
+use crate::service::handovers::HandoverView;
+use crate::service::items::{self, EventView};
 use crate::service::pages::Page;
 
 /// Events on one page.
@@ -49,6 +54,7 @@ pub async fn page(
         .await;
     let (tag, history) = found?;
     let pages = (history.total + PER_PAGE - 1) / PER_PAGE;
+    let evidence = user.may(Action::ViewHandovers);
     let link = |n: i64, words: &str| {
         html! { a class="button secondary" href={ "/s/" (tag) "/history?page=" (n) } { (words) } }
     };
@@ -79,6 +85,11 @@ pub async fn page(
                                     td { (e.staff_name.as_deref().unwrap_or("—")) }
                                     td { (e.notes.as_deref().unwrap_or("")) }
                                 }
+                                // Under its event, across the table: on a phone the notes
+                                // column is off to the right.
+                                @if e.handover.is_some() || (evidence && e.note_url.is_some()) {
+                                    tr class="handover-row" { td colspan="4" { (handover(e, evidence)) } }
+                                }
                             }
                         }
                     }
@@ -98,4 +109,39 @@ pub async fn page(
         StatusCode::OK,
         layout(&format!("History of {tag}"), Some(&user), body),
     ))
+}
+
+/// A fit's or a collection's hand-over under its notes: who, what they were shown, and the
+/// signature (or why there is none); with `evidence`, the signature itself and the note.
+fn handover(e: &EventView, evidence: bool) -> Markup {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let returned = e.action == "returned";
+    html! {
+        @if let Some(h) = &e.handover {
+            div class="handover" {
+                p {
+                    (if returned { "Handed over by " } else { "Received by " })
+                    strong { (h.name) } " (" (relation_words(h.relation)) ")"
+                    br; "Use demonstrated: " (yes_no(h.demonstrated)) " · Leaflet left: " (yes_no(h.leaflet_left))
+                }
+                (proof(h, evidence))
+            }
+        }
+        @if let Some(url) = e.note_url.as_deref().filter(|_| evidence) {
+            p { a href=(url) { (if returned { "Collection note (PDF)" } else { "Delivery note (PDF)" }) } }
+        }
+    }
+}
+
+/// The signature as an image for those who may see it, else that there is one; or the
+/// reason there is none.
+fn proof(h: &HandoverView, evidence: bool) -> Markup {
+    match (&h.signature_url, &h.no_signature_reason) {
+        (Some(url), _) if evidence => {
+            html! { img class="signature" src=(url) alt={ "Signature of " (h.name) }; }
+        }
+        (Some(_), _) => html! { p class="muted" { "Signed." } },
+        (None, Some(reason)) => html! { p class="muted" { "No signature: " (reason) } },
+        (None, None) => html! {},
+    }
 }

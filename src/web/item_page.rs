@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::check_forms::{self, Refused};
 use super::exam_form::{self, CheckTyped};
-use super::form::{Fields, PageForm};
+use super::form::{Fields, MOVE_FORM_LIMIT, PageForm};
+use super::handover_form;
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
@@ -136,10 +137,11 @@ pub async fn act(
     state: web::Data<AppState>,
     user: PageUser,
     path: web::Path<(String, String)>,
-    form: PageForm<Fields>,
+    form: PageForm<Fields, MOVE_FORM_LIMIT>,
 ) -> Result<HttpResponse, PageError> {
     let (tag, mv) = path.into_inner();
     let fields = form.into_inner();
+    let handover = handover_form::read(&fields)?;
     let f: MoveForm = fields.read()?;
     user.check_form(&f.csrf)?;
     let typed = (mv == Move::Check.path()).then(|| CheckTyped::read(&fields));
@@ -158,6 +160,7 @@ pub async fn act(
             client_id: None,
             fitted_at: f.fitted_at,
             notes: f.notes,
+            handover,
             expected_version: f.version,
         }),
         Move::Check => {
@@ -171,6 +174,7 @@ pub async fn act(
         }
         Move::Return => MoveRequest::Return(ReturnBody {
             notes: f.notes,
+            handover,
             expected_version: f.version,
         }),
         Move::Decontaminate => MoveRequest::Decontaminate(DecontaminateBody {
@@ -337,6 +341,7 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
                 label for=(id("date")) { "Date fitted" }
                 input id=(id("date")) name="fitted_at" type="date" value=(today().to_string()) max=(today().to_string());
                 (notes("Notes (optional)"))
+                (handover_form::fields(mv.path(), false))
                 button type="submit" { "Record the fit" }
             },
         ),
@@ -346,6 +351,8 @@ fn action_form(user: &PageUser, r: &ScanResult, mv: Move) -> Markup {
             "Collect",
             html! {
                 (notes("Notes (optional)"))
+                // A hand-over is someone at a client's home.
+                @if item.client.is_some() { (handover_form::fields(mv.path(), true)) }
                 button type="submit" { "Collect this item" }
             },
         ),

@@ -9,6 +9,7 @@ pub mod clients;
 pub mod desk;
 pub mod exam_form;
 pub mod form;
+pub mod handover_form;
 pub mod history;
 pub mod item_page;
 pub mod login;
@@ -31,6 +32,7 @@ use actix_web::{HttpResponse, web};
 const CSS: &str = include_str!("../../assets/web/app.css");
 const SCAN_JS: &str = include_str!("../../assets/web/scan.js");
 const DEFECTS_JS: &str = include_str!("../../assets/web/defects.js");
+const SIGNATURE_JS: &str = include_str!("../../assets/web/signature.js");
 const SUGGEST_JS: &str = include_str!("../../assets/web/suggest.js");
 /// jsQR 1.4.0 (Apache-2.0, assets/web/LICENSE-jsQR.txt), for browsers without BarcodeDetector.
 const JSQR_JS: &str = include_str!("../../assets/web/jsQR.js");
@@ -115,6 +117,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/assets/defects.js")
             .get(|| async { asset("text/javascript; charset=utf-8", DEFECTS_JS) }),
+    )
+    .service(
+        web::resource("/assets/signature.js")
+            .get(|| async { asset("text/javascript; charset=utf-8", SIGNATURE_JS) }),
     )
     .service(
         web::resource("/assets/suggest.js")

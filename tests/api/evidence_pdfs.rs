@@ -25,7 +25,7 @@ fn days_on(n: u64) -> String {
 
 /// The text of a PDF answer as `pdftotext -layout` reads it, each run of spaces and line
 /// breaks made one space, so a phrase is found wherever a line wrapped.
-fn pdf_text(app: &TestApp, reply: &Reply) -> String {
+pub(crate) fn pdf_text(app: &TestApp, reply: &Reply) -> String {
     assert_eq!(reply.content_type, "application/pdf");
     assert!(reply.body.starts_with(b"%PDF-1.4"));
     let file = app.dir.path().join(format!("evidence-{}.pdf", reply.body.len()));

@@ -27,6 +27,7 @@ pub const TABLES: &[(&str, Treatment)] = &[
     ("item_checks_due", Treatment::Copy),
     ("notes", Treatment::Copy),
     ("events", Treatment::Copy),
+    ("handovers", Treatment::Copy),
     ("safety_checks", Treatment::Copy),
     ("examinations", Treatment::Copy),
     ("defects", Treatment::Copy),

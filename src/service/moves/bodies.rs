@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use crate::domain::examination::Basis;
 use crate::domain::field_schema::{date, one_of, optional_text, required_text};
+use crate::domain::handover::{MAX_SIGNATURE_BASE64, Relation};
 use crate::domain::lifecycle::{CondemnReason, Move};
 use utoipa::openapi::schema::Object;
 
@@ -23,6 +24,20 @@ fn basis() -> Object {
 fn condemn_reason() -> Object {
     let words: Vec<&str> = CondemnReason::ALL.iter().map(|c| c.as_str()).collect();
     one_of(&words, false)
+}
+
+fn relation() -> Object {
+    one_of(&Relation::WORDS, false)
+}
+
+/// Base64 text (the standard alphabet, padded) of at most `MAX_SIGNATURE_BASE64` characters.
+fn signature() -> Object {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Byte)))
+        .max_length(Some(MAX_SIGNATURE_BASE64))
+        .build()
 }
 
 fn outcome() -> Object {
@@ -52,7 +67,37 @@ pub struct FitBody {
     pub fitted_at: Option<String>,
     #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
+    /// Who received the item, and what they were shown.
+    pub handover: Option<HandoverBody>,
     pub expected_version: Option<i64>,
+}
+
+/// Who received an item at a fit or handed it over at a collection: recorded with the
+/// move, shown in the item's history, printed on the delivery or collection note
+/// (`GET /events/{id}/note.pdf`). Either `signature_png` or `no_signature_reason` is
+/// required (422 naming `handover.signature_png` with neither).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverBody {
+    /// The person's name.
+    #[schema(required = true, schema_with = required_text::<200>)]
+    pub name: Option<String>,
+    /// `client`, `family`, `carer` or `other`.
+    #[schema(required = true, schema_with = relation)]
+    pub relation: Option<String>,
+    /// The item's use was shown to them.
+    #[schema(required = true, nullable = false)]
+    pub demonstrated: Option<bool>,
+    /// The item's leaflet was left with them.
+    #[schema(required = true, nullable = false)]
+    pub leaflet_left: Option<bool>,
+    /// The signature drawn on the screen: a PNG file as base64 text, at most 200 KB and
+    /// 2000 by 2000 pixels (422 otherwise).
+    #[schema(schema_with = signature)]
+    pub signature_png: Option<String>,
+    /// Why there is no signature.
+    #[schema(schema_with = optional_text::<500>)]
+    pub no_signature_reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -145,6 +190,8 @@ pub struct ExaminerBody {
 pub struct ReturnBody {
     #[schema(schema_with = optional_text::<2000>)]
     pub notes: Option<String>,
+    /// Who handed the item over, when it is collected from a client's home.
+    pub handover: Option<HandoverBody>,
     pub expected_version: Option<i64>,
 }
 

@@ -6,9 +6,11 @@ use chrono::NaiveDate;
 
 use super::bodies::MoveRequest;
 use super::examination;
+use super::handover;
 use crate::db::types::CheckRule;
 use crate::domain::checks::CheckKind;
 use crate::domain::examination::ExaminationReport;
+use crate::domain::handover::Handover;
 use crate::domain::lifecycle::{CondemnReason, Outcome};
 use crate::domain::validate::{self, Errors, MAX_NOTES};
 
@@ -22,6 +24,7 @@ pub(super) enum Command<'r> {
     Fit {
         client_id: Option<i64>,
         fitted_at: NaiveDate,
+        handover: Option<Handover>,
     },
     /// `check` is absent when the outcome or the rule was not understood.
     Check {
@@ -30,7 +33,9 @@ pub(super) enum Command<'r> {
         /// The report of an examination rule's check, from which its outcome follows.
         examination: Option<ExaminationReport>,
     },
-    Return,
+    Return {
+        handover: Option<Handover>,
+    },
     Decontaminate {
         method: String,
     },
@@ -74,6 +79,7 @@ pub(super) fn parse<'r>(
             command: Command::Fit {
                 client_id: body.client_id,
                 fitted_at: date_field(errors, "fitted_at", body.fitted_at.as_deref(), today),
+                handover: body.handover.as_ref().and_then(|h| handover::parse(h, errors)),
             },
         },
         MoveRequest::Check(body) => {
@@ -132,7 +138,9 @@ pub(super) fn parse<'r>(
         }
         MoveRequest::Return(body) => Parsed {
             notes: notes(errors, &body.notes),
-            command: Command::Return,
+            command: Command::Return {
+                handover: body.handover.as_ref().and_then(|h| handover::parse(h, errors)),
+            },
         },
         MoveRequest::Decontaminate(body) => {
             let method = errors.required("method", body.method.as_deref(), 200);

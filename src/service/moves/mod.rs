@@ -4,10 +4,11 @@
 mod bodies;
 mod command;
 mod examination;
+mod handover;
 
 pub use bodies::{
-    CheckBody, CondemnBody, DecontaminateBody, DefectBody, ExaminationBody, ExaminerBody, FitBody, IssueBody,
-    MoveRequest, ReasonBody, ReturnBody,
+    CheckBody, CondemnBody, DecontaminateBody, DefectBody, ExaminationBody, ExaminerBody, FitBody,
+    HandoverBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
 };
 
 use chrono::NaiveDate;
@@ -21,12 +22,13 @@ use super::{Actor, now, today};
 use crate::db::checks::{self, NewCheck};
 use crate::db::decontaminations::{self, NewDecontamination};
 use crate::db::events::{self, NewEvent};
-use crate::db::examinations;
 use crate::db::items::{self, CheckDue, Item, ItemChanges};
 use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
+use crate::db::{examinations, handovers};
 use crate::domain::checks::{OverdueRefusal, latest_check, overdue_on};
 use crate::domain::examination::ExaminationReport;
+use crate::domain::handover::Handover;
 use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
@@ -80,6 +82,8 @@ struct Effects {
     check: Option<(i64, Outcome, NaiveDate)>,
     examination: Option<ExaminationReport>,
     decontamination: Option<String>,
+    /// Who received the item or handed it over; it belongs to the event's client.
+    handover: Option<Handover>,
     /// The item goes out (issue, fit) on this day: no check may be overdue then.
     goes_out_on: Option<NaiveDate>,
 }
@@ -145,7 +149,11 @@ fn plan(
             fx.event_client = client;
             fx.goes_out_on = Some(today());
         }
-        Command::Fit { client_id, fitted_at } => {
+        Command::Fit {
+            client_id,
+            fitted_at,
+            handover,
+        } => {
             fx.event_action = "fitted";
             let client = match client_id {
                 Some(id) => require_client(conn, Some(id), "client_id", errors)?,
@@ -159,6 +167,7 @@ fn plan(
                 fx.changes.worker_id = Some(Some(actor.id));
             }
             fx.event_client = client;
+            fx.handover = handover;
             fx.goes_out_on = Some(fitted_at);
             // The first fit starts the clock of every rule not yet checked; a later fit
             // changes no date.
@@ -204,9 +213,16 @@ fn plan(
                 }
             }
         }
-        Command::Return => {
+        Command::Return { handover } => {
             fx.event_action = "returned";
             fx.event_client = item.client_id;
+            if handover.is_some() && item.client_id.is_none() {
+                errors.add(
+                    "handover",
+                    "only a collection from a client records a hand-over: this item is with no client",
+                );
+            }
+            fx.handover = handover;
             leave_home(&mut fx);
         }
         Command::Decontaminate { method } => {
@@ -303,7 +319,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
         items::set_due(conn, due)?;
     }
     // The check or cleaning record shares the event's note, so one erasure blanks both.
-    let note_id = events::insert_owned(
+    let written = events::insert_with_id(
         conn,
         &NewEvent {
             item_id: item.id,
@@ -317,6 +333,10 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
         },
         fx.note_owner,
     )?;
+    let note_id = written.note_id;
+    if let (Some(handover), Some(client)) = (&fx.handover, fx.event_client) {
+        handovers::insert(conn, written.event_id, client, handover)?;
+    }
     if let Some((rule_id, outcome, performed_at)) = fx.check {
         let check_id = checks::insert(
             conn,

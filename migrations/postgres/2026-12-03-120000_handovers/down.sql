@@ -1,0 +1,2 @@
+DROP TABLE handovers;
+DROP FUNCTION handovers_only_erased();
