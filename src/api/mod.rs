@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod examinations;
 pub mod extract;
 pub mod health;
+pub mod idempotency;
 pub mod items;
 pub mod labels;
 pub mod moves;
@@ -44,7 +45,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(examinations::routes)
                 .configure(evidence::routes)
                 .configure(labels::routes)
-                .configure(recalls::routes),
+                .configure(recalls::routes)
+                // Every write's `Idempotency-Key`, on the way in and out of its handler.
+                .wrap(actix_web::middleware::from_fn(idempotency::idempotent)),
         );
 }
 

@@ -10,6 +10,7 @@ pub mod due;
 pub mod events;
 pub mod examinations;
 pub mod gauges;
+pub mod idempotency_keys;
 pub mod item_search;
 pub mod item_view;
 pub mod items;

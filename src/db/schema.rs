@@ -357,3 +357,18 @@ diesel::joinable!(defects -> items (item_id));
 diesel::joinable!(events -> notes (note_id));
 diesel::joinable!(notification_clients -> notifications (notification_id));
 diesel::joinable!(audit_log -> staff (staff_id));
+
+diesel::table! {
+    /// A write's `Idempotency-Key` by account, and once answered, its answer (`db::idempotency_keys`).
+    idempotency_keys (staff_id, idempotency_key) {
+        staff_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        claimed_at -> Timestamp,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}

@@ -4,6 +4,7 @@ pub mod asset_tag;
 pub mod checks;
 pub mod examination;
 pub mod field_schema;
+pub mod idempotency;
 pub mod lifecycle;
 pub mod roles;
 pub mod secret;

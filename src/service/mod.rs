@@ -10,6 +10,7 @@ pub mod erasure;
 pub mod evidence;
 pub mod examinations;
 pub mod export;
+pub mod idempotency;
 pub mod import;
 pub mod items;
 pub mod moves;

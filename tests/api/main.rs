@@ -21,6 +21,7 @@ mod errors;
 mod evidence_pdfs;
 mod exam_pages;
 mod examinations;
+mod idempotency;
 mod import;
 mod import_live;
 mod item_clock;
