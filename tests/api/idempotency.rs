@@ -48,6 +48,23 @@ async fn clients(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+/// The `Idempotent-Replayed` header of a keyed JSON POST's answer.
+async fn replayed(app: &TestApp, path: &str, token: &str, key: &str, body: &Value) -> Option<String> {
+    let answer = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .insert_header(("Idempotency-Key", key))
+        .insert_header(("Content-Type", "application/json"))
+        .send_body(body.to_string())
+        .await
+        .expect("request sent");
+    answer
+        .headers()
+        .get("idempotent-replayed")
+        .map(|v| v.to_str().unwrap().to_string())
+}
+
 fn same_answer(first: &Reply, again: &Reply) {
     assert_eq!(again.status, first.status);
     assert_eq!(again.content_type, first.content_type);
@@ -79,8 +96,9 @@ both_backends! {
         same_answer(&first, &again);
         assert_eq!(again.json()["status"], "in_use");
         assert_eq!(events(&app, "EQ-000001", "check_passed").await, 1);
-        // A new key is a new check.
-        keyed(&app, path, &worker, "check-2", &check).await.expect(200);
+        assert_eq!(replayed(&app, path, &worker, "check-1", &check).await.as_deref(), Some("true"));
+        // A new key is a new check, not marked as given again.
+        assert_eq!(replayed(&app, path, &worker, "check-2", &check).await, None);
         assert_eq!(events(&app, "EQ-000001", "check_passed").await, 2);
     }
 
