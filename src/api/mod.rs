@@ -8,6 +8,7 @@ pub mod examinations;
 pub mod extract;
 pub mod handovers;
 pub mod health;
+pub mod idempotency;
 pub mod items;
 pub mod labels;
 pub mod moves;
@@ -46,7 +47,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(evidence::routes)
                 .configure(handovers::routes)
                 .configure(labels::routes)
-                .configure(recalls::routes),
+                .configure(recalls::routes)
+                // Every write's `Idempotency-Key`, on the way in and out of its handler.
+                .wrap(actix_web::middleware::from_fn(idempotency::idempotent)),
         );
 }
 

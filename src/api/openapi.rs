@@ -1,18 +1,21 @@
 //! The OpenAPI document, generated from the handlers' own annotations.
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::Response;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Content, Header, Ref, RefOr, Type};
+use utoipa::openapi::{Content, Header, Ref, RefOr, Required, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use super::idempotency::takes_key;
 use super::{
     audit, catalogue, clients, evidence, examinations, handovers, health, items, labels, moves,
     notifications, recalls, reports, scan, staff, sweeps,
 };
+use crate::domain::idempotency::{HEADER, KEEP_DAYS, MAX_LEN, PATTERN};
 use crate::http::auth::Auth;
 
 #[derive(OpenApi)]
@@ -72,6 +75,11 @@ struct ProblemDoc {
     /// each overdue rule and the date it was due, soonest first.
     #[schema(nullable = false)]
     overdue_checks: Option<Vec<crate::domain::checks::OverdueCheck>>,
+    /// A request with an `Idempotency-Key` whose first request has no answer (409): still
+    /// being answered (send it again in a moment), or never answered (look before sending
+    /// it again with a new key).
+    #[schema(nullable = false)]
+    idempotency: Option<crate::domain::idempotency::Unanswered>,
 }
 
 /// The answers every operation shares, added to each one that can give them so that no
@@ -85,7 +93,7 @@ impl Modify for StandardAnswers {
             .as_ref()
             .map(|c| c.schemas.clone())
             .unwrap_or_default();
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
                 (&mut item.get, false),
                 (&mut item.post, true),
@@ -99,6 +107,65 @@ impl Modify for StandardAnswers {
                     body_may_be_left_out(operation, &schemas);
                 }
             }
+            if let Some(post) = item.post.as_mut().filter(|_| takes_key(&Method::POST, path)) {
+                takes_idempotency_key(post);
+            }
+        }
+    }
+}
+
+/// The `Idempotency-Key` header (`api::idempotency`) and the answers it adds.
+fn takes_idempotency_key(operation: &mut Operation) {
+    let key = Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX_LEN))
+            .pattern(Some(PATTERN))
+            .build(),
+    );
+    let header = ParameterBuilder::new()
+        .name(HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(format!(
+            "Makes the request safe to send again: the same key with the same request (method, \
+             path, body) answers the first answer again (same status, content type and body, \
+             with `Idempotent-Replayed: true`) and writes nothing. Keys belong to the signed-in \
+             account and are kept {KEEP_DAYS} days. A failure (5xx) releases the key."
+        )))
+        .schema(Some(key))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(header);
+    let answers = [
+        (
+            "409",
+            "Idempotency-Key: the first request with this key is still being answered, or was \
+             never answered so its outcome is unknown (`idempotency` says which)",
+        ),
+        (
+            "422",
+            "Idempotency-Key: not 1 to 255 visible ASCII characters, or first sent with another request",
+        ),
+    ];
+    for (status, description) in answers {
+        let response = operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| {
+                let mut problem = Response::new("");
+                problem.content.insert(
+                    "application/problem+json".to_string(),
+                    Content::new(Some(Ref::from_schema_name("Problem"))),
+                );
+                RefOr::T(problem)
+            });
+        if let RefOr::T(response) = response {
+            response.description = match response.description.as_str() {
+                "" => description.to_string(),
+                before => format!("{before}; or {description}"),
+            };
         }
     }
 }
@@ -261,5 +328,38 @@ mod tests {
             .unwrap()
             .clone();
         assert_eq!(page["schema"]["maximum"], crate::service::pages::MAX_PER_PAGE);
+    }
+
+    #[test]
+    fn every_write_but_those_showing_a_secret_documents_the_idempotency_key() {
+        let doc: Value = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let mut keyed = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let Some(post) = item.get("post") else { continue };
+            let documented = post["parameters"].as_array().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+            });
+            let secret = crate::api::idempotency::SECRET_ANSWERS.contains(&path.as_str());
+            assert_eq!(documented, !secret, "{path}");
+            if documented {
+                keyed += 1;
+                for status in ["409", "422"] {
+                    let answer = &post["responses"][status];
+                    assert!(
+                        answer["description"]
+                            .as_str()
+                            .unwrap()
+                            .contains("Idempotency-Key"),
+                        "{path} {status}"
+                    );
+                    assert!(
+                        answer["content"]["application/problem+json"].is_object(),
+                        "{path} {status}"
+                    );
+                }
+            }
+        }
+        assert!(keyed >= 15, "every move and create: {keyed}");
     }
 }

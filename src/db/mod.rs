@@ -11,6 +11,7 @@ pub mod events;
 pub mod examinations;
 pub mod gauges;
 pub mod handovers;
+pub mod idempotency_keys;
 pub mod item_search;
 pub mod item_view;
 pub mod items;

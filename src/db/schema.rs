@@ -374,3 +374,18 @@ diesel::table! {
 
 diesel::joinable!(handovers -> events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(handovers, events);
+
+diesel::table! {
+    /// A write's `Idempotency-Key` by account, and once answered, its answer (`db::idempotency_keys`).
+    idempotency_keys (staff_id, idempotency_key) {
+        staff_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        claimed_at -> Timestamp,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}

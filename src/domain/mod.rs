@@ -5,6 +5,7 @@ pub mod checks;
 pub mod examination;
 pub mod field_schema;
 pub mod handover;
+pub mod idempotency;
 pub mod lifecycle;
 pub mod roles;
 pub mod secret;

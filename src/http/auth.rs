@@ -1,6 +1,6 @@
 //! Who is asking: the bearer token of an API client (`Auth`), and for the few API answers a
 //! page links to (the evidence PDFs), that token or the page's session cookie
-//! (`AuthOrSession`).
+//! (`AuthOrSession`), and `asking`: whose idempotency keys a write's are.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -71,6 +71,18 @@ impl FromRequest for AuthOrSession {
                 _ => Err(AppError::Unauthorized),
             }
         })
+    }
+}
+
+/// Who is asking, by the rules of `AuthOrSession` (the bearer token, else the session
+/// cookie), or None when nobody valid is. For what must know the account before the
+/// handler runs (an `Idempotency-Key` belongs to its account), never to allow anything:
+/// the handler's own extractor decides that, and answers a 401 itself.
+pub async fn asking(req: &HttpRequest) -> Result<Option<Actor>, AppError> {
+    match AuthOrSession::extract(req).await {
+        Ok(AuthOrSession(actor)) => Ok(Some(actor)),
+        Err(AppError::Unauthorized) => Ok(None),
+        Err(other) => Err(other),
     }
 }
 

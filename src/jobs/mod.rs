@@ -1,4 +1,4 @@
-//! Scheduled work and its wiring: the reminder sweep on its schedule (then the session
+//! Scheduled work and its wiring: the reminder sweep on its schedule (then the daily
 //! purge), and the outbox dispatcher. The work itself is in plain functions
 //! (`sweep::sweep`, `purge::purge_sessions`, `Dispatcher`).
 
@@ -170,7 +170,7 @@ async fn tick(state: AppState, schedule: Schedule, today: Arc<tokio::sync::Mutex
     }
 }
 
-/// Expired web sessions and old sign-in counts go once a day, with the sweep.
+/// Expired web sessions, old sign-in counts and idempotency keys go once a day, with the sweep.
 async fn purge_after_sweep(state: &AppState) {
     let db = state.db.clone();
     let purged = tokio::task::spawn_blocking(move || purge::purge_sessions(&db, crate::service::now())).await;
@@ -178,9 +178,12 @@ async fn purge_after_sweep(state: &AppState) {
         Ok(Ok(purged)) => tracing::info!(
             sessions = purged.sessions,
             sign_in_counts = purged.sign_in_counts,
-            "expired sessions and sign-in counts purged"
+            idempotency_keys = purged.idempotency_keys,
+            "expired sessions, sign-in counts and idempotency keys purged"
         ),
-        Ok(Err(e)) => tracing::warn!("cannot purge expired sessions and sign-in counts: {e}"),
+        Ok(Err(e)) => {
+            tracing::warn!("cannot purge expired sessions, sign-in counts and idempotency keys: {e}")
+        }
         Err(_) => {}
     }
 }

@@ -1,5 +1,6 @@
 //! Erasing a client: the row stays (the history points at it) but nothing personal does,
-//! neither in the register, nor in the notes of their visits, nor in the mail about them.
+//! neither in the register, nor in the notes of their visits, nor in the mail about them, nor
+//! in the answers kept for idempotency keys.
 
 use serde_json::json;
 
@@ -56,6 +57,8 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
         // Mail found by its words is linked too, so that erasing again finds its files.
         notifications::link_clients(conn, *row, &[id])?;
     }
+    // Answers kept for an Idempotency-Key (a fit, the client's creation) may quote them too.
+    let answers_redacted = super::idempotency::redact_answers(conn, &words, redact)?;
     let now = now();
     let notes_erased = notes::erase_client(conn, id, now)? + recalls::erase_notes_of_client(conn, id)?;
     // The names, signatures and reasons of the hand-overs at their home.
@@ -78,7 +81,7 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
         Some(actor),
         "client_erased",
         Subject::Client(id),
-        json!({ "notes_erased": notes_erased, "handovers_erased": handovers_erased, "messages_redacted": ids }),
+        json!({ "notes_erased": notes_erased, "handovers_erased": handovers_erased, "messages_redacted": ids, "answers_redacted": answers_redacted }),
     )?;
     Ok(Erased {
         client: find(conn, id)?.into(),

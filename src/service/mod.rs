@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod examinations;
 pub mod export;
 pub mod handovers;
+pub mod idempotency;
 pub mod import;
 pub mod items;
 pub mod moves;

@@ -183,6 +183,23 @@ async fn populate(app: &TestApp) -> Vec<i64> {
     vec![a, b, gone]
 }
 
+/// A client created with an Idempotency-Key, as a phone sends it and sends it again.
+async fn retry(on: &TestApp, token: &str) -> crate::support::Reply {
+    let auth = format!("Bearer {token}");
+    let body =
+        json!({"reference": "CP-K", "name": "Kit Keyed", "address": "2 Low Road", "postcode": "LS2 7KK"});
+    on.request_with(
+        "POST",
+        "/api/v1/clients",
+        &[
+            ("Authorization", auth.as_str()),
+            ("Idempotency-Key", "sent-before-the-copy"),
+        ],
+        Some(("application/json", body.to_string().into_bytes())),
+    )
+    .await
+}
+
 #[actix_web::test]
 async fn a_sqlite_service_copied_to_postgres_and_back_answers_the_same() {
     let Some(cluster) = postgres_cluster() else {
@@ -191,6 +208,8 @@ async fn a_sqlite_service_copied_to_postgres_and_back_answers_the_same() {
     };
     let app = TestApp::spawn(crate::support::Backend::Sqlite).await.unwrap();
     let clients = populate(&app).await;
+    // A write sent with an Idempotency-Key: a retry of it must still find its answer on a copy.
+    let first = retry(&app, &app.admin).await.expect(201).text();
     let before = answers(&app, &app.admin, &clients).await;
     let sqlite_url = app.settings.database.target.to_url();
 
@@ -207,6 +226,11 @@ async fn a_sqlite_service_copied_to_postgres_and_back_answers_the_same() {
 
     // The copy answers as the original did, to the original's token (tokens are copied).
     let on_pg = TestApp::spawn_on(tempfile::tempdir().unwrap(), &pg_url).await;
+    assert_eq!(
+        retry(&on_pg, &app.admin).await.expect(201).text(),
+        first,
+        "the key and its answer are copied"
+    );
     compare(
         &before,
         &answers(&on_pg, &app.admin, &clients).await,
@@ -250,6 +274,7 @@ async fn a_sqlite_service_copied_to_postgres_and_back_answers_the_same() {
     let out = run_copy(&app, &pg_url, &back_url);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let on_sqlite = TestApp::spawn_on(back_dir, &back_url).await;
+    assert_eq!(retry(&on_sqlite, &app.admin).await.expect(201).text(), first);
     compare(
         &on_pg_answers,
         &answers(&on_sqlite, &app.admin, &clients).await,

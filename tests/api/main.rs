@@ -23,6 +23,7 @@ mod evidence_pdfs;
 mod exam_pages;
 mod examinations;
 mod handover;
+mod idempotency;
 mod import;
 mod import_live;
 mod item_clock;

@@ -34,8 +34,8 @@ fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
 }
 
 /// Another instance of the service on the same database, as a second server would run.
-struct Instance {
-    base: String,
+pub(crate) struct Instance {
+    pub(crate) base: String,
     handle: ServerHandle,
 }
 
@@ -45,7 +45,7 @@ impl Drop for Instance {
     }
 }
 
-async fn instance(settings: Settings) -> Instance {
+pub(crate) async fn instance(settings: Settings) -> Instance {
     let application = Application::build(settings)
         .unwrap()
         .linking_to_bound_address()

@@ -39,6 +39,8 @@ pub const TABLES: &[(&str, Treatment)] = &[
     ("notification_clients", Treatment::Copy),
     ("audit_log", Treatment::Copy),
     ("sweeps", Treatment::Copy),
+    // A phone's queue may retry across a move to another database: its keys must hold there.
+    ("idempotency_keys", Treatment::Copy),
     (
         "sessions",
         Treatment::Skip("sessions end: people sign in again on the new database"),
