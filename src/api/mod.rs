@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod items;
 pub mod labels;
+pub mod me;
 pub mod moves;
 pub mod notifications;
 pub mod openapi;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(clients::routes)
                 .configure(staff::routes)
                 .service(web::resource("/scan").get(scan::scan_code))
+                .service(web::resource("/me/round").get(me::my_round))
                 .service(web::resource("/notifications").get(notifications::list_notifications))
                 .service(web::resource("/notifications/{id}/retry").post(notifications::retry_notification))
                 .service(web::resource("/sweeps").get(sweeps::list_sweeps))

@@ -10,7 +10,7 @@ use utoipa::openapi::{Content, Header, Ref, RefOr, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    audit, catalogue, clients, evidence, examinations, health, items, labels, moves, notifications, recalls,
+    audit, catalogue, clients, evidence, examinations, health, items, labels, me, moves, notifications, recalls,
     reports, scan, staff, sweeps,
 };
 use crate::http::auth::Auth;
@@ -30,7 +30,7 @@ use crate::http::auth::Auth;
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn, examinations::list_checks, examinations::remedy,
         evidence::report, evidence::record,
-        scan::scan_code,
+        scan::scan_code, me::my_round,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
         reports::overdue,
