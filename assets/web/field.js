@@ -177,6 +177,7 @@
 
   let flushing = false;
   let signInAgain = false;
+  let sent = 0; // done on this page: they have left the queue, the page says so once
 
   async function sendWaiting() {
     let answered = false;
@@ -201,6 +202,7 @@
       answered = true;
       if (response.ok) {
         await dropEntry(entry.seq);
+        sent += 1;
         continue;
       }
       const problem = await response.json().catch(() => ({}));
@@ -283,11 +285,9 @@
       banner.remove();
     }
     if (!host) return;
-    if (!mine.length) {
-      host.replaceChildren(el("p", { class: "done", role: "status" }, "Nothing waiting: everything recorded on this phone has been sent."));
-      return;
-    }
-    host.replaceChildren(...mine.map(entryCard));
+    const done = sent ? el("p", { class: "done", role: "status" }, sent + (sent === 1 ? " move" : " moves") + " sent and recorded.") : null;
+    const nothing = mine.length ? null : el("p", { class: "muted" }, "Nothing waiting: everything recorded on this phone has been sent.");
+    host.replaceChildren(...[done, nothing, ...mine.map(entryCard)].filter(Boolean));
   }
 
   function entryCard(entry) {
@@ -474,6 +474,7 @@
 
   async function start() {
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    tellWorker();
     const round = await refreshRound(false);
     const label = document.getElementById("offline-label");
     if (label) await drawLabel(label);
@@ -481,7 +482,16 @@
     await showRoundAge(round);
   }
 
-  window.addEventListener("online", () => { flush().then(() => refreshRound(false)); });
+  // The service worker answers from its cache at once while a page says it is offline.
+  function tellWorker() {
+    const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage(navigator.onLine ? "online" : "offline");
+  }
+  window.addEventListener("offline", tellWorker);
+  window.addEventListener("online", () => {
+    tellWorker();
+    flush().then(() => refreshRound(false));
+  });
   setInterval(() => { if (navigator.onLine) flush(); }, 15000);
   start();
 })();

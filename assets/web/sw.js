@@ -44,10 +44,16 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(old.then(() => self.clients.claim()));
 });
 
-// field.js asks again after each sign-in's first round: the shell's pages carry the
-// session's CSRF token and the name of who is signed in.
+// What the pages last said of the connection (field.js tells on load and on each change).
+// With none, a page's address is answered from the cache at once rather than after the
+// network has failed, which a phone in a dead zone can take long to admit.
+let pagesOffline = false;
+
+// field.js asks to keep the shell again after each sign-in's first round: its pages carry
+// the session's CSRF token and the name of who is signed in.
 self.addEventListener("message", (event) => {
   if (event.data === "keep-shell") event.waitUntil(keepShell());
+  if (event.data === "offline" || event.data === "online") pagesOffline = event.data === "offline";
 });
 
 function shellFor(url) {
@@ -57,6 +63,10 @@ function shellFor(url) {
 }
 
 async function networkFirst(request, shell) {
+  if (pagesOffline || self.navigator.onLine === false) {
+    const cached = await caches.match(shell);
+    if (cached) return cached;
+  }
   try {
     return await fetch(request);
   } catch (e) {

@@ -44,7 +44,7 @@ pub fn of(conn: &mut DbConn, actor: &Actor, public_url: &str) -> Result<Round, A
     let day = today();
     let items = views::by_ids(conn, &ids, public_url)?
         .into_iter()
-        .map(|view| {
+        .map(|view| -> Result<RoundItem, AppError> {
             let unsafe_from = unsafe_from(&view, day);
             let scan = scan::verdict(conn, actor, view)?;
             Ok(RoundItem {
@@ -52,7 +52,7 @@ pub fn of(conn: &mut DbConn, actor: &Actor, public_url: &str) -> Result<Round, A
                 scan,
             })
         })
-        .collect::<Result<_, AppError>>()?;
+        .collect::<Result<_, _>>()?;
     Ok(Round {
         as_of,
         worker_id: actor.id,

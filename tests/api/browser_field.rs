@@ -27,6 +27,8 @@ async fn network(browser: &Browser, online: bool) {
             json!({ "cmd": "Network.emulateNetworkConditions", "params": conditions }),
         )
         .await;
+    // The page tells its service worker (an `offline`/`online` event, then a message).
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
 }
 
 /// Runs `script` in the page and answers what it returns.
