@@ -401,7 +401,8 @@
         await enqueue(item.asset_tag, move, body);
         await showQueue();
         await drawLabel(document.getElementById("offline-label"),
-          "Saved on this phone: " + (MOVE_WORDS[move]) + ". It is sent when there is signal.");
+          "Saved on this phone: " + MOVE_WORDS[move] + ". It is sent when there is signal.");
+        window.scrollTo(0, 0);
       });
       return f;
     };

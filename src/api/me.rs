@@ -17,7 +17,10 @@ use crate::service::round::{self, Round};
     responses((status = 200, body = Round, description = "The round; `items` is empty for someone responsible for nothing"),
               (status = 401, description = "No valid bearer token, and no session of the pages")),
     security(("bearer" = [])))]
-pub async fn my_round(state: web::Data<AppState>, AuthOrSession(actor): AuthOrSession) -> Result<HttpResponse, AppError> {
+pub async fn my_round(
+    state: web::Data<AppState>,
+    AuthOrSession(actor): AuthOrSession,
+) -> Result<HttpResponse, AppError> {
     let url = state.public_url();
     let body = state.read(move |c| round::of(c, &actor, &url)).await?;
     Ok(HttpResponse::Ok()

@@ -10,8 +10,8 @@ use utoipa::openapi::{Content, Header, Ref, RefOr, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    audit, catalogue, clients, evidence, examinations, health, items, labels, me, moves, notifications, recalls,
-    reports, scan, staff, sweeps,
+    audit, catalogue, clients, evidence, examinations, health, items, labels, me, moves, notifications,
+    recalls, reports, scan, staff, sweeps,
 };
 use crate::http::auth::Auth;
 

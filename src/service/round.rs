@@ -67,6 +67,7 @@ fn unsafe_from(view: &ItemView, day: NaiveDate) -> Option<NaiveDate> {
     (1..=KEPT_DAYS)
         .filter_map(|n| day.checked_add_days(Days::new(n)))
         .find(|d| {
-            !view.overdue_on(*d).is_empty() || view.open_defects.iter().any(|x| defect_overdue(x.remedy_by, *d))
+            !view.overdue_on(*d).is_empty()
+                || view.open_defects.iter().any(|x| defect_overdue(x.remedy_by, *d))
         })
 }

@@ -15,7 +15,11 @@ use crate::support::{Backend, TestApp};
 /// The network of the page (and of its service worker) on or off, as DevTools does it.
 async fn network(browser: &Browser, online: bool) {
     browser
-        .call("POST", "/goog/cdp/execute", json!({ "cmd": "Network.enable", "params": {} }))
+        .call(
+            "POST",
+            "/goog/cdp/execute",
+            json!({ "cmd": "Network.enable", "params": {} }),
+        )
         .await;
     let conditions = json!({
         "offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
@@ -64,7 +68,11 @@ async fn put_back(browser: &Browser, entries: &[Value]) {
             t.oncomplete = () => { open.result.close(); done(true); };
         };";
     browser
-        .call("POST", "/execute/async", json!({ "script": script, "args": [entries] }))
+        .call(
+            "POST",
+            "/execute/async",
+            json!({ "script": script, "args": [entries] }),
+        )
         .await;
 }
 
@@ -161,13 +169,9 @@ async fn a_check_and_a_fit_made_offline_reach_the_server_once_and_a_conflict_is_
     let as_of = browser.wait_for_text(".verdict", "Offline — as of").await;
     assert!(as_of.starts_with("Safe to use"), "{as_of}");
     assert!(browser.wait_for("main").await.contains("Margaret Oduya"));
-    browser
-        .click("form[data-move=checks] button[value=pass]")
-        .await;
+    browser.click("form[data-move=checks] button[value=pass]").await;
     browser.wait_for_text(".done", "Saved on this phone").await;
-    browser
-        .click("form[data-move=fit] button[type=submit]")
-        .await;
+    browser.click("form[data-move=fit] button[type=submit]").await;
     browser.wait_for_text(".done", "Saved on this phone: Fit").await;
     assert_eq!(browser.wait_for("#field-badge").await, "2 waiting");
 
@@ -176,16 +180,18 @@ async fn a_check_and_a_fit_made_offline_reach_the_server_once_and_a_conflict_is_
     browser.type_into("#code", "EQ-000002").await;
     browser.click("form[action='/scan/go'] button").await;
     browser.wait_for_text(".verdict", "Offline — as of").await;
-    browser
-        .click("form[data-move=checks] button[value=pass]")
-        .await;
+    browser.click("form[data-move=checks] button[value=pass]").await;
     browser.wait_for_text(".done", "Saved on this phone").await;
     assert_eq!(browser.wait_for("#field-badge").await, "3 waiting");
+    run(&browser, "window.scrollTo(0, 0)").await;
     browser.screenshot("phone-offline-badge").await;
     let recorded = queue(&browser).await;
     assert_eq!(recorded.len(), 3);
     assert_eq!(
-        recorded.iter().map(|e| e["move"].as_str().unwrap()).collect::<Vec<_>>(),
+        recorded
+            .iter()
+            .map(|e| e["move"].as_str().unwrap())
+            .collect::<Vec<_>>(),
         ["checks", "fit", "checks"]
     );
     // Each with its own key, the phone's date and the version the worker saw.
@@ -195,11 +201,22 @@ async fn a_check_and_a_fit_made_offline_reach_the_server_once_and_a_conflict_is_
     assert_eq!(recorded[0]["body"]["performed_at"], today);
     assert_eq!(recorded[1]["body"]["fitted_at"], today);
     assert_eq!(recorded[0]["body"]["expected_version"], 2);
-    assert_eq!(recorded[1]["body"]["expected_version"], 3, "after the check before it");
-    assert_eq!(checks(&app, "EQ-000001").await, 0, "nothing reached the server yet");
+    assert_eq!(
+        recorded[1]["body"]["expected_version"], 3,
+        "after the check before it"
+    );
+    assert_eq!(
+        checks(&app, "EQ-000001").await,
+        0,
+        "nothing reached the server yet"
+    );
 
     // Meanwhile at the desk, someone checks EQ-000002.
-    let rule = app.get("/api/v1/items/EQ-000002", &app.admin).await.expect(200).json()["checks_due"][0]["rule"]
+    let rule = app
+        .get("/api/v1/items/EQ-000002", &app.admin)
+        .await
+        .expect(200)
+        .json()["checks_due"][0]["rule"]
         .as_str()
         .unwrap()
         .to_string();
@@ -225,9 +242,14 @@ async fn a_check_and_a_fit_made_offline_reach_the_server_once_and_a_conflict_is_
         .await;
     assert!(shown.contains("last checked"), "what changed is shown: {shown}");
     assert!(browser.wait_for("#field-badge").await.contains("1 to look at"));
+    run(&browser, "window.scrollTo(0, 0)").await;
     browser.screenshot("phone-offline-conflict").await;
 
-    let item = app.get("/api/v1/items/EQ-000001", &app.admin).await.expect(200).json();
+    let item = app
+        .get("/api/v1/items/EQ-000001", &app.admin)
+        .await
+        .expect(200)
+        .json();
     assert_eq!(item["status"], "in_use");
     assert_eq!(item["fitted_at"], today);
     assert_eq!(checks(&app, "EQ-000001").await, 1, "exactly one check");
@@ -236,9 +258,7 @@ async fn a_check_and_a_fit_made_offline_reach_the_server_once_and_a_conflict_is_
 
     // The worker sends it again on the item as it is now: both checks are kept.
     browser.click("#field-queue [data-reapply]").await;
-    browser
-        .wait_for_text("#field-queue", "Nothing waiting")
-        .await;
+    browser.wait_for_text("#field-queue", "Nothing waiting").await;
     assert!(queue(&browser).await.is_empty());
     assert_eq!(checks(&app, "EQ-000002").await, 2, "nothing lost");
     assert_eq!(
@@ -262,13 +282,9 @@ async fn the_same_queue_sent_twice_writes_each_move_once() {
     network(&browser, false).await;
     browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
     browser.wait_for_text(".verdict", "Offline — as of").await;
-    browser
-        .click("form[data-move=checks] button[value=pass]")
-        .await;
+    browser.click("form[data-move=checks] button[value=pass]").await;
     browser.wait_for_text(".done", "Saved on this phone").await;
-    browser
-        .click("form[data-move=fit] button[type=submit]")
-        .await;
+    browser.click("form[data-move=fit] button[type=submit]").await;
     browser.wait_for_text(".done", "Saved on this phone: Fit").await;
     let recorded = queue(&browser).await;
     assert_eq!(recorded.len(), 2);
@@ -280,7 +296,10 @@ async fn the_same_queue_sent_twice_writes_each_move_once() {
     put_back(&browser, &recorded).await;
     browser.goto(&format!("{}/offline/queue", app.base)).await;
     let left = settled(&browser).await;
-    assert!(left.is_empty(), "each replay answered as the first time: {left:?}");
+    assert!(
+        left.is_empty(),
+        "each replay answered as the first time: {left:?}"
+    );
     assert_eq!(checks(&app, "EQ-000001").await, 1);
     assert_eq!(count(&app, "EQ-000001", "fitted").await, 1);
 }
@@ -293,9 +312,7 @@ async fn signing_out_wipes_the_round_from_the_phone() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let email = on_the_round(&app).await;
     ready_for_no_signal(&browser, &app, &email).await;
-    browser
-        .click("form[action='/logout'] button")
-        .await;
+    browser.click("form[action='/logout'] button").await;
     browser.wait_for("#email").await;
     let script = "const done = arguments[arguments.length - 1];
         const open = indexedDB.open('equiptrack-field', 1);

@@ -137,20 +137,32 @@ both_backends! {
 #[actix_web::test]
 async fn the_pages_are_an_installable_app_with_a_service_worker_at_the_root() {
     let app = TestApp::spawn(crate::support::Backend::Sqlite).await.unwrap();
-    let manifest = app.request("GET", "/manifest.webmanifest", None, None).await.expect(200);
+    let manifest = app
+        .request("GET", "/manifest.webmanifest", None, None)
+        .await
+        .expect(200);
     assert_eq!(manifest.content_type, "application/manifest+json");
     let manifest = manifest.json();
     assert_eq!(manifest["start_url"], "/scan");
     assert_eq!(manifest["display"], "standalone");
     for icon in manifest["icons"].as_array().unwrap() {
-        let png = app.request("GET", icon["src"].as_str().unwrap(), None, None).await.expect(200);
+        let png = app
+            .request("GET", icon["src"].as_str().unwrap(), None, None)
+            .await
+            .expect(200);
         assert_eq!(png.content_type, "image/png");
         assert!(png.body.starts_with(b"\x89PNG"));
     }
     let url = format!("{}/sw.js", app.base);
     let sw = app.client.get(url).send().await.unwrap();
     assert_eq!(sw.status().as_u16(), 200);
-    let header = |name: &str| sw.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let header = |name: &str| {
+        sw.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
     assert_eq!(header("service-worker-allowed"), "/");
     assert!(header("cache-control").contains("no-cache"));
     assert!(header("content-type").starts_with("text/javascript"));
