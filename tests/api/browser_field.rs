@@ -304,6 +304,57 @@ async fn the_same_queue_sent_twice_writes_each_move_once() {
     assert_eq!(count(&app, "EQ-000001", "fitted").await, 1);
 }
 
+/// Changes the round kept on the phone with `change(round)`, as time passing would.
+async fn age_round(browser: &Browser, change: &str) {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('equiptrack-field', 1);
+        open.onsuccess = () => {{
+            const s = open.result.transaction('round', 'readwrite').objectStore('round');
+            const r = s.get('round');
+            r.onsuccess = () => {{
+                const round = r.result;
+                {change};
+                s.put(round, 'round').onsuccess = () => {{ open.result.close(); done(true); }};
+            }};
+        }};"
+    );
+    browser
+        .call("POST", "/execute/async", json!({ "script": script, "args": [] }))
+        .await;
+}
+
+#[actix_web::test]
+async fn an_old_round_says_do_not_use_from_the_day_the_server_named_and_is_wiped_after_7_days() {
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let email = on_the_round(&app).await;
+    ready_for_no_signal(&browser, &app, &email).await;
+    network(&browser, false).await;
+    // The server said a check falls overdue on a day that has come since.
+    age_round(&browser, "round.items[0].unsafe_from = '2020-01-01'").await;
+    browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
+    let verdict = browser.wait_for_text(".verdict", "Offline — as of").await;
+    assert!(verdict.starts_with("Do not use"), "{verdict}");
+    assert!(verdict.contains("fell due on 1 Jan 2020"), "{verdict}");
+    // Eight days without signal: the round is gone, and with it the client's details.
+    age_round(
+        &browser,
+        "round.as_of = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString()",
+    )
+    .await;
+    browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
+    let shown = browser
+        .wait_for_text("#offline-label", "No round is kept on this phone")
+        .await;
+    assert!(
+        !browser.wait_for("main").await.contains("Margaret Oduya"),
+        "{shown}"
+    );
+}
+
 #[actix_web::test]
 async fn signing_out_wipes_the_round_from_the_phone() {
     let Some(browser) = Browser::start(true).await else {
