@@ -436,13 +436,21 @@
     ], (d) => ({ reason: d.reason + " (" + stamp() + ")" }))];
   }
 
-  // ---- A label's page loaded with signal, its form sent after the signal went: the move
-  // waits in the queue instead of failing (the examination's report needs a connection).
+  // ---- A label's page loaded with signal, its form sent after the signal went: a fit, a
+  // simple check, a collection or a quarantine waits in the queue instead of failing; any
+  // other (an examination's report, a condemn) says it needs a connection, and keeps what
+  // was typed.
   document.addEventListener("submit", async (event) => {
     const f = event.target;
     const path = (f.getAttribute("action") || "").match(/^\/s\/([^/]+)\/([a-z]+)$/);
-    if (navigator.onLine || !path || !MOVE_WORDS[path[2]] || f.elements.examination) return;
+    if (navigator.onLine || !path) return;
     event.preventDefault();
+    if (!MOVE_WORDS[path[2]] || f.elements.examination) {
+      // Kept as typed, to send once there is signal.
+      const note = el("p", { class: "error", role: "alert" }, "No connection: this needs the server. Nothing was recorded; send it again when there is signal.");
+      f.prepend(note);
+      return;
+    }
     const [, tag, move] = path;
     const d = Object.fromEntries(new FormData(f));
     const bodies = {

@@ -356,13 +356,32 @@ async fn an_old_round_says_do_not_use_from_the_day_the_server_named_and_is_wiped
 }
 
 #[actix_web::test]
-async fn signing_out_wipes_the_round_from_the_phone() {
+async fn a_label_page_sent_with_no_signal_queues_its_move_and_signing_out_wipes_the_round() {
     let Some(browser) = Browser::start(true).await else {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let email = on_the_round(&app).await;
     ready_for_no_signal(&browser, &app, &email).await;
+    // The label's own page, opened with signal; the signal goes before the fit is sent.
+    browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
+    assert_eq!(browser.wait_for(".verdict strong").await, "Safe to use");
+    network(&browser, false).await;
+    browser.click("form[action$='/fit'] button[type=submit]").await;
+    browser.wait_for_text(".done", "Saved on this phone: Fit").await;
+    let recorded = queue(&browser).await;
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0]["move"], "fit");
+    assert_eq!(recorded[0]["body"]["expected_version"], 2);
+    network(&browser, true).await;
+    assert!(settled(&browser).await.is_empty());
+    let item = app
+        .get("/api/v1/items/EQ-000001", &app.admin)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(item["status"], "in_use");
+
     browser.click("form[action='/logout'] button").await;
     browser.wait_for("#email").await;
     let script = "const done = arguments[arguments.length - 1];
