@@ -11,6 +11,7 @@ pub mod health;
 pub mod idempotency;
 pub mod items;
 pub mod labels;
+pub mod me;
 pub mod moves;
 pub mod notifications;
 pub mod openapi;
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(clients::routes)
                 .configure(staff::routes)
                 .service(web::resource("/scan").get(scan::scan_code))
+                .service(web::resource("/me/round").get(me::my_round))
                 .service(web::resource("/notifications").get(notifications::list_notifications))
                 .service(web::resource("/notifications/{id}/retry").post(notifications::retry_notification))
                 .service(web::resource("/sweeps").get(sweeps::list_sweeps))

@@ -1,11 +1,12 @@
-//! `POST /items/{tag}/{move}`: the lifecycle moves, each answering the updated item.
+//! `POST /items/{tag}/{move}`: the lifecycle moves, each answering the updated item. A bearer
+//! token, or the pages' session with its CSRF header (the phone's offline queue sends them so).
 
 use actix_web::{HttpResponse, web};
 
 use super::extract::JsonBody;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::http::auth::Auth;
+use crate::http::auth::AuthOrSessionCsrf;
 use crate::service::moves::{
     self, CheckBody, CondemnBody, DecontaminateBody, FitBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
 };
@@ -29,7 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 async fn perform(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
+    AuthOrSessionCsrf(actor): AuthOrSessionCsrf,
     tag: web::Path<String>,
     request: MoveRequest,
 ) -> Result<HttpResponse, AppError> {
@@ -48,6 +49,7 @@ macro_rules! move_doc {
         #[utoipa::path(post, path = $path, tag = "moves", description = $what,
             params(("tag" = String, Path, description = "An asset tag", example = "EQ-000003")), request_body = $body,
             responses((status = 200, body = ItemView, description = "The updated item"),
+                      (status = 401, description = "No valid bearer token, and no session of the pages with its CSRF token in `X-CSRF-Token`"),
                       (status = 403, description = "The caller's role may not make this move"),
                       (status = 404, description = "No item has the tag"),
                       (status = 409, description = "The status does not allow the move (current_status, allowed_moves), a stale expected_version, \
@@ -56,7 +58,7 @@ macro_rules! move_doc {
             security(("bearer" = [])))]
         pub async fn $fn(
             state: web::Data<AppState>,
-            auth: Auth,
+            auth: AuthOrSessionCsrf,
             tag: web::Path<String>,
             JsonBody(body): JsonBody<$body>,
         ) -> Result<HttpResponse, AppError> {

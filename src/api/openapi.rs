@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::idempotency::takes_key;
 use super::{
-    audit, catalogue, clients, evidence, examinations, handovers, health, items, labels, moves,
+    audit, catalogue, clients, evidence, examinations, handovers, health, items, labels, me, moves,
     notifications, recalls, reports, scan, staff, sweeps,
 };
 use crate::domain::idempotency::{HEADER, KEEP_DAYS, MAX_LEN, PATTERN};
@@ -33,7 +33,7 @@ use crate::http::auth::Auth;
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn, examinations::list_checks, examinations::remedy,
         evidence::report, evidence::record, handovers::signature, handovers::note,
-        scan::scan_code,
+        scan::scan_code, me::my_round,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
         reports::overdue,

@@ -355,3 +355,15 @@ pub fn list(conn: &mut DbConn, filter: &ItemFilter, offset: i64, limit: i64) -> 
         .load(conn)?;
     Ok((ids, total))
 }
+
+/// The ids of the items a worker is responsible for in clients' homes (issued or fitted,
+/// never condemned), in tag order: the round a phone carries.
+pub fn round_of(conn: &mut DbConn, worker_id: i64) -> QueryResult<Vec<i64>> {
+    items::table
+        .filter(items::worker_id.eq(worker_id))
+        .filter(items::client_id.is_not_null())
+        .filter(items::status.ne(Status::Condemned))
+        .order(items::asset_tag)
+        .select(items::id)
+        .load(conn)
+}

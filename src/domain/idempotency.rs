@@ -51,14 +51,20 @@ impl IdempotencyKey {
 }
 
 /// What identifies a request for its key: method, path with query, and body, hashed, so a
-/// key sent again with anything else changed is told apart without keeping the body.
+/// key sent again with anything else changed is told apart without keeping the body. A JSON
+/// body counts by what it says, not how it is spelled: a phone that kept the body as an
+/// object and sends it again may order its members or space it otherwise.
 pub fn fingerprint(method: &str, path_and_query: &str, body: &[u8]) -> String {
     let mut hash = Sha256::new();
     hash.update(method.as_bytes());
     hash.update(b"\n");
     hash.update(path_and_query.as_bytes());
     hash.update(b"\n");
-    hash.update(body);
+    // serde_json's objects keep their members in key order, so this is one spelling.
+    match serde_json::from_slice::<serde_json::Value>(body).and_then(|v| serde_json::to_vec(&v)) {
+        Ok(canonical) => hash.update(canonical),
+        Err(_) => hash.update(body),
+    }
     hex::encode(hash.finalize())
 }
 
@@ -130,8 +136,35 @@ mod tests {
         let first = fingerprint("POST", "/api/v1/items/EQ-1/checks", b"{}");
         assert_eq!(first, fingerprint("POST", "/api/v1/items/EQ-1/checks", b"{}"));
         assert_ne!(first, fingerprint("POST", "/api/v1/items/EQ-2/checks", b"{}"));
-        assert_ne!(first, fingerprint("POST", "/api/v1/items/EQ-1/checks", b"{ }"));
+        assert_ne!(
+            first,
+            fingerprint("POST", "/api/v1/items/EQ-1/checks", br#"{"a":1}"#)
+        );
+        assert_ne!(
+            first,
+            fingerprint("POST", "/api/v1/items/EQ-1/checks", b"a,b\n1,2")
+        );
         assert_ne!(first, fingerprint("PUT", "/api/v1/items/EQ-1/checks", b"{}"));
+    }
+
+    #[test]
+    fn a_json_body_counts_by_what_it_says_not_its_spelling() {
+        let path = "/api/v1/items/EQ-1/checks";
+        let first = fingerprint(
+            "POST",
+            path,
+            br#"{"rule":"x","outcome":"pass","n":{"b":1,"a":2}}"#,
+        );
+        let again = br#"{ "n": {"a": 2, "b": 1}, "outcome": "pass", "rule": "x" }"#;
+        assert_eq!(first, fingerprint("POST", path, again));
+        assert_ne!(
+            first,
+            fingerprint(
+                "POST",
+                path,
+                br#"{"rule":"x","outcome":"fail","n":{"b":1,"a":2}}"#
+            )
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::app::AppState;
-use crate::domain::secret::hash_token;
+use crate::domain::secret::{hash_token, same_secret};
 use crate::error::AppError;
 use crate::service::staff::token_holder;
 use crate::service::{Actor, now, sign_in};
@@ -52,10 +52,7 @@ impl FromRequest for AuthOrSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let has_header = req.headers().contains_key(AUTHORIZATION);
         let token = bearer(req);
-        let session = req
-            .cookie(SESSION_COOKIE)
-            .map(|c| c.value().to_string())
-            .filter(|t| !t.is_empty() && t.len() < 200);
+        let session = session_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let Some(state) = state else {
@@ -84,6 +81,57 @@ pub async fn asking(req: &HttpRequest) -> Result<Option<Actor>, AppError> {
         Err(AppError::Unauthorized) => Ok(None),
         Err(other) => Err(other),
     }
+}
+
+/// The header a page's script sends its session's CSRF token in.
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// The signed-in member of staff for a change: a bearer token or, without an
+/// `Authorization` header, the pages' session cookie together with that session's CSRF
+/// token in `X-CSRF-Token`. The phone's queue of moves made offline sends them this way.
+/// Another site can make a browser send the cookie, but can neither read the token nor set
+/// a custom header across origins (no CORS is served), so the header is what makes the
+/// cookie enough. A missing or wrong token is 401, like a missing bearer token: the phone
+/// keeps the move and asks the person to sign in again.
+pub struct AuthOrSessionCsrf(pub Actor);
+
+impl FromRequest for AuthOrSessionCsrf {
+    type Error = AppError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let has_header = req.headers().contains_key(AUTHORIZATION);
+        let token = bearer(req);
+        let session = session_token(req);
+        let csrf = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .filter(|t| !t.is_empty() && t.len() < 200);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let Some(state) = state else {
+                return Err(AppError::Unauthorized);
+            };
+            match (token, session, csrf) {
+                (Some(token), _, _) => by_token(&state, token).await.map(AuthOrSessionCsrf),
+                (None, Some(session), Some(csrf)) if !has_header => {
+                    let held = state.read(move |c| sign_in::session(c, &session)).await?;
+                    held.filter(|h| same_secret(&h.csrf, &csrf))
+                        .map(|h| AuthOrSessionCsrf(h.actor))
+                        .ok_or(AppError::Unauthorized)
+                }
+                _ => Err(AppError::Unauthorized),
+            }
+        })
+    }
+}
+
+fn session_token(req: &HttpRequest) -> Option<String> {
+    req.cookie(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|t| !t.is_empty() && t.len() < 200)
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

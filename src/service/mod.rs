@@ -22,6 +22,7 @@ pub mod pages;
 pub mod recalls;
 pub mod receive;
 pub mod reports;
+pub mod round;
 pub mod scan;
 pub mod sign_in;
 pub mod staff;

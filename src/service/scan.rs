@@ -45,6 +45,12 @@ pub fn scan(conn: &mut DbConn, actor: &Actor, code: &str, public_url: &str) -> R
 
 pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> Result<ScanResult, AppError> {
     let view = super::views::by_tag(conn, tag, public_url)?;
+    verdict(conn, actor, view)
+}
+
+/// The verdict on an item already read, and what `actor` may do with it: the one rule of
+/// "safe to use", for a scan, the label's page and the round a phone carries alike.
+pub fn verdict(conn: &mut DbConn, actor: &Actor, view: ItemView) -> Result<ScanResult, AppError> {
     let mut reasons = Vec::new();
     let mut add = |code: &str, message: String| {
         reasons.push(Reason {

@@ -8,6 +8,7 @@ pub mod client_page;
 pub mod clients;
 pub mod desk;
 pub mod exam_form;
+pub mod field;
 pub mod form;
 pub mod handover_form;
 pub mod history;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .get(welcome::welcome_page)
             .post(welcome::set_password),
     )
+    .configure(field::routes)
     .service(web::resource("/s/{tag}").get(item_page::label))
     // Before the moves' path, which would otherwise take "history" for a move (and answer 405).
     .service(web::resource("/s/{tag}/history").get(history::page))

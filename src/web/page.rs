@@ -103,6 +103,16 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · equiptrack" }
                 link rel="stylesheet" href="/assets/app.css";
+                link rel="manifest" href="/manifest.webmanifest";
+                link rel="icon" href="/assets/icon-192.png";
+                meta name="theme-color" content="#1d3557";
+                // Field mode (assets/web/field.js): whose round and queue the phone keeps,
+                // and the token its queue sends moves with.
+                @if let Some(u) = user {
+                    meta name="et-user" content=(u.actor.id);
+                    meta name="et-csrf" content=(u.csrf);
+                    script src="/assets/field.js" defer {}
+                }
             }
             body {
                 header {
@@ -117,6 +127,7 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                                 (csrf_field(u))
                                 button class="link" type="submit" { "Sign out" }
                             }
+                            a id="field-badge" class="badge" href=(super::field::QUEUE_PAGE) hidden { "0 waiting" }
                             span class="who" { (u.actor.name) }
                         }
                     }

@@ -37,6 +37,8 @@ fn page(user: &PageUser, trouble: Option<&str>, typed: &str) -> Markup {
             p id="camera-status" class="muted" aria-live="polite" {}
         }
         section class="panel" { (scan_box("/scan/go", "Or type or scan the asset tag", typed)) }
+        // field.js: how old the round kept on this phone is, or that there is none.
+        p id="round-age" class="muted" aria-live="polite" {}
         script src="/assets/scan.js" defer {}
     };
     layout("Scan", Some(user), body)
