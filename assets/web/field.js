@@ -8,6 +8,8 @@
 //   in order; each ends done (it leaves the queue), conflict (the item changed meanwhile: what
 //   changed is shown, the worker sends it again or discards it) or refused (the reason is
 //   shown). Nothing leaves the queue before the server has answered it or the worker says so.
+// - a fit or a collection made there carries its hand-over (who, the signature drawn on the
+//   pad of signature.js or the reason there is none) as the online form would send it.
 (function () {
   "use strict";
   const meta = (name) => (document.querySelector('meta[name="' + name + '"]') || {}).content;
@@ -158,7 +160,7 @@
   }
 
   // ---- The queue.
-  async function enqueue(tag, move, body) {
+  async function enqueue(tag, move, body, handoverWords) {
     const round = await keptRound();
     const found = round && round.items.find((r) => r.item.asset_tag === tag);
     if (!found) throw new Error("the item is not in the round kept on this phone");
@@ -166,6 +168,7 @@
     await putEntry({
       key: uuid(), owner: me, tag, move, state: "waiting", recorded_at: new Date().toISOString(),
       body: Object.assign(body, { expected_version: item.version }), seen: snapshot(item),
+      handover_words: handoverWords || null,
     });
     // A later move on this item, made before this one is sent, follows it: the server moves
     // the version on by one for each move.
@@ -258,7 +261,7 @@
   function describe(entry) {
     const b = entry.body;
     const what = entry.move === "checks" ? "Check of " + b.rule + " (" + b.outcome + ")" : MOVE_WORDS[entry.move];
-    return what + " · " + entry.tag;
+    return [what, entry.tag, entry.handover_words].filter(Boolean).join(" · ");
   }
 
   async function showQueue() {
@@ -324,6 +327,68 @@
       await showQueue();
     }
   });
+
+  // ---- The hand-over of a fit or a collection: the fields of web::handover_form, in the
+  // label's own form online and cloned from the shell's templates offline.
+  const signature = () => window.EquiptrackSignature;
+
+  // The fields from the page (the shell keeps them in a <template>), the pad set up when
+  // signature.js is here already (when it comes later it sets up every pad itself).
+  function handoverFields(move) {
+    const template = document.getElementById("handover-" + move);
+    if (!template) return null;
+    const part = template.content.cloneNode(true);
+    for (const s of part.querySelectorAll("script")) s.remove(); // the shell loads it once
+    if (signature()) for (const pad of part.querySelectorAll("[data-signature-pad]")) signature().attach(pad);
+    return part;
+  }
+
+  // The body's `handover` as the online form gives it (web::handover_form::read): null when
+  // left wholly blank; blank fields left out, the server names what is missing.
+  function handoverOf(f) {
+    if (!f.querySelector("fieldset.handover")) return null;
+    const pad = f.querySelector("[data-signature-pad]");
+    if (pad && !pad.hidden && signature()) signature().png(pad); // the drawing into its field
+    const d = new FormData(f);
+    const text = (name) => String(d.get(name) || "");
+    const h = {
+      name: text("handover_name"), relation: text("handover_relation"),
+      demonstrated: d.get("handover_demonstrated") === "yes", leaflet_left: d.get("handover_leaflet_left") === "yes",
+      signature_png: text("handover_signature_png"), no_signature_reason: text("handover_no_signature_reason"),
+    };
+    const given = ["name", "relation", "signature_png", "no_signature_reason"].filter((k) => h[k].trim());
+    if (!given.length && !h.demonstrated && !h.leaflet_left) return null;
+    for (const k of ["name", "relation", "signature_png", "no_signature_reason"]) if (!given.includes(k)) delete h[k];
+    return h;
+  }
+
+  // A hand-over the server would refuse is said now, while the worker is still in the home:
+  // once queued, a refusal comes back when the person who signed is gone. The rule itself is
+  // the server's (service::moves::handover); this only saves a wasted signature.
+  function handoverReady(f, h) {
+    if (!h) return true;
+    const set = f.querySelector("fieldset.handover");
+    const missing = [
+      [!h.name, "handover_name", "Say who it is"],
+      [!h.relation, "handover_relation", "Say who they are to the client"],
+      [!h.signature_png && !h.no_signature_reason, "handover_no_signature_reason", "Have them sign, or say why there is no signature"],
+    ].find(([absent]) => absent);
+    if (!missing) return true;
+    const clear = () => { for (const input of set.querySelectorAll("input, select")) input.setCustomValidity(""); };
+    for (const name of ["input", "change", "pointerup"]) set.addEventListener(name, clear, { once: true });
+    f.elements[missing[1]].setCustomValidity(missing[2]);
+    f.reportValidity();
+    return false;
+  }
+
+  // How the queue page says it: the relation in the form's own words.
+  function handoverWords(f, h, move) {
+    if (!h) return null;
+    const relation = f.elements.handover_relation;
+    const words = relation && relation.selectedOptions[0] ? relation.selectedOptions[0].textContent : h.relation;
+    return (move === "fit" ? "received by " : "handed over by ") + h.name + " (" + words + "), " +
+      (h.signature_png ? "signed" : "no signature: " + h.no_signature_reason);
+  }
 
   // ---- A label with no connection, from the round.
   function tagFrom() {
@@ -396,9 +461,11 @@
           f.reportValidity();
           return;
         }
-        const body = after(data, outcome);
-        for (const k of Object.keys(body)) if (body[k] === "") delete body[k];
-        await enqueue(item.asset_tag, move, body);
+        const handover = handoverOf(f);
+        if (!handoverReady(f, handover)) return;
+        const body = Object.assign(after(data, outcome), { handover });
+        for (const k of Object.keys(body)) if (body[k] === "" || body[k] === null) delete body[k];
+        await enqueue(item.asset_tag, move, body, handoverWords(f, handover, move));
         await showQueue();
         await drawLabel(document.getElementById("offline-label"),
           "Saved on this phone: " + MOVE_WORDS[move] + ". It is sent when there is signal.");
@@ -412,6 +479,7 @@
       return [form("Record the fit", null, [
         el("label", {}, ["Date fitted", el("input", { type: "date", name: "fitted_at", value: localDate(), max: localDate(), required: true })]),
         ...notes("Notes (optional)"),
+        handoverFields("fit"),
         el("button", { type: "submit" }, "Record the fit"),
       ], (d) => ({ fitted_at: d.fitted_at, notes: d.notes }))];
     }
@@ -427,7 +495,12 @@
         ], (d, outcome) => ({ rule: rule.rule, outcome, performed_at: localDate(), notes: d.notes })));
     }
     if (move === "return") {
-      return [form("Collect", null, [...notes("Notes (optional)"), el("button", { type: "submit" }, "Collect this item")],
+      // A hand-over is someone at a client's home, as on the online page.
+      return [form("Collect", null, [
+        ...notes("Notes (optional)"),
+        item.client ? handoverFields("return") : null,
+        el("button", { type: "submit" }, "Collect this item"),
+      ],
         (d) => ({ notes: [d.notes, stamp()].filter(Boolean).join(" · ") }))];
     }
     return [form("Quarantine", null, [
@@ -459,11 +532,13 @@
       return: () => ({ notes: d.notes }),
       quarantine: () => ({ reason: d.reason }),
     };
-    const body = bodies[move]();
+    const handover = handoverOf(f);
+    if (!handoverReady(f, handover)) return;
+    const body = Object.assign(bodies[move](), { handover });
     for (const k of Object.keys(body)) if (!body[k]) delete body[k];
     let words = "Saved on this phone: " + MOVE_WORDS[move] + ". It is sent when there is signal.";
     try {
-      await enqueue(decodeURIComponent(tag), move, body);
+      await enqueue(decodeURIComponent(tag), move, body, handoverWords(f, handover, move));
     } catch (e) {
       words = "No connection, and " + e.message + ": nothing was recorded.";
     }

@@ -14,6 +14,7 @@ const SHELL = [
   "/assets/app.css",
   "/assets/field.js",
   "/assets/scan.js",
+  "/assets/signature.js",
   "/assets/jsQR.js",
   "/manifest.webmanifest",
   "/assets/icon-192.png",

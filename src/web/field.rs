@@ -8,8 +8,10 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use maud::html;
 
+use super::handover_form;
 use super::page::{layout, respond};
 use super::session::PageUser;
+use crate::domain::lifecycle::Move;
 
 const MANIFEST: &str = include_str!("../../assets/web/manifest.webmanifest");
 const SERVICE_WORKER: &str = include_str!("../../assets/web/sw.js");
@@ -59,7 +61,10 @@ fn icon(png: &'static [u8]) -> HttpResponse {
 }
 
 /// The label's page with no item in it: field.js reads the tag from the address and draws
-/// the item, its verdict "offline — as of …" and the moves that can wait in the queue.
+/// the item, its verdict "offline — as of …" and the moves that can wait in the queue. The
+/// fit's and the collection's hand-over are the online page's own fields, kept here as
+/// templates (`handover-fit`, `handover-return`) for field.js to put into its forms, with
+/// the signature pad's script.
 pub async fn label_shell(user: PageUser) -> HttpResponse {
     let body = html! {
         div id="offline-label" {
@@ -69,6 +74,12 @@ pub async fn label_shell(user: PageUser) -> HttpResponse {
             }
         }
         p { a class="button secondary" href="/scan" { "Scan another label" } }
+        @for (mv, collecting) in [(Move::Fit, false), (Move::Return, true)] {
+            template id=(format!("handover-{}", mv.path())) {
+                (handover_form::fields(mv.path(), collecting))
+            }
+        }
+        script src="/assets/signature.js" defer {}
     };
     respond(StatusCode::OK, layout("Offline", Some(&user), body))
 }

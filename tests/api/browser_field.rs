@@ -2,7 +2,8 @@
 //! protocol (issue 15, point 6): a worker's phone keeps the round, opens labels from it with
 //! no connection, records a check and a fit there, and sends them when the signal is back;
 //! the server holds each exactly once, and a change made meanwhile at the desk ends as a
-//! conflict the worker sees and re-applies, nothing lost. Screenshots under
+//! conflict the worker sees and re-applies, nothing lost; a fit and a collection made there
+//! carry their hand-over, the signature drawn on the phone with no signal. Screenshots under
 //! `target/browser-screenshots/`.
 
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, PASSWORD};
+use crate::browser_handover::{draw, wait_until};
 use crate::support::{Backend, TestApp};
 
 /// The network of the page (and of its service worker) on or off, as DevTools does it.
@@ -301,6 +303,149 @@ async fn the_same_queue_sent_twice_writes_each_move_once() {
     );
     assert_eq!(checks(&app, "EQ-000001").await, 1);
     assert_eq!(count(&app, "EQ-000001", "fitted").await, 1);
+}
+
+/// The item's history entry with `action`.
+async fn event(app: &TestApp, tag: &str, action: &str) -> Value {
+    let history = app
+        .get(&format!("/api/v1/items/{tag}/events"), &app.admin)
+        .await
+        .expect(200)
+        .json();
+    history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == action)
+        .unwrap_or_else(|| panic!("no {action}: {history}"))
+        .clone()
+}
+
+/// Point 6 with the hand-over: a check, then a fit signed on the screen, on a label opened
+/// from the round with no signal; a collection of the other item with the reason there is
+/// no signature. Sent when the signal is back, the server holds one check, one fit with its
+/// signature, and the collection with its reason.
+#[actix_web::test]
+async fn a_fit_signed_offline_reaches_the_server_once_with_its_signature() {
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let email = on_the_round(&app).await;
+    ready_for_no_signal(&browser, &app, &email).await;
+    network(&browser, false).await;
+    browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
+    browser.wait_for_text(".verdict", "Offline — as of").await;
+    browser.click("form[data-move=checks] button[value=pass]").await;
+    browser.wait_for_text(".done", "Saved on this phone").await;
+
+    // The shell's fit has the online page's hand-over, its pad set up by signature.js
+    // (from the service worker's cache: there is no network).
+    wait_until(
+        &browser,
+        "var c = document.querySelector('form[data-move=fit] #fit-handover-signature'); \
+         return c && !c.closest('[data-signature-pad]').hidden;",
+        "the signature pad is shown offline",
+    )
+    .await;
+    // Half a hand-over is said on the phone, not queued to be refused later.
+    browser.type_into("#fit-handover-name", "Peter Oduya").await;
+    browser.click("form[data-move=fit] button[type=submit]").await;
+    let said = run(
+        &browser,
+        "return document.querySelector('#fit-handover-relation').validationMessage",
+    )
+    .await;
+    assert_eq!(said, "Say who they are to the client");
+    assert_eq!(queue(&browser).await.len(), 1, "only the check");
+
+    draw(&browser, "#fit-handover-signature").await;
+    run(
+        &browser,
+        "document.querySelector('#fit-handover-relation').value = 'family';",
+    )
+    .await;
+    browser
+        .click("form[data-move=fit] input[name=handover_demonstrated]")
+        .await;
+    browser.click("form[data-move=fit] button[type=submit]").await;
+    browser.wait_for_text(".done", "Saved on this phone: Fit").await;
+
+    // The other item collected, the person unable to sign.
+    browser.goto(&format!("{}/s/EQ-000002", app.base)).await;
+    browser.wait_for_text(".verdict", "Offline — as of").await;
+    browser.type_into("#return-handover-name", "Margaret Oduya").await;
+    run(
+        &browser,
+        "document.querySelector('#return-handover-relation').value = 'client';",
+    )
+    .await;
+    browser
+        .type_into("#return-handover-reason", "cannot hold a pen")
+        .await;
+    browser.click("form[data-move=return] button[type=submit]").await;
+    browser
+        .wait_for_text(".done", "Saved on this phone: Collection")
+        .await;
+
+    let recorded = queue(&browser).await;
+    assert_eq!(recorded.len(), 3);
+    assert!(recorded[0]["body"].get("handover").is_none(), "a check has none");
+    let fit = &recorded[1]["body"]["handover"];
+    assert_eq!(fit["name"], "Peter Oduya");
+    assert_eq!(fit["relation"], "family");
+    assert_eq!(fit["demonstrated"], true);
+    assert_eq!(fit["leaflet_left"], false);
+    assert!(fit.get("no_signature_reason").is_none(), "{fit}");
+    let drawn = fit["signature_png"].as_str().unwrap();
+    assert!(drawn.starts_with("iVBORw0KGgo"), "a PNG in base64");
+    let collected = &recorded[2]["body"]["handover"];
+    assert_eq!(collected["no_signature_reason"], "cannot hold a pen");
+    assert!(collected.get("signature_png").is_none(), "{collected}");
+
+    // The queue's page says who, in the form's words.
+    browser.goto(&format!("{}/offline/queue", app.base)).await;
+    let waiting = browser.wait_for_text("#field-queue", "Waiting for signal").await;
+    assert!(
+        waiting.contains("Fit · EQ-000001 · received by Peter Oduya (Family), signed"),
+        "{waiting}"
+    );
+    assert!(
+        waiting.contains(
+            "Collection · EQ-000002 · handed over by Margaret Oduya (The client), no signature: cannot hold a pen"
+        ),
+        "{waiting}"
+    );
+    browser.screenshot("phone-offline-handover-queue").await;
+    assert!(checks(&app, "EQ-000001").await == 0 && count(&app, "EQ-000001", "fitted").await == 0);
+
+    network(&browser, true).await;
+    let left = settled(&browser).await;
+    assert!(left.is_empty(), "all three recorded: {left:?}");
+    assert_eq!(checks(&app, "EQ-000001").await, 1, "exactly one check");
+    assert_eq!(count(&app, "EQ-000001", "fitted").await, 1, "exactly one fit");
+    let fitted = event(&app, "EQ-000001", "fitted").await;
+    assert_eq!(fitted["handover"]["name"], "Peter Oduya");
+    assert_eq!(fitted["handover"]["relation"], "family");
+    assert_eq!(fitted["handover"]["demonstrated"], true);
+    let png = app
+        .get(
+            &format!("/api/v1/events/{}/signature.png", fitted["id"]),
+            &app.admin,
+        )
+        .await
+        .expect(200);
+    assert_eq!(png.content_type, "image/png");
+    let img = image::load_from_memory(&png.body).unwrap().to_luma8();
+    assert_eq!(img.dimensions(), (600, 200));
+    assert!(
+        img.pixels().filter(|p| p.0[0] < 100).count() > 300,
+        "the strokes drawn"
+    );
+    let returned = event(&app, "EQ-000002", "returned").await;
+    assert_eq!(returned["handover"]["name"], "Margaret Oduya");
+    assert_eq!(returned["handover"]["no_signature_reason"], "cannot hold a pen");
+    assert!(returned["handover"]["signature_url"].is_null());
 }
 
 /// Changes the round kept on the phone with `change(round)`, as time passing would.

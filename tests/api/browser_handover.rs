@@ -19,7 +19,7 @@ async fn run_script(browser: &Browser, script: &str, args: Value) -> Value {
 }
 
 /// Waits until `script` answers something true; answers it.
-async fn wait_until(browser: &Browser, script: &str, what: &str) -> Value {
+pub(crate) async fn wait_until(browser: &Browser, script: &str, what: &str) -> Value {
     let started = Instant::now();
     loop {
         let v = run_script(browser, script, json!([])).await;
@@ -32,7 +32,7 @@ async fn wait_until(browser: &Browser, script: &str, what: &str) -> Value {
 }
 
 /// A stroke across the canvas as a finger draws it: offsets from the canvas's centre.
-async fn draw(browser: &Browser, canvas: &str) {
+pub(crate) async fn draw(browser: &Browser, canvas: &str) {
     let el = browser.find(canvas).await;
     run_script(
         browser,
