@@ -261,7 +261,7 @@
   function describe(entry) {
     const b = entry.body;
     const what = entry.move === "checks" ? "Check of " + b.rule + " (" + b.outcome + ")" : MOVE_WORDS[entry.move];
-    return [what, entry.tag, entry.handover_words].filter(Boolean).join(" · ");
+    return what + " · " + entry.tag;
   }
 
   async function showQueue() {
@@ -296,6 +296,7 @@
   function entryCard(entry) {
     const parts = [
       el("h2", {}, describe(entry)),
+      entry.handover_words ? el("p", { class: "handover-said" }, entry.handover_words) : null,
       el("p", { class: "muted" }, "Recorded on this phone " + when(entry.recorded_at)),
     ];
     if (entry.state === "waiting") parts.push(el("p", {}, "Waiting for signal to be sent."));
@@ -386,8 +387,8 @@
     if (!h) return null;
     const relation = f.elements.handover_relation;
     const words = relation && relation.selectedOptions[0] ? relation.selectedOptions[0].textContent : h.relation;
-    return (move === "fit" ? "received by " : "handed over by ") + h.name + " (" + words + "), " +
-      (h.signature_png ? "signed" : "no signature: " + h.no_signature_reason);
+    return (move === "fit" ? "Received by " : "Handed over by ") + h.name + " (" + words + "), " +
+      (h.signature_png ? "signed." : "no signature: " + h.no_signature_reason + ".");
   }
 
   // ---- A label with no connection, from the round.

@@ -407,12 +407,12 @@ async fn a_fit_signed_offline_reaches_the_server_once_with_its_signature() {
     browser.goto(&format!("{}/offline/queue", app.base)).await;
     let waiting = browser.wait_for_text("#field-queue", "Waiting for signal").await;
     assert!(
-        waiting.contains("Fit · EQ-000001 · received by Peter Oduya (Family), signed"),
+        waiting.contains("Fit · EQ-000001\nReceived by Peter Oduya (Family), signed."),
         "{waiting}"
     );
     assert!(
         waiting.contains(
-            "Collection · EQ-000002 · handed over by Margaret Oduya (The client), no signature: cannot hold a pen"
+            "Collection · EQ-000002\nHanded over by Margaret Oduya (The client), no signature: cannot hold a pen."
         ),
         "{waiting}"
     );
@@ -511,12 +511,29 @@ async fn a_label_page_sent_with_no_signal_queues_its_move_and_signing_out_wipes_
     browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
     assert_eq!(browser.wait_for(".verdict strong").await, "Safe to use");
     network(&browser, false).await;
+    // Its hand-over as typed on the page goes with it.
+    browser.type_into("#fit-handover-name", "Margaret Oduya").await;
+    run(
+        &browser,
+        "document.querySelector('#fit-handover-relation').value = 'client';",
+    )
+    .await;
+    browser
+        .type_into("#fit-handover-reason", "asked not to sign")
+        .await;
     browser.click("form[action$='/fit'] button[type=submit]").await;
     browser.wait_for_text(".done", "Saved on this phone: Fit").await;
     let recorded = queue(&browser).await;
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0]["move"], "fit");
     assert_eq!(recorded[0]["body"]["expected_version"], 2);
+    assert_eq!(
+        recorded[0]["body"]["handover"],
+        json!({
+            "name": "Margaret Oduya", "relation": "client", "demonstrated": false,
+            "leaflet_left": false, "no_signature_reason": "asked not to sign"
+        })
+    );
     network(&browser, true).await;
     assert!(settled(&browser).await.is_empty());
     let item = app
@@ -525,6 +542,8 @@ async fn a_label_page_sent_with_no_signal_queues_its_move_and_signing_out_wipes_
         .expect(200)
         .json();
     assert_eq!(item["status"], "in_use");
+    let fitted = event(&app, "EQ-000001", "fitted").await;
+    assert_eq!(fitted["handover"]["no_signature_reason"], "asked not to sign");
 
     browser.click("form[action='/logout'] button").await;
     browser.wait_for("#email").await;
