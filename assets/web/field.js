@@ -10,6 +10,10 @@
 //   shown). Nothing leaves the queue before the server has answered it or the worker says so.
 // - a fit or a collection made there carries its hand-over (who, the signature drawn on the
 //   pad of signature.js or the reason there is none) as the online form would send it.
+// - a thorough examination made there is the item page's own form (the shell keeps it as a
+//   template); its fields wait in the queue as name/value pairs and are sent to
+//   POST /api/v1/items/{tag}/examinations/form, where the server reads them as it reads the
+//   page's form: how a form becomes a report is decided there, not here.
 (function () {
   "use strict";
   const meta = (name) => (document.querySelector('meta[name="' + name + '"]') || {}).content;
@@ -19,7 +23,8 @@
 
   const KEPT_MS = 7 * 24 * 3600 * 1000;
   const REFRESH_MS = 60 * 1000;
-  const MOVE_WORDS = { fit: "Fit", checks: "Check", return: "Collection", quarantine: "Quarantine" };
+  const EXAM = "examinations/form";
+  const MOVE_WORDS = { fit: "Fit", checks: "Check", [EXAM]: "Examination", return: "Collection", quarantine: "Quarantine" };
   const STATUS_WORDS = {
     in_store: "In store", issued: "Issued, not yet fitted", in_use: "In use",
     awaiting_decontamination: "Awaiting decontamination", quarantined: "Quarantined", condemned: "Condemned",
@@ -174,7 +179,7 @@
     // the version on by one for each move.
     item.version += 1;
     found.waiting = (found.waiting || []).concat(MOVE_WORDS[move]);
-    found.actions = move === "fit" ? found.actions.filter((a) => a !== "fit") : move === "checks" ? found.actions : [];
+    found.actions = move === "fit" ? found.actions.filter((a) => a !== "fit") : move === "checks" || move === EXAM ? found.actions : [];
     await putRound(round);
   }
 
@@ -260,7 +265,9 @@
 
   function describe(entry) {
     const b = entry.body;
-    const what = entry.move === "checks" ? "Check of " + b.rule + " (" + b.outcome + ")" : MOVE_WORDS[entry.move];
+    const rule = entry.move === EXAM && (b.fields.find(([name]) => name === "rule") || [])[1];
+    const what = entry.move === "checks" ? "Check of " + b.rule + " (" + b.outcome + ")"
+      : entry.move === EXAM ? "Examination: " + rule : MOVE_WORDS[entry.move];
     return what + " · " + entry.tag;
   }
 
@@ -486,7 +493,7 @@
     }
     if (move === "checks") {
       return item.checks_due.map((rule) => rule.kind === "examination"
-        ? el("section", { class: "panel" }, [el("h2", {}, rule.rule), el("p", { class: "muted" }, "The thorough examination's report needs a connection.")])
+        ? examForm(item, rule)
         : form(rule.rule, rule.rule, [
           ...notes("Notes (say what failed, if it failed)"),
           el("div", { class: "row" }, [
@@ -510,16 +517,78 @@
     ], (d) => ({ reason: d.reason + " (" + stamp() + ")" }))];
   }
 
+  // ---- The thorough examination: the item page's form, from the shell's template.
+  function examForm(item, rule) {
+    const template = document.getElementById("exam-form");
+    if (!template) {
+      return el("section", { class: "panel" }, [el("h2", {}, rule.rule), el("p", { class: "muted" }, "The thorough examination's report needs a connection.")]);
+    }
+    const part = template.content.cloneNode(true);
+    for (const s of part.querySelectorAll("script")) s.remove();
+    // The shell was kept on an earlier day: the dates are the phone's.
+    const report = part.querySelector('[name="report_date"]');
+    report.value = localDate();
+    report.max = localDate();
+    const load = part.querySelector('[name="safe_working_load_kg"]');
+    if (load && item.safe_working_load_kg != null) load.value = item.safe_working_load_kg;
+    const f = el("form", { class: "panel offline-move offline-exam", "data-move": EXAM, "data-rule": rule.rule }, [
+      el("h2", {}, "Record: " + rule.rule),
+      el("label", {}, ["Date examined", el("input", { type: "date", name: "performed_at", value: localDate(), max: localDate(), required: true })]),
+      part,
+    ]);
+    f.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      await enqueue(item.asset_tag, EXAM, { fields: examPairs(f, rule.rule) });
+      await showQueue();
+      await drawLabel(document.getElementById("offline-label"),
+        "Saved on this phone: " + MOVE_WORDS[EXAM] + ". It is sent when there is signal.");
+      window.scrollTo(0, 0);
+    });
+    return f;
+  }
+
+  // The form's fields as the browser would post them, the rule first; never the page's CSRF
+  // token or version (the queue sends its own).
+  function examPairs(f, rule) {
+    const pairs = Array.from(new FormData(f), ([name, value]) => [name, String(value)])
+      .filter(([name]) => !["csrf", "version", "rule"].includes(name));
+    return [["rule", rule], ...pairs];
+  }
+
+  // "Add another defect" in a form drawn here (defects.js binds only the forms of its page).
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".offline-exam [data-add-defect]");
+    if (!button) return;
+    const rows = button.parentNode.querySelectorAll(".defect");
+    const row = rows[rows.length - 1].cloneNode(true);
+    for (const input of row.querySelectorAll("input")) input.value = "";
+    for (const select of row.querySelectorAll("select")) select.selectedIndex = 0;
+    button.before(row);
+    row.querySelector("input").focus();
+  });
+
   // ---- A label's page loaded with signal, its form sent after the signal went: a fit, a
-  // simple check, a collection or a quarantine waits in the queue instead of failing; any
-  // other (an examination's report, a condemn) says it needs a connection, and keeps what
+  // check (an examination's report too), a collection or a quarantine waits in the queue
+  // instead of failing; any other (a condemn) says it needs a connection, and keeps what
   // was typed.
   document.addEventListener("submit", async (event) => {
     const f = event.target;
     const path = (f.getAttribute("action") || "").match(/^\/s\/([^/]+)\/([a-z]+)$/);
     if (navigator.onLine || !path) return;
     event.preventDefault();
-    if (!MOVE_WORDS[path[2]] || f.elements.examination) {
+    if (path[2] === "checks" && f.elements.examination) {
+      try {
+        await enqueue(decodeURIComponent(path[1]), EXAM, { fields: examPairs(f, f.elements.rule.value) });
+      } catch (e) {
+        // The report stays as typed, to send once there is signal.
+        f.prepend(el("p", { class: "error", role: "alert" }, "No connection, and " + e.message + ": nothing was recorded."));
+        return;
+      }
+      f.replaceWith(el("p", { class: "done", role: "status" }, "Saved on this phone: " + MOVE_WORDS[EXAM] + ". It is sent when there is signal."));
+      await showQueue();
+      return;
+    }
+    if (!MOVE_WORDS[path[2]]) {
       // Kept as typed, to send once there is signal.
       const note = el("p", { class: "error", role: "alert" }, "No connection: this needs the server. Nothing was recorded; send it again when there is signal.");
       f.prepend(note);

@@ -31,7 +31,7 @@ use crate::http::auth::Auth;
         staff::send_sign_in_link,
         items::list_items, items::create_item, items::get_item, items::patch_item, items::events, items::import_csv,
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
-        moves::release, moves::condemn, examinations::list_checks, examinations::remedy,
+        moves::release, moves::condemn, examinations::list_checks, examinations::examination_form, examinations::remedy,
         evidence::report, evidence::record, handovers::signature, handovers::note,
         scan::scan_code, me::my_round,
         labels::label_png, labels::label_svg, labels::labels_pdf,

@@ -108,6 +108,14 @@ fn one_form(
     }
 }
 
+/// The examination form's fields for the offline label (kept as a template the phone fills
+/// in with no signal; `api::examinations::examination_form` reads them back as the page's
+/// form is read). The shell is kept for days, so the dates are left to the phone's clock.
+pub fn offline_exam_fields(examiner: Option<&Examiner>) -> Markup {
+    let id = |name: &str| format!("offline-exam-{name}");
+    exam_fields(&id, &from_examiner(examiner), "")
+}
+
 fn from_examiner(e: Option<&Examiner>) -> ExamTyped {
     let text = |s: Option<&String>| s.cloned().unwrap_or_default();
     ExamTyped {
@@ -161,7 +169,7 @@ fn exam_fields(id: &dyn Fn(&str) -> String, e: &ExamTyped, today: &str) -> Marku
             (text("examiner_address", "Employer's address", &e.examiner_address))
         }
         label for=(id("report")) { "Report date" }
-        input id=(id("report")) name="report_date" type="date" value=(e.report_date) max=(today);
+        input id=(id("report")) name="report_date" type="date" value=(e.report_date) max=[Some(today).filter(|t| !t.is_empty())];
         label for=(id("next")) { "Next examination by (optional)" }
         input id=(id("next")) name="next_examination_by" type="date" value=(e.next_examination_by);
         label class="check" {

@@ -8,10 +8,12 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use maud::html;
 
-use super::handover_form;
 use super::page::{layout, respond};
 use super::session::PageUser;
+use super::{check_forms, handover_form};
+use crate::app::AppState;
 use crate::domain::lifecycle::Move;
+use crate::service::examinations;
 
 const MANIFEST: &str = include_str!("../../assets/web/manifest.webmanifest");
 const SERVICE_WORKER: &str = include_str!("../../assets/web/sw.js");
@@ -64,8 +66,16 @@ fn icon(png: &'static [u8]) -> HttpResponse {
 /// the item, its verdict "offline — as of …" and the moves that can wait in the queue. The
 /// fit's and the collection's hand-over are the online page's own fields, kept here as
 /// templates (`handover-fit`, `handover-return`) for field.js to put into its forms, with
-/// the signature pad's script.
-pub async fn label_shell(user: PageUser) -> HttpResponse {
+/// the signature pad's script; so is the thorough examination's form (`exam-form`), its
+/// examiner filled in as the item page fills it for this person.
+pub async fn label_shell(state: web::Data<AppState>, user: PageUser) -> HttpResponse {
+    let actor = user.actor.clone();
+    // The form works without the examiner filled in: a failed look-up leaves it blank.
+    let examiner = state
+        .read(move |c| examinations::last_examiner(c, &actor))
+        .await
+        .ok()
+        .flatten();
     let body = html! {
         div id="offline-label" {
             section class="panel" {
@@ -79,6 +89,7 @@ pub async fn label_shell(user: PageUser) -> HttpResponse {
                 (handover_form::fields(mv.path(), collecting))
             }
         }
+        template id="exam-form" { (check_forms::offline_exam_fields(examiner.as_ref())) }
         script src="/assets/signature.js" defer {}
     };
     respond(StatusCode::OK, layout("Offline", Some(&user), body))

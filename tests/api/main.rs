@@ -21,6 +21,7 @@ mod contract;
 mod copy;
 mod errors;
 mod evidence_pdfs;
+mod exam_form_api;
 mod exam_pages;
 mod examinations;
 mod handover;
