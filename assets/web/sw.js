@@ -5,7 +5,9 @@
 // every other address go straight to the network.
 "use strict";
 
-const CACHE = "equiptrack-shell-v1";
+// A new name when the shell changes (v2: the examination form): a new worker keeps it afresh
+// and drops the old one.
+const CACHE = "equiptrack-shell-v2";
 const LABEL_SHELL = "/offline/label";
 const SHELL = [
   "/scan",

@@ -558,3 +558,161 @@ async fn a_label_page_sent_with_no_signal_queues_its_move_and_signing_out_wipes_
         .await;
     assert_eq!(wiped, json!(true));
 }
+
+/// Sets a field's value through the page's DOM, as a date picker would.
+async fn set_value(browser: &Browser, css: &str, value: &str) {
+    let script = "document.querySelector(arguments[0]).value = arguments[1];";
+    browser
+        .call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": [css, value] }),
+        )
+        .await;
+}
+
+/// A hoist's thorough examination made with no signal, from the form the shell keeps: queued
+/// as the form's fields, sent once the signal is back, held once with what was typed.
+#[actix_web::test]
+async fn a_hoists_examination_made_offline_is_held_once_with_its_report_and_defect() {
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    crate::examinations::hoist(&app).await;
+    let (worker, _, email) = app.staff_with_password("worker", Some(PASSWORD));
+    let client = app.client_person("SC-1", "Margaret Oduya", "LS6 2AB").await;
+    app.post(
+        "/api/v1/items/EQ-000001/issue",
+        &app.admin,
+        json!({"client_id": client, "worker_id": worker}),
+    )
+    .await
+    .expect(200);
+    let today = chrono::Local::now().date_naive();
+    let remedy_by = today.checked_add_days(chrono::Days::new(30)).unwrap().to_string();
+    let today = today.to_string();
+    ready_for_no_signal(&browser, &app, &email).await;
+
+    network(&browser, false).await;
+    browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
+    browser.wait_for_text(".verdict", "Offline — as of").await;
+    let form = "form.offline-exam";
+    assert!(browser.wait_for(form).await.contains("Basis of the examination"));
+    browser
+        .click(&format!(
+            "{form} select[name=basis] option[value=interval_6_months]"
+        ))
+        .await;
+    browser
+        .click(&format!("{form} input[name=safe_to_operate][value=yes]"))
+        .await;
+    browser
+        .type_into(&format!("{form} textarea[name=tests]"), "Proof load 1.25 x SWL")
+        .await;
+    browser
+        .type_into(&format!("{form} input[name=defect_part]"), "Castor")
+        .await;
+    browser
+        .type_into(&format!("{form} input[name=defect_description]"), "Worn tread")
+        .await;
+    set_value(
+        &browser,
+        &format!("{form} input[name=defect_remedy_by]"),
+        &remedy_by,
+    )
+    .await;
+    // A second row, added with no signal and left empty, as people do.
+    browser.click(&format!("{form} [data-add-defect]")).await;
+    assert_eq!(
+        run(
+            &browser,
+            "return document.querySelectorAll('form.offline-exam .defect').length"
+        )
+        .await,
+        json!(2)
+    );
+    for (name, value) in [
+        ("examiner_name", "Edith Examiner"),
+        ("examiner_qualifications", "LEEA diploma"),
+        ("examiner_employer", "Lift Safe Ltd"),
+    ] {
+        browser
+            .type_into(&format!("{form} input[name={name}]"), value)
+            .await;
+    }
+    run(
+        &browser,
+        "document.querySelector('form.offline-exam .defects').scrollIntoView()",
+    )
+    .await;
+    browser.screenshot("phone-offline-examination").await;
+    browser.click(&format!("{form} button[type=submit]")).await;
+    browser
+        .wait_for_text(".done", "Saved on this phone: Examination")
+        .await;
+    let recorded = queue(&browser).await;
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(recorded[0]["move"], "examinations/form");
+    let body = &recorded[0]["body"];
+    assert_eq!(body["expected_version"], 2, "{body}");
+    let fields = body["fields"].as_array().unwrap();
+    assert_eq!(fields[0], json!(["rule", "thorough examination"]));
+    assert!(
+        fields.contains(&json!(["performed_at", today])),
+        "the phone's date: {body}"
+    );
+    assert!(!fields.iter().any(|f| f[0] == "csrf"), "{body}");
+
+    // The queue page says what waits; then the signal comes back and it is sent.
+    browser.goto(&format!("{}/offline/queue", app.base)).await;
+    assert!(
+        browser
+            .wait_for_text("#field-queue", "Waiting for signal")
+            .await
+            .contains("Examination: thorough examination · EQ-000001")
+    );
+    assert_eq!(
+        checks(&app, "EQ-000001").await,
+        0,
+        "nothing reached the server yet"
+    );
+    network(&browser, true).await;
+    let left = settled(&browser).await;
+    assert!(left.is_empty(), "done, it left the queue: {left:?}");
+
+    let held = app
+        .get("/api/v1/items/EQ-000001/checks", &app.admin)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(held.as_array().unwrap().len(), 1, "exactly one: {held}");
+    let check = &held[0];
+    assert_eq!(
+        (&check["rule"], &check["outcome"], &check["performed_at"]),
+        (&json!("thorough examination"), &json!("pass"), &json!(today))
+    );
+    let exam = &check["examination"];
+    assert_eq!(exam["basis"], "interval_6_months");
+    assert_eq!(exam["safe_working_load_kg"], 150, "pre-filled from the item");
+    assert_eq!(exam["tests"], "Proof load 1.25 x SWL");
+    assert_eq!(exam["examiner"]["name"], "Edith Examiner");
+    assert_eq!(exam["examiner"]["employer"], "Lift Safe Ltd");
+    assert_eq!(exam["report_date"], today);
+    let defects = check["defects"].as_array().unwrap();
+    assert_eq!(defects.len(), 1, "{held}");
+    assert_eq!(
+        (
+            &defects[0]["part"],
+            &defects[0]["description"],
+            &defects[0]["dangerous"],
+            &defects[0]["remedy_by"]
+        ),
+        (
+            &json!("Castor"),
+            &json!("Worn tread"),
+            &json!(false),
+            &json!(remedy_by)
+        )
+    );
+}
