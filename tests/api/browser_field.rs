@@ -716,3 +716,109 @@ async fn a_hoists_examination_made_offline_is_held_once_with_its_report_and_defe
         )
     );
 }
+
+/// Fills the item page's examination form (not safe to operate) and sends it.
+async fn examine_on_the_page(browser: &Browser, qualifications: &str) {
+    let form = "#check-0-form form";
+    browser
+        .click(&format!(
+            "{form} select[name=basis] option[value=after_installation]"
+        ))
+        .await;
+    browser
+        .click(&format!("{form} input[name=safe_to_operate][value=no]"))
+        .await;
+    browser
+        .type_into(&format!("{form} input[name=examiner_name]"), "Edith Examiner")
+        .await;
+    if !qualifications.is_empty() {
+        browser
+            .type_into(
+                &format!("{form} input[name=examiner_qualifications]"),
+                qualifications,
+            )
+            .await;
+    }
+    browser.click(&format!("{form} button[type=submit]")).await;
+    browser
+        .wait_for_text(".done", "Saved on this phone: Examination")
+        .await;
+}
+
+/// The item page opened with signal, its examination form sent after the signal went: the
+/// report waits in the queue as the form's fields; one the server refuses is shown on the
+/// queue page with the field it names, a good one is held once when the signal is back.
+#[actix_web::test]
+async fn an_examination_form_sent_after_the_signal_went_waits_and_is_held_once() {
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    crate::examinations::hoist(&app).await;
+    let (worker, _, email) = app.staff_with_password("worker", Some(PASSWORD));
+    let client = app.client_person("SC-1", "Margaret Oduya", "LS6 2AB").await;
+    app.post(
+        "/api/v1/items/EQ-000001/issue",
+        &app.admin,
+        json!({"client_id": client, "worker_id": worker}),
+    )
+    .await
+    .expect(200);
+    ready_for_no_signal(&browser, &app, &email).await;
+
+    // Neither qualifications nor employer: queued, then refused naming the field.
+    browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
+    browser.wait_for("#check-0-form form").await;
+    network(&browser, false).await;
+    examine_on_the_page(&browser, "").await;
+    let recorded = queue(&browser).await;
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    let fields = recorded[0]["body"]["fields"].as_array().unwrap().clone();
+    assert!(
+        !fields.iter().any(|f| f[0] == "csrf" || f[0] == "version"),
+        "the page's token stays off the phone's queue: {fields:?}"
+    );
+    browser.goto(&format!("{}/offline/queue", app.base)).await;
+    browser.wait_for_text("#field-queue", "Waiting for signal").await;
+    network(&browser, true).await;
+    let left = settled(&browser).await;
+    assert_eq!(left[0]["state"], "refused", "{left:?}");
+    let shown = browser
+        .wait_for_text("#field-queue [data-state=refused]", "Refused")
+        .await;
+    assert!(
+        shown.contains("examination.examiner.qualifications: give the examiner's qualifications"),
+        "{shown}"
+    );
+    assert_eq!(checks(&app, "EQ-000001").await, 0);
+    browser.click("#field-queue [data-discard]").await;
+    browser.wait_for_text("#field-queue", "Nothing waiting").await;
+
+    // Again, complete: held once, a fail (not safe to operate) that quarantines the item.
+    browser.goto(&format!("{}/s/EQ-000001", app.base)).await;
+    browser.wait_for("#check-0-form form").await;
+    network(&browser, false).await;
+    examine_on_the_page(&browser, "LEEA diploma").await;
+    assert_eq!(checks(&app, "EQ-000001").await, 0);
+    network(&browser, true).await;
+    let left = settled(&browser).await;
+    assert!(left.is_empty(), "{left:?}");
+    let held = app
+        .get("/api/v1/items/EQ-000001/checks", &app.admin)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(held.as_array().unwrap().len(), 1, "exactly one: {held}");
+    assert_eq!(held[0]["outcome"], "fail", "not safe to operate: {held}");
+    assert_eq!(held[0]["examination"]["basis"], "after_installation");
+    assert_eq!(
+        held[0]["examination"]["examiner"]["qualifications"],
+        "LEEA diploma"
+    );
+    let item = app
+        .get("/api/v1/items/EQ-000001", &app.admin)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(item["status"], "quarantined");
+}
