@@ -50,24 +50,8 @@ impl FromRequest for AuthOrSession {
     type Future = Boxed<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let has_header = req.headers().contains_key(AUTHORIZATION);
-        let token = bearer(req);
-        let session = session_token(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let Some(state) = state else {
-                return Err(AppError::Unauthorized);
-            };
-            match (token, session) {
-                (Some(token), _) => by_token(&state, token).await.map(AuthOrSession),
-                // A header that is not a valid bearer token is refused, cookie or not.
-                (None, Some(session)) if !has_header => {
-                    let held = state.read(move |c| sign_in::session(c, &session)).await?;
-                    held.map(|h| AuthOrSession(h.actor)).ok_or(AppError::Unauthorized)
-                }
-                _ => Err(AppError::Unauthorized),
-            }
-        })
+        let actor = token_or_session(req, false);
+        Box::pin(async move { actor.await.map(AuthOrSession) })
     }
 }
 
@@ -100,32 +84,48 @@ impl FromRequest for AuthOrSessionCsrf {
     type Future = Boxed<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let has_header = req.headers().contains_key(AUTHORIZATION);
-        let token = bearer(req);
-        let session = session_token(req);
-        let csrf = req
-            .headers()
+        let actor = token_or_session(req, true);
+        Box::pin(async move { actor.await.map(AuthOrSessionCsrf) })
+    }
+}
+
+/// A bearer token or, without an `Authorization` header, the pages' session cookie; with
+/// `needs_csrf`, the cookie only together with its session's CSRF token in `X-CSRF-Token`.
+fn token_or_session(req: &HttpRequest, needs_csrf: bool) -> Boxed<Actor> {
+    let has_header = req.headers().contains_key(AUTHORIZATION);
+    let token = bearer(req);
+    let session = session_token(req);
+    // None: no token asked for; Some(None): asked for and not sent.
+    let csrf = needs_csrf.then(|| {
+        req.headers()
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .filter(|t| !t.is_empty() && t.len() < 200);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let Some(state) = state else {
-                return Err(AppError::Unauthorized);
-            };
-            match (token, session, csrf) {
-                (Some(token), _, _) => by_token(&state, token).await.map(AuthOrSessionCsrf),
-                (None, Some(session), Some(csrf)) if !has_header => {
-                    let held = state.read(move |c| sign_in::session(c, &session)).await?;
-                    held.filter(|h| same_secret(&h.csrf, &csrf))
-                        .map(|h| AuthOrSessionCsrf(h.actor))
-                        .ok_or(AppError::Unauthorized)
-                }
-                _ => Err(AppError::Unauthorized),
-            }
+            .filter(|t| !t.is_empty() && t.len() < 200)
+    });
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    Box::pin(async move {
+        let Some(state) = state else {
+            return Err(AppError::Unauthorized);
+        };
+        if let Some(token) = token {
+            return by_token(&state, token).await;
+        }
+        // A header that is not a valid bearer token is refused, cookie or not.
+        let (Some(session), false) = (session, has_header) else {
+            return Err(AppError::Unauthorized);
+        };
+        if csrf == Some(None) {
+            return Err(AppError::Unauthorized);
+        }
+        let held = state.read(move |c| sign_in::session(c, &session)).await?;
+        held.filter(|h| match &csrf {
+            Some(Some(given)) => same_secret(&h.csrf, given),
+            _ => true,
         })
-    }
+        .map(|h| h.actor)
+        .ok_or(AppError::Unauthorized)
+    })
 }
 
 fn session_token(req: &HttpRequest) -> Option<String> {
