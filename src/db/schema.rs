@@ -389,3 +389,44 @@ diesel::table! {
         answered_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    /// The telecare installation in a client's home, one per client (`db::telecare`).
+    telecare_installations (client_id) {
+        client_id -> BigInt,
+        monitoring_centre -> Text,
+        unit_reference -> Text,
+        base_unit_id -> Nullable<BigInt>,
+        connection -> Text,
+        provider_told -> Bool,
+        router_battery -> Text,
+        responders -> Text,
+        key_safe -> Bool,
+        switchover_status -> Text,
+        switchover_scheduled_on -> Nullable<Date>,
+        migrated_on -> Nullable<Date>,
+        end_to_end_test_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Each change of a telecare installation, as it was after the change (JSON).
+    telecare_changes (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        changed_at -> Timestamp,
+        staff_id -> Nullable<BigInt>,
+        installation -> Text,
+    }
+}
+
+diesel::joinable!(telecare_installations -> clients (client_id));
+diesel::allow_tables_to_appear_in_same_query!(telecare_installations, clients);
+diesel::allow_tables_to_appear_in_same_query!(telecare_installations, items);
+diesel::allow_tables_to_appear_in_same_query!(telecare_installations, equipment_types);
+diesel::allow_tables_to_appear_in_same_query!(telecare_installations, staff);
+diesel::allow_tables_to_appear_in_same_query!(telecare_changes, clients);
+diesel::allow_tables_to_appear_in_same_query!(telecare_changes, staff);

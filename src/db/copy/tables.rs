@@ -39,6 +39,8 @@ pub const TABLES: &[(&str, Treatment)] = &[
     ("notification_clients", Treatment::Copy),
     ("audit_log", Treatment::Copy),
     ("sweeps", Treatment::Copy),
+    ("telecare_installations", Treatment::Copy),
+    ("telecare_changes", Treatment::Copy),
     // A phone's queue may retry across a move to another database: its keys must hold there.
     ("idempotency_keys", Treatment::Copy),
     (

@@ -1,0 +1,2 @@
+DROP TABLE telecare_changes;
+DROP TABLE telecare_installations;
