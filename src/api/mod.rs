@@ -10,6 +10,7 @@ pub mod handovers;
 pub mod health;
 pub mod idempotency;
 pub mod items;
+pub mod kits;
 pub mod labels;
 pub mod me;
 pub mod moves;
@@ -44,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/audit").get(audit::list_audit))
                 .service(web::resource("/reports/overdue").get(reports::overdue))
                 .configure(items::routes)
+                .configure(kits::routes)
                 .configure(moves::routes)
                 .configure(examinations::routes)
                 .configure(evidence::routes)

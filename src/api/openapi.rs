@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::idempotency::takes_key;
 use super::{
-    audit, catalogue, clients, evidence, examinations, handovers, health, items, labels, me, moves,
+    audit, catalogue, clients, evidence, examinations, handovers, health, items, kits, labels, me, moves,
     notifications, recalls, reports, scan, staff, sweeps,
 };
 use crate::domain::idempotency::{HEADER, KEEP_DAYS, MAX_LEN, PATTERN};
@@ -33,6 +33,8 @@ use crate::http::auth::Auth;
         moves::issue, moves::fit, moves::check, moves::return_item, moves::decontaminate, moves::quarantine,
         moves::release, moves::condemn, examinations::list_checks, examinations::examination_form, examinations::remedy,
         evidence::report, evidence::record, handovers::signature, handovers::note,
+        kits::create_kit, kits::list_kits, kits::get_kit, kits::add_member, kits::remove_member, kits::kit_events,
+        kits::kit_label_png, kits::kit_label_svg, kits::issue_kit, kits::fit_kit, kits::return_kit, kits::decontaminate_kit,
         scan::scan_code, me::my_round,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
@@ -75,6 +77,9 @@ struct ProblemDoc {
     /// each overdue rule and the date it was due, soonest first.
     #[schema(nullable = false)]
     overdue_checks: Option<Vec<crate::domain::checks::OverdueCheck>>,
+    /// A kit's move refused (409): every member that refused it and why; nothing moved.
+    #[schema(nullable = false)]
+    refused_members: Option<Vec<crate::service::kits::moves::MemberRefusal>>,
     /// A request with an `Idempotency-Key` whose first request has no answer (409): still
     /// being answered (send it again in a moment), or never answered (look before sending
     /// it again with a new key).

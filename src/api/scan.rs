@@ -1,4 +1,4 @@
-//! `GET /scan?code=…`: whatever a scanner produced, resolved to an item. (`/s/{tag}`, the
+//! `GET /scan?code=…`: whatever a scanner produced, resolved to an item or a kit. (`/s/{tag}`, the
 //! address a label opens, is in `web::item_page`.)
 
 use actix_web::{HttpResponse, web};
@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::auth::Auth;
-use crate::service::scan::{self, ScanResult};
+use crate::service::scan::{self, ScanAnswer};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -24,7 +24,8 @@ pub struct ScanQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/scan", tag = "scan", params(ScanQuery),
-    responses((status = 200, body = ScanResult), (status = 404, description = "Not one of our labels, or no such item"),
+    responses((status = 200, body = ScanAnswer, description = "An item's label: the item, its verdict and moves (`item`); a kit's (`KIT-…`): the kit, each member's verdict and the kit's (`kit`)"),
+              (status = 404, description = "Not one of our labels, or no such item or kit"),
               (status = 422, description = "No code given")), security(("bearer" = [])))]
 pub async fn scan_code(
     state: web::Data<AppState>,

@@ -15,6 +15,7 @@ pub mod idempotency_keys;
 pub mod item_search;
 pub mod item_view;
 pub mod items;
+pub mod kits;
 pub mod lease;
 pub mod locations;
 pub mod login_throttle;

@@ -430,3 +430,48 @@ diesel::allow_tables_to_appear_in_same_query!(telecare_installations, equipment_
 diesel::allow_tables_to_appear_in_same_query!(telecare_installations, staff);
 diesel::allow_tables_to_appear_in_same_query!(telecare_changes, clients);
 diesel::allow_tables_to_appear_in_same_query!(telecare_changes, staff);
+
+diesel::table! {
+    /// A set of items with a tag and label of its own (`db::kits`).
+    kits (id) {
+        id -> BigInt,
+        tag -> Text,
+        name -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A kit's members: an item is in at most one kit.
+    kit_members (kit_id, item_id) {
+        kit_id -> BigInt,
+        item_id -> BigInt,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A kit's own history: members added and removed, its moves, members missing at a collection.
+    kit_events (id) {
+        id -> BigInt,
+        kit_id -> BigInt,
+        occurred_at -> Timestamp,
+        staff_id -> Nullable<BigInt>,
+        action -> Text,
+        item_id -> Nullable<BigInt>,
+        client_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(kit_members -> kits (kit_id));
+diesel::joinable!(kit_members -> items (item_id));
+diesel::joinable!(kit_events -> kits (kit_id));
+diesel::joinable!(kit_events -> items (item_id));
+diesel::joinable!(kit_events -> staff (staff_id));
+diesel::allow_tables_to_appear_in_same_query!(kits, kit_members, kit_events);
+diesel::allow_tables_to_appear_in_same_query!(kits, items);
+diesel::allow_tables_to_appear_in_same_query!(kit_members, items);
+diesel::allow_tables_to_appear_in_same_query!(kit_events, items);
+diesel::allow_tables_to_appear_in_same_query!(kit_events, staff);

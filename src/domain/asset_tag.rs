@@ -4,6 +4,10 @@ use std::fmt;
 
 pub const MAX_LEN: usize = 32;
 
+/// What every kit's tag starts with: `KIT-` and six digits. No item's tag may, so a scan of
+/// `KIT-…` is always a kit's.
+pub const KIT_PREFIX: &str = "KIT-";
+
 /// A tag in its one canonical form (trimmed, upper case), so `eq-000123` and `EQ-000123`
 /// are the same item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,6 +36,15 @@ impl AssetTag {
         Ok(Self(tag))
     }
 
+    /// A tag typed for a new item: one `parse` accepts, and not a kit's.
+    pub fn for_item(raw: &str) -> Result<Self, String> {
+        let tag = Self::parse(raw)?;
+        if tag.is_kit() {
+            return Err(format!("must not start with {KIT_PREFIX}: those tags belong to kits"));
+        }
+        Ok(tag)
+    }
+
     /// The tag generated for the `n`th item: the prefix and six digits (more past 999,999).
     pub fn generated(prefix: &str, n: i64) -> Self {
         Self(format!("{}{n:06}", prefix.to_ascii_uppercase()))
@@ -39,6 +52,11 @@ impl AssetTag {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A kit's tag rather than an item's.
+    pub fn is_kit(&self) -> bool {
+        self.0.starts_with(KIT_PREFIX)
     }
 
     pub fn into_string(self) -> String {
@@ -55,6 +73,9 @@ impl fmt::Display for AssetTag {
 pub fn validate_prefix(prefix: &str) -> Result<(), String> {
     if prefix.is_empty() || prefix.len() > 16 {
         return Err("must be 1 to 16 characters".into());
+    }
+    if prefix.to_ascii_uppercase().starts_with(KIT_PREFIX) {
+        return Err(format!("{prefix:?} would make tags that belong to kits ({KIT_PREFIX}…)"));
     }
     if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(format!("{prefix:?} may hold only letters, digits and -"));
@@ -108,6 +129,9 @@ mod tests {
         }
         assert_eq!(AssetTag::generated("EQ-", 123).as_str(), "EQ-000123");
         assert_eq!(AssetTag::generated("EQ-", 1_234_567).as_str(), "EQ-1234567");
+        assert!(AssetTag::parse("kit-000001").unwrap().is_kit());
+        assert!(!AssetTag::parse("KITE-1").unwrap().is_kit());
+        assert!(validate_prefix("kit-").is_err());
     }
 
     #[test]

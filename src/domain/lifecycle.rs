@@ -42,6 +42,10 @@ impl Move {
         Move::Condemn,
     ];
 
+    /// The moves a whole kit makes (`POST /kits/{tag}/{move}`): going out and coming back
+    /// together. Checks, quarantine and condemning stay each item's own.
+    pub const KIT: [Move; 4] = [Move::Issue, Move::Fit, Move::Return, Move::Decontaminate];
+
     /// The last segment of the move's path.
     pub fn path(self) -> &'static str {
         match self {

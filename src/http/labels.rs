@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::labels::{self, LabelContent, LabelError};
+use crate::service::kits::KitRef;
 use crate::service::views::ItemView;
 
 impl From<LabelError> for AppError {
@@ -34,6 +35,17 @@ pub fn content<'a>(item: &'a ItemView, service: &'a Service) -> LabelContent<'a>
         qr_payload: &item.qr_payload,
         asset_tag: &item.asset_tag,
         type_name: &item.type_.name,
+        service_name: &service.name,
+        service_phone: &service.phone,
+    }
+}
+
+/// A kit's label: its tag, its name where an item's shows its type, and its page's URL.
+pub fn kit_content<'a>(kit: &'a KitRef, service: &'a Service) -> LabelContent<'a> {
+    LabelContent {
+        qr_payload: &kit.qr_payload,
+        asset_tag: &kit.tag,
+        type_name: &kit.name,
         service_name: &service.name,
         service_phone: &service.phone,
     }

@@ -14,6 +14,7 @@ pub mod handovers;
 pub mod idempotency;
 pub mod import;
 pub mod items;
+pub mod kits;
 pub mod moves;
 pub mod notifications;
 pub mod notify;

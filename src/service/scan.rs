@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::kits::KitView;
 use super::views::ItemView;
 use super::{Actor, today};
 use crate::db::{DbConn, recalls};
@@ -32,15 +33,31 @@ pub struct ScanResult {
     pub actions: Vec<Move>,
 }
 
-/// Resolves whatever a scanner produced to an item, or a 404 that says what was wrong.
-pub fn scan(conn: &mut DbConn, actor: &Actor, code: &str, public_url: &str) -> Result<ScanResult, AppError> {
+/// What a scan answers: an item's label, or a kit's (its members' verdicts and its own).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ScanAnswer {
+    Item(Box<ScanResult>),
+    Kit(Box<KitView>),
+}
+
+/// Resolves whatever a scanner produced to an item or a kit, or a 404 that says what was wrong.
+pub fn scan(conn: &mut DbConn, actor: &Actor, code: &str, public_url: &str) -> Result<ScanAnswer, AppError> {
     let tag = asset_tag::from_scan(code, public_url).ok_or_else(|| {
         AppError::NotFound(format!(
             "{:?} is not one of our labels: scan an equiptrack QR code or type an asset tag",
             code.trim().chars().take(100).collect::<String>()
         ))
     })?;
-    assess(conn, actor, tag.as_str(), public_url)
+    if tag.is_kit() {
+        return Ok(ScanAnswer::Kit(Box::new(super::kits::view(
+            conn,
+            actor,
+            tag.as_str(),
+            public_url,
+        )?)));
+    }
+    Ok(ScanAnswer::Item(Box::new(assess(conn, actor, tag.as_str(), public_url)?)))
 }
 
 pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> Result<ScanResult, AppError> {
@@ -108,4 +125,56 @@ pub fn verdict(conn: &mut DbConn, actor: &Actor, view: ItemView) -> Result<ScanR
         actions,
         item: view,
     })
+}
+
+/// A reason a kit may not be used: one member's reason, naming the member.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MemberReason {
+    /// The member's asset tag; null for a reason of the kit itself (`empty`).
+    pub tag: Option<String>,
+    /// A member's reason code (see `Reason`), or `empty`: a kit with no members.
+    pub code: String,
+    pub message: String,
+}
+
+/// A kit's verdict, from its members' verdicts.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct KitVerdict {
+    /// Yes only when the kit has members and every one is safe to use: one recalled or
+    /// failed member makes the kit unsafe.
+    pub safe_to_use: bool,
+    /// Every unsafe member's reasons, each naming the member.
+    pub reasons: Vec<MemberReason>,
+    /// The kit's moves the caller may make on every member now.
+    pub actions: Vec<Move>,
+}
+
+/// A kit is as safe as its least safe member, each judged by `verdict` alone.
+pub fn kit_verdict(members: &[ScanResult]) -> KitVerdict {
+    let mut reasons: Vec<MemberReason> = members
+        .iter()
+        .flat_map(|m| {
+            m.reasons.iter().map(|r| MemberReason {
+                tag: Some(m.item.asset_tag.clone()),
+                code: r.code.clone(),
+                message: format!("{}: {}", m.item.asset_tag, r.message),
+            })
+        })
+        .collect();
+    if members.is_empty() {
+        reasons.push(MemberReason {
+            tag: None,
+            code: "empty".into(),
+            message: "the kit has no members".into(),
+        });
+    }
+    let actions = Move::KIT
+        .into_iter()
+        .filter(|mv| !members.is_empty() && members.iter().all(|m| m.actions.contains(mv)))
+        .collect();
+    KitVerdict {
+        safe_to_use: reasons.is_empty(),
+        reasons,
+        actions,
+    }
 }

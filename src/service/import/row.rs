@@ -22,7 +22,7 @@ pub fn read_row(
     bad: &mut Vec<String>,
 ) -> Option<Row> {
     let cell = |name: &str| header.cell(record, name);
-    let tag = match cell("asset_tag").map(AssetTag::parse) {
+    let tag = match cell("asset_tag").map(AssetTag::for_item) {
         Some(Ok(tag)) => {
             if let Some(first) = seen.insert(tag.as_str().into(), line) {
                 bad.push(format!("asset_tag: {tag} is also on line {first}"));

@@ -95,10 +95,34 @@ pub fn perform(
     request: &MoveRequest,
     mail: &MailContext,
 ) -> Result<ItemView, AppError> {
+    run(conn, actor, tag, request, request.expected_version(), mail)
+}
+
+/// One member's part of a kit's move (`service::kits`), in the kit's transaction, by the
+/// same rules as any item's move: the request's `expected_version` is the kit's, checked
+/// by the kit, so each member's own version is not compared.
+pub fn perform_as_member(
+    conn: &mut DbConn,
+    actor: &Actor,
+    tag: &str,
+    request: &MoveRequest,
+    mail: &MailContext,
+) -> Result<ItemView, AppError> {
+    run(conn, actor, tag, request, None, mail)
+}
+
+fn run(
+    conn: &mut DbConn,
+    actor: &Actor,
+    tag: &str,
+    request: &MoveRequest,
+    expected_version: Option<i64>,
+    mail: &MailContext,
+) -> Result<ItemView, AppError> {
     let mv = request.the_move();
     actor.require(Action::Move(mv))?;
     let loaded = load(conn, tag)?;
-    check_version(&loaded.item, request.expected_version())?;
+    check_version(&loaded.item, expected_version)?;
     let mut errors = Errors::default();
     let parsed = command::parse(request, &loaded.rules, today(), &mut errors);
     let effects = plan(conn, actor, &loaded, mv, parsed, &mut errors)?;
