@@ -1,5 +1,6 @@
 //! `/s/{tag}`: what a label's QR code opens. A verdict first, then the item, then exactly
 //! the moves this person may make now. API clients with a bearer token get the JSON view.
+//! A kit's tag (`KIT-…`) opens the kit's page (`kit_page`).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
@@ -14,12 +15,14 @@ use super::handover_form;
 use super::page::{PageError, csrf_field, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
+use crate::domain::asset_tag::AssetTag;
 use crate::domain::examination::Examiner;
 use crate::domain::lifecycle::Outcome;
 use crate::domain::lifecycle::{CondemnReason, Move, Status};
 use crate::error::AppError;
 use crate::http::auth::Auth;
 use crate::service::examinations::{self, CheckView};
+use crate::service::kits;
 use crate::service::moves::{
     self, CondemnBody, DecontaminateBody, FitBody, MoveRequest, ReasonBody, ReturnBody,
 };
@@ -80,13 +83,22 @@ pub async fn label(
     tag: web::Path<String>,
     q: web::Query<Done>,
 ) -> Result<HttpResponse, PageError> {
+    let is_kit = AssetTag::parse(&tag).is_ok_and(|t| t.is_kit());
     if req.headers().contains_key(AUTHORIZATION) {
         let Auth(actor) = Auth::extract(&req).await?;
         let url = state.public_url();
+        // What `GET /api/v1/scan` answers for this tag.
+        if is_kit {
+            let body = state.read(move |c| kits::view(c, &actor, &tag, &url)).await?;
+            return Ok(HttpResponse::Ok().json(body));
+        }
         let body = state.read(move |c| scan::assess(c, &actor, &tag, &url)).await?;
         return Ok(HttpResponse::Ok().json(body));
     }
     let user = PageUser::extract(&req).await?;
+    if is_kit {
+        return super::kit_page::page(&state, &user, tag.into_inner()).await;
+    }
     let found = assess(&state, &user, &tag).await?;
     let done = html! {
         @if let Some(done) = q.done.as_deref().and_then(done_words) {

@@ -13,6 +13,7 @@ pub mod form;
 pub mod handover_form;
 pub mod history;
 pub mod item_page;
+pub mod kit_page;
 pub mod login;
 pub mod overdue;
 pub mod page;

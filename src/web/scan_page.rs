@@ -69,13 +69,18 @@ pub async fn go(
         ));
     };
     let probe = tag.to_string();
+    let kit = tag.is_kit();
     let exists = state
-        .read(move |c| crate::service::desk::tag_exists(c, &probe))
+        .read(move |c| match kit {
+            true => crate::service::kits::exists(c, &probe),
+            false => crate::service::desk::tag_exists(c, &probe),
+        })
         .await?;
     if !exists {
+        let what = if kit { "kit" } else { "item" };
         return Ok(respond(
             StatusCode::NOT_FOUND,
-            page(&user, Some(&format!("No item has the tag {tag}.")), tag.as_str()),
+            page(&user, Some(&format!("No {what} has the tag {tag}.")), tag.as_str()),
         ));
     }
     Ok(HttpResponse::SeeOther()

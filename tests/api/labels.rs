@@ -1,7 +1,7 @@
 use serde_json::json;
 
 /// Reads the QR code in a label image with a decoder of its own, not the code that drew it.
-fn decode_qr(png: &[u8]) -> Vec<String> {
+pub(crate) fn decode_qr(png: &[u8]) -> Vec<String> {
     let img = image::load_from_memory(png).expect("a PNG").to_luma8();
     let (w, h) = img.dimensions();
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {

@@ -31,6 +31,7 @@ mod import_live;
 mod item_clock;
 mod item_clock_migration;
 mod items;
+mod kits;
 mod labels;
 mod lifecycle;
 mod office;
