@@ -150,16 +150,22 @@ pub fn remove_member(conn: &mut DbConn, kit_id: i64, item_id: i64) -> QueryResul
 
 /// Moves the kit's version on, if it is still `version`: false when someone else got there first.
 pub fn bump_version(conn: &mut DbConn, kit_id: i64, version: i64, now: NaiveDateTime) -> QueryResult<bool> {
-    let changed = diesel::update(kits::table.filter(kits::id.eq(kit_id)).filter(kits::version.eq(version)))
-        .set((kits::version.eq(version + 1), kits::updated_at.eq(now)))
-        .execute(conn)?;
+    let changed = diesel::update(
+        kits::table
+            .filter(kits::id.eq(kit_id))
+            .filter(kits::version.eq(version)),
+    )
+    .set((kits::version.eq(version + 1), kits::updated_at.eq(now)))
+    .execute(conn)?;
     Ok(changed == 1)
 }
 
 pub fn insert_events(conn: &mut DbConn, entries: &[NewKitEvent]) -> QueryResult<()> {
     // A kit has a handful of members: one statement each is plenty.
     for entry in entries {
-        diesel::insert_into(kit_events::table).values(entry).execute(conn)?;
+        diesel::insert_into(kit_events::table)
+            .values(entry)
+            .execute(conn)?;
     }
     Ok(())
 }

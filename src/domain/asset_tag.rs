@@ -40,7 +40,9 @@ impl AssetTag {
     pub fn for_item(raw: &str) -> Result<Self, String> {
         let tag = Self::parse(raw)?;
         if tag.is_kit() {
-            return Err(format!("must not start with {KIT_PREFIX}: those tags belong to kits"));
+            return Err(format!(
+                "must not start with {KIT_PREFIX}: those tags belong to kits"
+            ));
         }
         Ok(tag)
     }
@@ -75,7 +77,9 @@ pub fn validate_prefix(prefix: &str) -> Result<(), String> {
         return Err("must be 1 to 16 characters".into());
     }
     if prefix.to_ascii_uppercase().starts_with(KIT_PREFIX) {
-        return Err(format!("{prefix:?} would make tags that belong to kits ({KIT_PREFIX}…)"));
+        return Err(format!(
+            "{prefix:?} would make tags that belong to kits ({KIT_PREFIX}…)"
+        ));
     }
     if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(format!("{prefix:?} may hold only letters, digits and -"));

@@ -275,7 +275,9 @@ pub fn create(
         .required("type", req.type_code.as_deref(), 64)
         .to_ascii_uppercase();
     let tag = match req.asset_tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(raw) => AssetTag::for_item(raw).map_err(|m| errors.add("asset_tag", m)).ok(),
+        Some(raw) => AssetTag::for_item(raw)
+            .map_err(|m| errors.add("asset_tag", m))
+            .ok(),
         None => None,
     };
     let serial_number = errors.optional("serial_number", req.serial_number.as_deref(), MAX_TEXT);

@@ -57,7 +57,12 @@ pub fn scan(conn: &mut DbConn, actor: &Actor, code: &str, public_url: &str) -> R
             public_url,
         )?)));
     }
-    Ok(ScanAnswer::Item(Box::new(assess(conn, actor, tag.as_str(), public_url)?)))
+    Ok(ScanAnswer::Item(Box::new(assess(
+        conn,
+        actor,
+        tag.as_str(),
+        public_url,
+    )?)))
 }
 
 pub fn assess(conn: &mut DbConn, actor: &Actor, tag: &str, public_url: &str) -> Result<ScanResult, AppError> {

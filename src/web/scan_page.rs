@@ -80,7 +80,11 @@ pub async fn go(
         let what = if kit { "kit" } else { "item" };
         return Ok(respond(
             StatusCode::NOT_FOUND,
-            page(&user, Some(&format!("No {what} has the tag {tag}.")), tag.as_str()),
+            page(
+                &user,
+                Some(&format!("No {what} has the tag {tag}.")),
+                tag.as_str(),
+            ),
         ));
     }
     Ok(HttpResponse::SeeOther()

@@ -7,7 +7,12 @@ use crate::pages::{PASSWORD, page, sign_in};
 use crate::support::TestApp;
 
 fn fields(r: &Value) -> Vec<String> {
-    r["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
+    r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn actions(history: &Value) -> Vec<(String, Option<String>)> {
@@ -15,7 +20,12 @@ fn actions(history: &Value) -> Vec<(String, Option<String>)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["action"].as_str().unwrap().to_string(), e["item_tag"].as_str().map(str::to_string)))
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["item_tag"].as_str().map(str::to_string),
+            )
+        })
         .collect()
 }
 
@@ -24,7 +34,12 @@ fn statuses(kit: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["item"]["asset_tag"].as_str().unwrap().to_string(), m["item"]["status"].as_str().unwrap().to_string()))
+        .map(|m| {
+            (
+                m["item"]["asset_tag"].as_str().unwrap().to_string(),
+                m["item"]["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -33,7 +48,11 @@ fn pair(tag: &str, status: &str) -> (String, String) {
 }
 
 async fn item_status(app: &TestApp, tag: &str) -> Value {
-    app.get(&format!("/api/v1/items/{tag}"), &app.admin).await.expect(200).json()["status"].clone()
+    app.get(&format!("/api/v1/items/{tag}"), &app.admin)
+        .await
+        .expect(200)
+        .json()["status"]
+        .clone()
 }
 
 both_backends! {

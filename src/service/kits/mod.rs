@@ -154,7 +154,13 @@ fn joining_refused(conn: &mut DbConn, raw: &str) -> Result<Result<Item, String>,
 }
 
 /// An item event saying what happened between the item and the kit, in its own history.
-fn item_event(conn: &mut DbConn, actor: &Actor, item: &Item, action: &str, notes: String) -> Result<(), AppError> {
+fn item_event(
+    conn: &mut DbConn,
+    actor: &Actor,
+    item: &Item,
+    action: &str,
+    notes: String,
+) -> Result<(), AppError> {
     events::insert_owned(
         conn,
         &NewEvent {
@@ -173,7 +179,13 @@ fn item_event(conn: &mut DbConn, actor: &Actor, item: &Item, action: &str, notes
     Ok(())
 }
 
-fn kit_event<'a>(kit: &Kit, actor: &Actor, action: &'a str, item_id: Option<i64>, client_id: Option<i64>) -> NewKitEvent<'a> {
+fn kit_event<'a>(
+    kit: &Kit,
+    actor: &Actor,
+    action: &'a str,
+    item_id: Option<i64>,
+    client_id: Option<i64>,
+) -> NewKitEvent<'a> {
     NewKitEvent {
         kit_id: kit.id,
         occurred_at: now(),
@@ -184,7 +196,12 @@ fn kit_event<'a>(kit: &Kit, actor: &Actor, action: &'a str, item_id: Option<i64>
     }
 }
 
-pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateKit, public_url: &str) -> Result<KitView, AppError> {
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    req: &CreateKit,
+    public_url: &str,
+) -> Result<KitView, AppError> {
     actor.require(Action::ManageItems)?;
     let mut errors = Errors::default();
     let name = errors.required("name", req.name.as_deref(), MAX_NAME);
@@ -213,7 +230,13 @@ pub fn create(conn: &mut DbConn, actor: &Actor, req: &CreateKit, public_url: &st
     let mut history = vec![kit_event(&kit, actor, "created", None, None)];
     for item in &members {
         kit_rows::add_member(conn, kit.id, item.id, now())?;
-        item_event(conn, actor, item, "added_to_kit", format!("added to the kit {tag}"))?;
+        item_event(
+            conn,
+            actor,
+            item,
+            "added_to_kit",
+            format!("added to the kit {tag}"),
+        )?;
         history.push(kit_event(&kit, actor, "member_added", Some(item.id), None));
     }
     kit_rows::insert_events(conn, &history)?;
@@ -247,8 +270,17 @@ pub fn add_member(
     let item = item.ok_or_else(|| AppError::invalid("tag", "is required"))?;
     bump(conn, &kit)?;
     kit_rows::add_member(conn, kit.id, item.id, now())?;
-    item_event(conn, actor, &item, "added_to_kit", format!("added to the kit {}", kit.tag))?;
-    kit_rows::insert_events(conn, &[kit_event(&kit, actor, "member_added", Some(item.id), None)])?;
+    item_event(
+        conn,
+        actor,
+        &item,
+        "added_to_kit",
+        format!("added to the kit {}", kit.tag),
+    )?;
+    kit_rows::insert_events(
+        conn,
+        &[kit_event(&kit, actor, "member_added", Some(item.id), None)],
+    )?;
     view(conn, actor, &kit.tag, public_url)
 }
 
@@ -269,8 +301,17 @@ pub fn remove_member(
         )));
     }
     bump(conn, &kit)?;
-    item_event(conn, actor, &item, "removed_from_kit", format!("removed from the kit {}", kit.tag))?;
-    kit_rows::insert_events(conn, &[kit_event(&kit, actor, "member_removed", Some(item.id), None)])?;
+    item_event(
+        conn,
+        actor,
+        &item,
+        "removed_from_kit",
+        format!("removed from the kit {}", kit.tag),
+    )?;
+    kit_rows::insert_events(
+        conn,
+        &[kit_event(&kit, actor, "member_removed", Some(item.id), None)],
+    )?;
     view(conn, actor, &kit.tag, public_url)
 }
 

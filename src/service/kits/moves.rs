@@ -88,8 +88,11 @@ impl MemberRefusal {
         match error {
             AppError::Conflict { extra, .. } => {
                 let field = |name: &str| extra.as_ref().and_then(|e| e.get(name)).cloned();
-                let (overdue, current, allowed) =
-                    (field("overdue_checks"), field("current_status"), field("allowed_moves"));
+                let (overdue, current, allowed) = (
+                    field("overdue_checks"),
+                    field("current_status"),
+                    field("allowed_moves"),
+                );
                 let code = if overdue.is_some() {
                     "overdue_checks"
                 } else if current.is_some() {
@@ -199,7 +202,13 @@ pub fn perform(
     let mut history: Vec<NewKitEvent> = vec![kit_event(&kit, actor, action, None, client)];
     for member in members.iter().filter(|m| missing.contains(&m.item_id)) {
         let held_by = client_of(member.item_id);
-        history.push(kit_event(&kit, actor, "missing_at_collection", Some(member.item_id), held_by));
+        history.push(kit_event(
+            &kit,
+            actor,
+            "missing_at_collection",
+            Some(member.item_id),
+            held_by,
+        ));
         events::insert(
             conn,
             &NewEvent {
@@ -227,7 +236,9 @@ fn missing_members(members: &[kit_rows::Member], named: &[String]) -> Result<Has
     let mut ids = HashSet::new();
     for (i, raw) in named.iter().enumerate() {
         let field = format!("missing[{i}]");
-        let tag = AssetTag::parse(raw).map(AssetTag::into_string).unwrap_or_default();
+        let tag = AssetTag::parse(raw)
+            .map(AssetTag::into_string)
+            .unwrap_or_default();
         match members.iter().find(|m| m.tag == tag) {
             None => errors.add(&field, format!("{:?} is not a member of this kit", raw.trim())),
             Some(m) if !ids.insert(m.item_id) => errors.add(&field, format!("{tag} is listed twice")),
@@ -235,7 +246,10 @@ fn missing_members(members: &[kit_rows::Member], named: &[String]) -> Result<Has
         }
     }
     if !named.is_empty() && ids.len() == members.len() {
-        errors.add("missing", "names every member: with nothing found, record no collection");
+        errors.add(
+            "missing",
+            "names every member: with nothing found, record no collection",
+        );
     }
     errors.finish()?;
     Ok(ids)
@@ -250,7 +264,10 @@ fn refusal(kit_tag: &str, path: &str, refused: Vec<MemberRefusal>) -> AppError {
         }
         return AppError::conflict("refused");
     }
-    let named: Vec<String> = refused.iter().map(|r| format!("{} ({})", r.tag, r.detail)).collect();
+    let named: Vec<String> = refused
+        .iter()
+        .map(|r| format!("{} ({})", r.tag, r.detail))
+        .collect();
     AppError::Conflict {
         detail: format!(
             "cannot {path} the kit {kit_tag}: {} refused, so nothing moved: {}",
