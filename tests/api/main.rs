@@ -9,6 +9,7 @@ mod browser_clients;
 mod browser_exam;
 mod browser_field;
 mod browser_handover;
+mod browser_kits;
 mod browser_office;
 mod browser_overdue;
 mod browser_recalls;
