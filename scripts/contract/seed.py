@@ -93,4 +93,6 @@ move(frames[0], "fit", {}, token=worker["token"])
 # A recall of one batch: frames in store stop, the one in a home is listed.
 call("POST", "/api/v1/recalls", {"reference": "FSN-2026-041", "title": "Weld may crack",
                                  "type": "FRAME-WALKING", "batch": "LOT-7"})
+# A kit of two items in store: the document's examples name KIT-000001.
+call("POST", "/api/v1/kits", {"name": "Stairlift and its sling", "members": [tags[0], tags[8]]})
 print(tester["token"])

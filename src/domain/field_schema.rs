@@ -72,3 +72,18 @@ pub fn changed_text<const MAX: usize>() -> Object {
 pub fn matching(pattern: &str, nullable: bool) -> Object {
     string(nullable).pattern(Some(pattern)).build()
 }
+
+/// What `AssetTag::parse` accepts, white space around it allowed.
+pub fn tag(nullable: bool) -> Object {
+    matching(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]{0,31}\s*$", nullable)
+}
+
+/// A list of at most MAX tags as `tag` describes each, or null.
+pub fn tags<const MAX: usize>() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::ArrayBuilder;
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(tag(false))
+        .max_items(Some(MAX))
+        .build()
+}

@@ -17,7 +17,7 @@ use crate::db::items::{self, Item};
 use crate::db::kits::{self as kit_rows, Kit, NewKitEvent};
 use crate::db::{DbConn, counters};
 use crate::domain::asset_tag::{AssetTag, KIT_PREFIX, item_url};
-use crate::domain::field_schema::required_text;
+use crate::domain::field_schema::{required_text, tag, tags};
 use crate::domain::lifecycle::{Move, Status};
 use crate::domain::roles::Action;
 use crate::domain::validate::Errors;
@@ -27,6 +27,10 @@ use crate::error::AppError;
 pub const MAX_MEMBERS: usize = 50;
 pub const MAX_NAME: usize = 200;
 
+fn required_tag() -> utoipa::openapi::schema::Object {
+    tag(false)
+}
+
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKit {
@@ -35,7 +39,7 @@ pub struct CreateKit {
     pub name: Option<String>,
     /// The members' asset tags (at most 50): each an item not condemned, in no other kit,
     /// named once (422 naming `members[i]` otherwise).
-    #[schema(max_items = 50)]
+    #[schema(schema_with = tags::<50>)]
     pub members: Option<Vec<String>>,
 }
 
@@ -43,7 +47,7 @@ pub struct CreateKit {
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
     /// The item's asset tag: not condemned, in no other kit (422 naming `tag` otherwise).
-    #[schema(required = true, schema_with = required_text::<32>)]
+    #[schema(required = true, schema_with = required_tag)]
     pub tag: Option<String>,
     /// The kit's version as read; a stale one is refused (409).
     pub expected_version: Option<i64>,
@@ -213,10 +217,11 @@ pub fn create(
     let mut members = Vec::new();
     for (i, raw) in listed.iter().enumerate().take(MAX_MEMBERS) {
         let field = format!("members[{i}]");
-        let canonical = raw.trim().to_ascii_uppercase();
-        if !seen.insert(canonical.clone()) {
-            errors.add(&field, format!("{canonical} is listed twice"));
-            continue;
+        if let Ok(tag) = AssetTag::parse(raw) {
+            if !seen.insert(tag.clone()) {
+                errors.add(&field, format!("{tag} is listed twice"));
+                continue;
+            }
         }
         match joining_refused(conn, raw)? {
             Ok(item) => members.push(item),

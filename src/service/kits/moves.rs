@@ -12,7 +12,7 @@ use crate::db::events::{self, NewEvent};
 use crate::db::items;
 use crate::db::kits::{self as kit_rows, NewKitEvent};
 use crate::domain::asset_tag::AssetTag;
-use crate::domain::field_schema::optional_text;
+use crate::domain::field_schema::{optional_text, tags};
 use crate::domain::lifecycle::Move;
 use crate::domain::roles::Action;
 use crate::error::AppError;
@@ -33,6 +33,7 @@ pub struct KitReturnBody {
     /// Members not found at the collection: they stay where they are, and the kit's
     /// history and their own record them as missing. Each a member, once; not every member
     /// (422 naming `missing[i]` or `missing`).
+    #[schema(schema_with = tags::<50>)]
     pub missing: Option<Vec<String>>,
     /// The kit's version as read.
     pub expected_version: Option<i64>,
