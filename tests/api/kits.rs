@@ -180,6 +180,20 @@ both_backends! {
         assert_eq!(statuses(&kit), [pair("EQ-000001", "issued"), pair("EQ-000002", "issued"), pair("EQ-000003", "issued")]);
         assert_eq!(kit["kit"]["version"], 2);
         app.post("/api/v1/kits/KIT-000001/fit", &worker_token, json!({"expected_version": 1})).await.expect(409);
+
+        // A member the request is invalid for, beside members it suits: a 409 naming that
+        // member with its fields, and nothing moved.
+        app.item("FRAME-WALKING", json!({})).await;
+        app.post("/api/v1/kits/KIT-000001/members", &stores, json!({"tag": "EQ-000004"})).await.expect(200);
+        let handover = json!({"name": "Nora Pike", "relation": "client", "demonstrated": true, "leaflet_left": true,
+                              "no_signature_reason": "hands full"});
+        let refused = app.post("/api/v1/kits/KIT-000001/return", &worker_token, json!({"handover": handover}))
+            .await.expect(409).json();
+        assert_eq!(refused["refused_members"].as_array().unwrap().len(), 1, "{refused}");
+        let member = &refused["refused_members"][0];
+        assert_eq!((&member["tag"], &member["status"], &member["code"]), (&json!("EQ-000004"), &json!(422), &json!("invalid")));
+        assert_eq!(member["errors"][0]["field"], "handover");
+        assert_eq!(item_status(&app, "EQ-000001").await, "issued");
     }
 
     async fn a_kit_is_fitted_collected_with_a_member_missing_and_cleaned(app: TestApp) {

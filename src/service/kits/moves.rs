@@ -185,7 +185,8 @@ pub fn perform(
     // Collected from whoever held the kit; issued or fitted to whoever the members go to.
     let mut client = members.iter().find_map(|m| client_of(m.item_id));
     let mut refused = Vec::new();
-    for member in members.iter().filter(|m| !missing.contains(&m.item_id)) {
+    let moving: Vec<&kit_rows::Member> = members.iter().filter(|m| !missing.contains(&m.item_id)).collect();
+    for member in &moving {
         match moves::perform_as_member(conn, actor, &member.tag, &request, mail) {
             Ok(moved) => {
                 if matches!(mv, Move::Issue | Move::Fit) {
@@ -196,7 +197,7 @@ pub fn perform(
         }
     }
     if !refused.is_empty() {
-        return Err(refusal(&kit.tag, mv.path(), refused));
+        return Err(refusal(&kit.tag, mv.path(), refused, moving.len()));
     }
     bump(conn, &kit)?;
     let action = action_of(&request);
@@ -256,14 +257,13 @@ fn missing_members(members: &[kit_rows::Member], named: &[String]) -> Result<Has
     Ok(ids)
 }
 
-/// The kit's move refused: 422 when every member found the request itself invalid (the
-/// same fields for all), else 409 naming each refused member and why.
-fn refusal(kit_tag: &str, path: &str, refused: Vec<MemberRefusal>) -> AppError {
-    if refused.iter().all(|r| r.errors.is_some()) {
-        if let Some(errors) = refused.into_iter().next().and_then(|r| r.errors) {
-            return AppError::Validation(errors);
-        }
-        return AppError::conflict("refused");
+/// The kit's move refused: 422 when every member moving found the request itself invalid
+/// (the body is wrong, whichever member reads it), else 409 naming each refused member and
+/// why.
+fn refusal(kit_tag: &str, path: &str, refused: Vec<MemberRefusal>, moving: usize) -> AppError {
+    let all_invalid = refused.len() == moving && refused.iter().all(|r| r.errors.is_some());
+    if let Some(errors) = refused.first().and_then(|r| r.errors.clone()).filter(|_| all_invalid) {
+        return AppError::Validation(errors);
     }
     let named: Vec<String> = refused
         .iter()
