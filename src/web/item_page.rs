@@ -114,6 +114,8 @@ struct Found {
     scan: ScanResult,
     checks: Vec<CheckView>,
     examiner: Option<Examiner>,
+    /// The tag of the kit the item is in, if any.
+    kit: Option<String>,
 }
 
 async fn assess(state: &AppState, user: &PageUser, tag: &str) -> Result<Found, AppError> {
@@ -124,6 +126,7 @@ async fn assess(state: &AppState, user: &PageUser, tag: &str) -> Result<Found, A
             Ok(Found {
                 checks: examinations::list(c, &scan.item.asset_tag)?,
                 examiner: examinations::last_examiner(c, &actor)?,
+                kit: kits::kit_of_item(c, scan.item.id)?,
                 scan,
             })
         })
@@ -302,6 +305,9 @@ fn render(user: &PageUser, found: &Found, banner: Markup, refused: Option<&Refus
                 }
                 dt { "Worker" } dd { (item.worker.as_ref().map_or("—", |w| w.name.as_str())) }
                 dt { "Fitted" } dd { (item.fitted_at.map_or("—".to_string(), uk_date)) }
+                @if let Some(kit) = &found.kit {
+                    dt { "Kit" } dd { a href={ "/s/" (kit) } { (kit) } }
+                }
             }
             (check_forms::dates(item, &found.checks))
             p { a href={ "/s/" (item.asset_tag) "/history" } { "Everything that happened to this item" } }

@@ -63,4 +63,7 @@ async fn a_kit_label_on_a_phone_shows_the_kit_unsafe_and_each_members_verdict() 
     browser.click("li.member[data-tag='EQ-000002'] a").await;
     browser.wait_for_text("h1", "EQ-000002").await;
     assert!(browser.wait_for(".verdict.unsafe").await.contains("Do not use"));
+    // And the member's page leads back to its kit.
+    browser.click("a[href='/s/KIT-000001']").await;
+    browser.wait_for_text("h1", "KIT-000001").await;
 }

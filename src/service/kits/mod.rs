@@ -109,6 +109,11 @@ pub fn row_by_tag(conn: &mut DbConn, raw_tag: &str) -> Result<Kit, AppError> {
     kit_rows::by_tag(conn, tag.as_str())?.ok_or_else(|| not_found(tag.as_str()))
 }
 
+/// The tag of the kit an item is in, if any.
+pub fn kit_of_item(conn: &mut DbConn, item_id: i64) -> Result<Option<String>, AppError> {
+    Ok(kit_rows::kit_of_item(conn, item_id)?)
+}
+
 pub fn exists(conn: &mut DbConn, tag: &str) -> Result<bool, AppError> {
     Ok(kit_rows::tag_exists(conn, tag)?)
 }

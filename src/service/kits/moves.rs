@@ -262,7 +262,11 @@ fn missing_members(members: &[kit_rows::Member], named: &[String]) -> Result<Has
 /// why.
 fn refusal(kit_tag: &str, path: &str, refused: Vec<MemberRefusal>, moving: usize) -> AppError {
     let all_invalid = refused.len() == moving && refused.iter().all(|r| r.errors.is_some());
-    if let Some(errors) = refused.first().and_then(|r| r.errors.clone()).filter(|_| all_invalid) {
+    if let Some(errors) = refused
+        .first()
+        .and_then(|r| r.errors.clone())
+        .filter(|_| all_invalid)
+    {
         return AppError::Validation(errors);
     }
     let named: Vec<String> = refused
