@@ -170,17 +170,30 @@ pub fn insert_events(conn: &mut DbConn, entries: &[NewKitEvent]) -> QueryResult<
     Ok(())
 }
 
-/// A page of a kit's history, oldest first, and how many entries it has.
-pub fn events(conn: &mut DbConn, kit_id: i64, offset: i64, limit: i64) -> QueryResult<(Vec<KitEvent>, i64)> {
+/// A page of a kit's history, oldest first (newest first with `newest_first`), and how many
+/// entries it has.
+pub fn events(
+    conn: &mut DbConn,
+    kit_id: i64,
+    newest_first: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<KitEvent>, i64)> {
     let total = kit_events::table
         .filter(kit_events::kit_id.eq(kit_id))
         .count()
         .get_result(conn)?;
-    let rows = kit_events::table
+    let mut query = kit_events::table
         .left_join(items::table)
         .left_join(staff::table)
         .filter(kit_events::kit_id.eq(kit_id))
-        .order(kit_events::id.asc())
+        .into_boxed();
+    query = if newest_first {
+        query.order(kit_events::id.desc())
+    } else {
+        query.order(kit_events::id.asc())
+    };
+    let rows = query
         .offset(offset)
         .limit(limit)
         .select((

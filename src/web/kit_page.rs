@@ -10,16 +10,43 @@ use super::item_page::status_words;
 use super::page::{PageError, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
-use crate::service::kits::{self, KitView};
+use crate::service::kits::{self, KitEventView, KitView};
+use crate::service::pages::Page;
+
+/// The newest entries of the kit's history the page shows.
+const HISTORY_SHOWN: i64 = 20;
 
 /// The kit's page for a person signed in.
 pub async fn page(state: &AppState, user: &PageUser, tag: String) -> Result<HttpResponse, PageError> {
     let (actor, url) = (user.actor.clone(), state.public_url());
-    let kit = state.read(move |c| kits::view(c, &actor, &tag, &url)).await?;
-    Ok(respond(StatusCode::OK, render(user, &kit)))
+    let (kit, history) = state
+        .read(move |c| {
+            let kit = kits::view(c, &actor, &tag, &url)?;
+            let page = Page::parse(Some(1), Some(HISTORY_SHOWN))?;
+            let history = kits::history_newest_first(c, &kit.kit.tag, page)?;
+            Ok((kit, history.items))
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, render(user, &kit, &history)))
 }
 
-fn render(user: &PageUser, view: &KitView) -> Markup {
+/// What an entry of the kit's history says, in words.
+fn entry_words(e: &KitEventView) -> String {
+    let member = e.item_tag.as_deref().unwrap_or("a member");
+    match e.action.as_str() {
+        "created" => "Kit made".into(),
+        "member_added" => format!("{member} added"),
+        "member_removed" => format!("{member} removed"),
+        "issued" => "Issued".into(),
+        "fitted" => "Fitted".into(),
+        "returned" => "Collected".into(),
+        "decontaminated" => "Decontaminated".into(),
+        "missing_at_collection" => format!("{member} missing at the collection"),
+        other => other.replace('_', " "),
+    }
+}
+
+fn render(user: &PageUser, view: &KitView, history: &[KitEventView]) -> Markup {
     let kit = &view.kit;
     let body = html! {
         @if view.safe_to_use {
@@ -52,6 +79,17 @@ fn render(user: &PageUser, view: &KitView) -> Markup {
                         @if !member.reasons.is_empty() {
                             ul { @for reason in &member.reasons { li { (reason.message) } } }
                         }
+                    }
+                }
+            }
+        }
+        section class="panel" id="kit-history" {
+            h2 { "What happened to this kit" }
+            ul {
+                @for e in history {
+                    li {
+                        (e.occurred_at.format("%d/%m/%Y %H:%M")) " · " (entry_words(e))
+                        @if let Some(by) = &e.staff_name { span class="muted" { " · " (by) } }
                     }
                 }
             }

@@ -318,6 +318,9 @@ both_backends! {
         assert!(html.contains("Do not use this kit"), "{html}");
         assert!(html.contains("href=\"/s/EQ-000001\"") && html.contains("href=\"/s/EQ-000002\""), "{html}");
         assert!(html.contains("EQ-000002: quarantined"), "{html}");
+        let history = &html[html.find("id=\"kit-history\"").expect("the kit's history")..];
+        let (added, made) = (history.find("EQ-000002 added").unwrap(), history.find("Kit made").unwrap());
+        assert!(added < made, "newest first: {history}");
         // The scanner page takes a kit's tag to the kit's page.
         let r = page(&app, &cookie, "/scan/go?code=kit-000001").await.expect(303);
         assert_eq!(r.location.as_deref(), Some("/s/KIT-000001"));

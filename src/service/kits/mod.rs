@@ -389,10 +389,28 @@ pub fn list(conn: &mut DbConn, page: Page, public_url: &str) -> Result<Paged<Kit
     Ok(page.wrap(kits, total))
 }
 
-/// A kit's history a page at a time, oldest first.
+/// A kit's history a page at a time, oldest first: the API's order.
 pub fn history(conn: &mut DbConn, tag: &str, page: Page) -> Result<Paged<KitEventView>, AppError> {
+    history_in(conn, tag, false, page)
+}
+
+/// A kit's history a page at a time, newest first: the kit page's order.
+pub fn history_newest_first(
+    conn: &mut DbConn,
+    tag: &str,
+    page: Page,
+) -> Result<Paged<KitEventView>, AppError> {
+    history_in(conn, tag, true, page)
+}
+
+fn history_in(
+    conn: &mut DbConn,
+    tag: &str,
+    newest_first: bool,
+    page: Page,
+) -> Result<Paged<KitEventView>, AppError> {
     let kit = row_by_tag(conn, tag)?;
-    let (rows, total) = kit_rows::events(conn, kit.id, page.offset(), page.per_page)?;
+    let (rows, total) = kit_rows::events(conn, kit.id, newest_first, page.offset(), page.per_page)?;
     let entries = rows
         .into_iter()
         .map(|e| KitEventView {
