@@ -122,6 +122,16 @@ impl MemberRefusal {
 }
 
 impl KitMoveRequest {
+    /// The kit's history word for the move.
+    fn action(&self) -> &'static str {
+        match self {
+            Self::Issue(_) => "issued",
+            Self::Fit(_) => "fitted",
+            Self::Return(_) => "returned",
+            Self::Decontaminate(_) => "decontaminated",
+        }
+    }
+
     fn expected_version(&self) -> Option<i64> {
         match self {
             Self::Issue(b) => b.expected_version,
@@ -149,16 +159,6 @@ impl KitMoveRequest {
     }
 }
 
-/// The kit's history word for a move.
-fn action_of(request: &MoveRequest) -> &'static str {
-    match request {
-        MoveRequest::Issue(_) => "issued",
-        MoveRequest::Fit(_) => "fitted",
-        MoveRequest::Return(_) => "returned",
-        _ => "decontaminated",
-    }
-}
-
 pub fn perform(
     conn: &mut DbConn,
     actor: &Actor,
@@ -166,7 +166,7 @@ pub fn perform(
     request: KitMoveRequest,
     mail: &MailContext,
 ) -> Result<KitView, AppError> {
-    let expected = request.expected_version();
+    let (expected, action) = (request.expected_version(), request.action());
     let (request, missing) = request.split();
     let mv = request.the_move();
     actor.require(Action::Move(mv))?;
@@ -200,7 +200,6 @@ pub fn perform(
         return Err(refusal(&kit.tag, mv.path(), refused, moving.len()));
     }
     bump(conn, &kit)?;
-    let action = action_of(&request);
     let mut history: Vec<NewKitEvent> = vec![kit_event(&kit, actor, action, None, client)];
     for member in members.iter().filter(|m| missing.contains(&m.item_id)) {
         let held_by = client_of(member.item_id);
