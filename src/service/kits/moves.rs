@@ -285,3 +285,72 @@ fn refusal(kit_tag: &str, path: &str, refused: Vec<MemberRefusal>, moving: usize
         extra: Some(json!({ "refused_members": refused })),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members() -> Vec<kit_rows::Member> {
+        (1..=3)
+            .map(|n| kit_rows::Member {
+                item_id: n,
+                tag: format!("EQ-00000{n}"),
+            })
+            .collect()
+    }
+
+    fn refused_fields(named: &[&str]) -> Vec<String> {
+        let named: Vec<String> = named.iter().map(|t| t.to_string()).collect();
+        match missing_members(&members(), &named) {
+            Ok(_) => vec![],
+            Err(AppError::Validation(errors)) => errors.into_iter().map(|e| e.field).collect(),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn the_missing_are_members_named_once_and_never_all_of_them() {
+        assert_eq!(
+            missing_members(&members(), &[" eq-000002 ".into()]).unwrap(),
+            HashSet::from([2])
+        );
+        assert!(refused_fields(&[]).is_empty());
+        assert_eq!(
+            refused_fields(&["EQ-000009", "EQ-000001", "EQ-000001"]),
+            ["missing[0]", "missing[2]"]
+        );
+        assert_eq!(
+            refused_fields(&["EQ-000001", "EQ-000002", "EQ-000003"]),
+            ["missing"]
+        );
+    }
+
+    fn invalid(tag: &str) -> MemberRefusal {
+        MemberRefusal::of(tag, AppError::invalid("client_id", "is required")).unwrap()
+    }
+
+    #[test]
+    fn a_request_invalid_for_every_member_is_a_422_and_for_some_a_409_naming_them() {
+        assert!(matches!(
+            refusal(
+                "KIT-000001",
+                "issue",
+                vec![invalid("EQ-000001"), invalid("EQ-000002")],
+                2
+            ),
+            AppError::Validation(_)
+        ));
+        let AppError::Conflict { detail, extra } =
+            refusal("KIT-000001", "issue", vec![invalid("EQ-000002")], 2)
+        else {
+            panic!("a 409");
+        };
+        assert!(
+            detail.starts_with("cannot issue the kit KIT-000001: one member refused"),
+            "{detail}"
+        );
+        assert_eq!(extra.unwrap()["refused_members"][0]["tag"], "EQ-000002");
+        // The database failing is no member's refusal: it is the answer.
+        assert!(MemberRefusal::of("EQ-000001", AppError::Unavailable("gone".into())).is_err());
+    }
+}
