@@ -41,6 +41,7 @@ pub const TABLES: &[(&str, Treatment)] = &[
     ("sweeps", Treatment::Copy),
     ("telecare_installations", Treatment::Copy),
     ("telecare_changes", Treatment::Copy),
+    ("telecare_events", Treatment::Copy),
     // A phone's queue may retry across a move to another database: its keys must hold there.
     ("idempotency_keys", Treatment::Copy),
     (
