@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use super::schema::{check_rules, defects, items, safety_checks, telecare_events, telecare_installations};
 use super::{DbConn, in_chunks};
@@ -10,8 +11,8 @@ use crate::domain::centre_events::CentreEventKind;
 use crate::domain::checks::CheckKind;
 use crate::domain::lifecycle::Status;
 
-/// Rows written per statement: 7 values a row stays under SQLite's cap on bound values
-/// and PostgreSQL's, and a statement this size costs one round trip per thousand events.
+/// Rows written per statement: 6 values a row stays under SQLite's cap on bound values
+/// (32,766) and PostgreSQL's (65,535), and one round trip carries a thousand events.
 const ROWS_PER_INSERT: usize = 1000;
 
 #[derive(Debug, Clone, Insertable)]
@@ -27,14 +28,11 @@ pub struct NewCentreEvent {
 
 /// Keeps each event not kept already (same item, kind and time); answers the ones that
 /// were new, as (item, kind, time).
-pub fn insert_new(
-    conn: &mut DbConn,
-    rows: &[NewCentreEvent],
-) -> QueryResult<Vec<(i64, CentreEventKind, NaiveDateTime)>> {
+pub fn insert_new(conn: &mut DbConn, rows: &[NewCentreEvent]) -> QueryResult<Vec<Key>> {
     let mut new = Vec::new();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let kept: Vec<(i64, CentreEventKind, NaiveDateTime)> = crate::on_backend!(conn, |c| {
-            diesel::insert_into(telecare_events::table)
+        let kept: Vec<Key> = match conn {
+            DbConn::Postgres(c) => diesel::insert_into(telecare_events::table)
                 .values(chunk)
                 .on_conflict_do_nothing()
                 .returning((
@@ -42,11 +40,51 @@ pub fn insert_new(
                     telecare_events::kind,
                     telecare_events::occurred_at,
                 ))
-                .get_results(c)
-        })?;
+                .get_results(c)?,
+            // diesel writes a batch with RETURNING on SQLite one row a statement, and a row
+            // the conflict skipped then fails as NotFound: one statement by hand instead.
+            DbConn::Sqlite(c) => sqlite_insert(c, chunk)?,
+        };
         new.extend(kept);
     }
     Ok(new)
+}
+
+type Key = (i64, CentreEventKind, NaiveDateTime);
+
+#[derive(QueryableByName)]
+struct Inserted {
+    #[diesel(sql_type = BigInt)]
+    item_id: i64,
+    #[diesel(sql_type = Text)]
+    kind: CentreEventKind,
+    #[diesel(sql_type = Timestamp)]
+    occurred_at: NaiveDateTime,
+}
+
+fn sqlite_insert(conn: &mut diesel::SqliteConnection, chunk: &[NewCentreEvent]) -> QueryResult<Vec<Key>> {
+    if chunk.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = String::from(
+        "INSERT INTO telecare_events (item_id, kind, occurred_at, centre, unit_reference, received_at) VALUES ",
+    );
+    for n in 0..chunk.len() {
+        sql.push_str(if n == 0 { "(?, ?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?, ?)" });
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING RETURNING item_id, kind, occurred_at");
+    let mut query = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
+    for row in chunk {
+        query = query
+            .bind::<BigInt, _>(row.item_id)
+            .bind::<Text, _>(row.kind)
+            .bind::<Timestamp, _>(row.occurred_at)
+            .bind::<Nullable<Text>, _>(row.centre.clone())
+            .bind::<Nullable<Text>, _>(row.unit_reference.clone())
+            .bind::<Timestamp, _>(row.received_at);
+    }
+    let rows: Vec<Inserted> = query.load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.item_id, r.kind, r.occurred_at)).collect())
 }
 
 /// An item an event may name: what resolving and recording need of it.
