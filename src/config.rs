@@ -239,7 +239,10 @@ pub struct TelecareSettings {
 impl std::fmt::Debug for TelecareSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TelecareSettings")
-            .field("webhook_secret", &if self.webhook_secret.is_empty() { "" } else { "***" })
+            .field(
+                "webhook_secret",
+                &if self.webhook_secret.is_empty() { "" } else { "***" },
+            )
             .finish()
     }
 }

@@ -103,7 +103,8 @@ pub async fn import_events(
     let signed = !req.headers().contains_key(AUTHORIZATION);
     if signed {
         // No token: only a signed delivery, and only when a secret is set.
-        if state.settings.telecare.webhook_secret.is_empty() || !req.headers().contains_key(SIGNATURE_HEADER) {
+        if state.settings.telecare.webhook_secret.is_empty() || !req.headers().contains_key(SIGNATURE_HEADER)
+        {
             return Err(AppError::Unauthorized);
         }
     } else {
@@ -119,8 +120,13 @@ pub async fn import_events(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let now = chrono::Utc::now().timestamp();
-        centre_events::verify(state.settings.telecare.webhook_secret.as_bytes(), header, &body, now)
-            .map_err(|refusal| AppError::SignatureRefused(refusal.to_string()))?;
+        centre_events::verify(
+            state.settings.telecare.webhook_secret.as_bytes(),
+            header,
+            &body,
+            now,
+        )
+        .map_err(|refusal| AppError::SignatureRefused(refusal.to_string()))?;
     }
     let db = state.db.clone();
     let mail = MailContext::from_settings(&state.settings);

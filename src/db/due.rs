@@ -54,7 +54,10 @@ impl DueRow {
     /// until collected) is stock that cannot go out until checked: stores'.
     /// For a test call, the day of the last one (or none recorded), for its digest line.
     pub fn last_test_call(&self) -> Option<LastTestCall> {
-        (self.kind == CheckKind::TestCall).then(|| self.last_checked_at.map_or(LastTestCall::NoneRecorded, LastTestCall::On))
+        (self.kind == CheckKind::TestCall).then(|| {
+            self.last_checked_at
+                .map_or(LastTestCall::NoneRecorded, LastTestCall::On)
+        })
     }
 
     pub fn in_use_at_home(&self) -> bool {

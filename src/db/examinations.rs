@@ -62,7 +62,12 @@ pub fn insert(conn: &mut DbConn, item_id: i64, check_id: i64, report: &Examinati
 
 /// Records the defects check `check_id` found on item `item_id`: an examination's, or what a
 /// monitoring centre reported (`service::centre_events`).
-pub fn insert_defects(conn: &mut DbConn, item_id: i64, check_id: i64, found: &[DefectFound]) -> QueryResult<()> {
+pub fn insert_defects(
+    conn: &mut DbConn,
+    item_id: i64,
+    check_id: i64,
+    found: &[DefectFound],
+) -> QueryResult<()> {
     for d in found {
         diesel::insert_into(defects::table)
             .values(NewDefect {

@@ -70,7 +70,11 @@ fn sqlite_insert(conn: &mut diesel::SqliteConnection, chunk: &[NewCentreEvent]) 
         "INSERT INTO telecare_events (item_id, kind, occurred_at, centre, unit_reference, received_at) VALUES ",
     );
     for n in 0..chunk.len() {
-        sql.push_str(if n == 0 { "(?, ?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?, ?)" });
+        sql.push_str(if n == 0 {
+            "(?, ?, ?, ?, ?, ?)"
+        } else {
+            ", (?, ?, ?, ?, ?, ?)"
+        });
     }
     sql.push_str(" ON CONFLICT DO NOTHING RETURNING item_id, kind, occurred_at");
     let mut query = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
@@ -84,7 +88,10 @@ fn sqlite_insert(conn: &mut diesel::SqliteConnection, chunk: &[NewCentreEvent]) 
             .bind::<Timestamp, _>(row.received_at);
     }
     let rows: Vec<Inserted> = query.load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.item_id, r.kind, r.occurred_at)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.item_id, r.kind, r.occurred_at))
+        .collect())
 }
 
 /// An item an event may name: what resolving and recording need of it.
@@ -155,7 +162,10 @@ pub struct Installation {
 }
 
 /// The installations whose unit reference is one of `references`, at any centre.
-pub fn installations_by_reference(conn: &mut DbConn, references: &[String]) -> QueryResult<Vec<Installation>> {
+pub fn installations_by_reference(
+    conn: &mut DbConn,
+    references: &[String],
+) -> QueryResult<Vec<Installation>> {
     in_chunks(references, |chunk| {
         telecare_installations::table
             .filter(telecare_installations::unit_reference.eq_any(chunk))
@@ -203,7 +213,12 @@ pub struct KeptEvent {
 }
 
 /// The events kept for one item, newest first, a page of them, and how many there are.
-pub fn of_item(conn: &mut DbConn, item_id: i64, offset: i64, limit: i64) -> QueryResult<(Vec<KeptEvent>, i64)> {
+pub fn of_item(
+    conn: &mut DbConn,
+    item_id: i64,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<KeptEvent>, i64)> {
     let rows = telecare_events::table
         .filter(telecare_events::item_id.eq(item_id))
         .order((telecare_events::occurred_at.desc(), telecare_events::id.desc()))

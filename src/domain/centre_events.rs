@@ -50,7 +50,8 @@ pub const LOW_BATTERY_REMEDY_DAYS: u64 = 3;
 
 /// The day a low battery reported on `day` must be remedied by.
 pub fn low_battery_remedy_by(day: NaiveDate) -> NaiveDate {
-    day.checked_add_days(Days::new(LOW_BATTERY_REMEDY_DAYS)).unwrap_or(day)
+    day.checked_add_days(Days::new(LOW_BATTERY_REMEDY_DAYS))
+        .unwrap_or(day)
 }
 
 /// An event's time as kept: UTC to the whole second, so the same event sent twice, once
@@ -130,10 +131,14 @@ pub fn verify(secret: &[u8], header: &str, body: &[u8], now: i64) -> Result<(), 
     }
     // Several v1 values are allowed, so a centre can sign with an old and a new secret
     // while the secret is changed.
-    let matches = v1.iter().any(|v| {
-        hex::decode(v).is_ok_and(|given| mac(secret, t, body).verify_slice(&given).is_ok())
-    });
-    if matches { Ok(()) } else { Err(SignatureRefusal::Wrong) }
+    let matches = v1
+        .iter()
+        .any(|v| hex::decode(v).is_ok_and(|given| mac(secret, t, body).verify_slice(&given).is_ok()));
+    if matches {
+        Ok(())
+    } else {
+        Err(SignatureRefusal::Wrong)
+    }
 }
 
 #[cfg(test)]
@@ -155,7 +160,10 @@ mod tests {
             Err(SignatureRefusal::Stale { seconds_off: 301 })
         );
         assert_eq!(verify(SECRET, "v1=00", body, t), Err(SignatureRefusal::Malformed));
-        assert_eq!(verify(SECRET, &format!("t={t},v1=zz"), body, t), Err(SignatureRefusal::Wrong));
+        assert_eq!(
+            verify(SECRET, &format!("t={t},v1=zz"), body, t),
+            Err(SignatureRefusal::Wrong)
+        );
     }
 
     #[test]

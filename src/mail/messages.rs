@@ -246,9 +246,11 @@ pub fn centre_alarm(alarm: &CentreAlarm, service_name: &str) -> Rendered {
         alarm.occurred_at.format("%H:%M on %a %-d %b %Y"),
     )];
     paragraphs.push(match (alarm.kind, alarm.remedy_by) {
-        (CentreEventKind::Fault, _) => "Its test call is recorded as failed and the item is quarantined: the \
+        (CentreEventKind::Fault, _) => {
+            "Its test call is recorded as failed and the item is quarantined: the \
             person cannot rely on it. Visit, replace or repair it, then release it."
-            .to_string(),
+                .to_string()
+        }
         (_, Some(by)) => format!(
             "Replace the battery by {}: past that day the open defect makes the item unsafe.",
             uk_date(by)

@@ -334,6 +334,20 @@ mod tests {
     }
 
     #[test]
+    fn a_test_call_line_names_the_last_call() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 14).unwrap();
+        let mut l = line("EQ-1", "LS1 4AP", (2027, 1, 10));
+        assert_eq!(when(&l, today), "due Sun 10 Jan 2027, 4 days overdue");
+        l.last_test_call = Some(LastTestCall::On(NaiveDate::from_ymd_opt(2026, 12, 11).unwrap()));
+        assert_eq!(
+            when(&l, today),
+            "due Sun 10 Jan 2027, 4 days overdue; last test call Fri 11 Dec 2026"
+        );
+        l.last_test_call = Some(LastTestCall::NoneRecorded);
+        assert!(when(&l, today).ends_with("; last test call: none recorded"));
+    }
+
+    #[test]
     fn lines_are_grouped_by_postcode_and_escaped_in_html() {
         let today = NaiveDate::from_ymd_opt(2027, 1, 14).unwrap();
         let section = Section {

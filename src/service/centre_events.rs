@@ -125,7 +125,10 @@ fn read_event(
         (Some(r), None) => Unit::Reference(r),
         (None, Some(s)) => Unit::Serial(s),
         (Some(_), Some(_)) => {
-            return Err(Refused::at(position, "name the unit by reference or by serial, not both"));
+            return Err(Refused::at(
+                position,
+                "name the unit by reference or by serial, not both",
+            ));
         }
         (None, None) => return Err(Refused::at(position, "reference or serial is required")),
     };
@@ -226,9 +229,10 @@ pub fn parse_csv(body: &[u8]) -> Result<Parsed, AppError> {
             Err(e) => {
                 parsed.received += 1;
                 let at = e.position().map_or(line + 1, |p| p.line());
-                parsed
-                    .refused
-                    .push(Refused::at(Position::Line(at), format!("cannot read the line: {e}")));
+                parsed.refused.push(Refused::at(
+                    Position::Line(at),
+                    format!("cannot read the line: {e}"),
+                ));
             }
         }
     }
@@ -451,7 +455,11 @@ impl Resolved {
                 }
             }
             Unit::Reference(reference) => {
-                let all = self.installations.get(reference).map(Vec::as_slice).unwrap_or_default();
+                let all = self
+                    .installations
+                    .get(reference)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
                 let at: Vec<&rows::Installation> = match &event.centre {
                     Some(centre) => all
                         .iter()
@@ -462,7 +470,9 @@ impl Resolved {
                 let installation = match at.as_slice() {
                     [] => {
                         return Err(match &event.centre {
-                            Some(c) => format!("no installation at {c:?} has the unit reference {reference:?}"),
+                            Some(c) => {
+                                format!("no installation at {c:?} has the unit reference {reference:?}")
+                            }
                             None => format!("no installation has the unit reference {reference:?}"),
                         });
                     }
@@ -474,7 +484,11 @@ impl Resolved {
                         ));
                     }
                 };
-                let ids = self.in_home.get(&installation.client_id).map(Vec::as_slice).unwrap_or_default();
+                let ids = self
+                    .in_home
+                    .get(&installation.client_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
                 if ids.is_empty() {
                     return Err(format!(
                         "the home with the unit reference {reference:?} has no item in use with a test call rule"
@@ -524,7 +538,8 @@ fn what_it_proves(
     centre_named: Option<&str>,
     mail: &MailContext,
 ) -> Result<(), AppError> {
-    let latest = |pick: &dyn Fn(CentreEventKind) -> bool| new.iter().filter(|(k, _)| pick(*k)).map(|(_, t)| *t).max();
+    let latest =
+        |pick: &dyn Fn(CentreEventKind) -> bool| new.iter().filter(|(k, _)| pick(*k)).map(|(_, t)| *t).max();
     let contact = latest(&|k| k.proves_contact());
     let low_battery = latest(&|k| k == CentreEventKind::LowBattery);
     let fault = latest(&|k| k == CentreEventKind::Fault);
@@ -542,7 +557,11 @@ fn what_it_proves(
         let later = last.is_none_or(|l| day > l);
         if later || battery_defect.is_some() {
             // A low battery's defect rides on the pass of the day it was reported.
-            let performed = if later { day } else { battery_defect.map_or(day, |t| t.date()) };
+            let performed = if later {
+                day
+            } else {
+                battery_defect.map_or(day, |t| t.date())
+            };
             let defects: Vec<DefectFound> = battery_defect
                 .map(|t| DefectFound {
                     part: LOW_BATTERY_PART.to_string(),
@@ -555,7 +574,11 @@ fn what_it_proves(
                 .collect();
             let notes = format!(
                 "Monitoring centre: the unit reached the centre at {contact} UTC{}",
-                if defects.is_empty() { "" } else { "; it reported a low battery" }
+                if defects.is_empty() {
+                    ""
+                } else {
+                    "; it reported a low battery"
+                }
             );
             let check = CentreCheck {
                 rule_id,
@@ -627,7 +650,12 @@ fn alarm(
         },
         &mail.service_name,
     );
-    let key = format!("centre-{}:{}:{}", kind.as_str(), item.id, at.and_utc().timestamp());
+    let key = format!(
+        "centre-{}:{}:{}",
+        kind.as_str(),
+        item.id,
+        at.and_utc().timestamp()
+    );
     let about: Vec<i64> = item.client_id.into_iter().collect();
     notify::queue_about(conn, &key, "centre_alarm", &recipient, message, &about)?;
     Ok(())

@@ -2,9 +2,9 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod centre_events;
 pub mod check_rules;
 pub mod clients;
-pub mod centre_events;
 pub mod clock;
 pub mod desk;
 pub mod erasure;

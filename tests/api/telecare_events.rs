@@ -35,7 +35,8 @@ async fn pendants(app: &TestApp) -> (String, i64, i64) {
     let (worker, _, worker_email) = app.staff("worker");
     for (n, client) in [(1, a), (2, b), (3, b)] {
         let tag = format!("EQ-{n:06}");
-        app.item("PENDANT", json!({"serial_number": format!("PND-{n}")})).await;
+        app.item("PENDANT", json!({"serial_number": format!("PND-{n}")}))
+            .await;
         app.registered_on(&tag, "2026-01-01");
         app.post(
             &format!("/api/v1/items/{tag}/issue"),
@@ -44,9 +45,13 @@ async fn pendants(app: &TestApp) -> (String, i64, i64) {
         )
         .await
         .expect(200);
-        app.post(&format!("/api/v1/items/{tag}/fit"), &app.admin, json!({"fitted_at": "2026-03-01"}))
-            .await
-            .expect(200);
+        app.post(
+            &format!("/api/v1/items/{tag}/fit"),
+            &app.admin,
+            json!({"fitted_at": "2026-03-01"}),
+        )
+        .await
+        .expect(200);
     }
     (worker_email, a, b)
 }
@@ -76,7 +81,10 @@ async fn deliver(app: &TestApp, t: i64, signed: &str, body: &str) -> Reply {
 }
 
 async fn item(app: &TestApp, tag: &str) -> Value {
-    app.get(&format!("/api/v1/items/{tag}"), &app.admin).await.expect(200).json()
+    app.get(&format!("/api/v1/items/{tag}"), &app.admin)
+        .await
+        .expect(200)
+        .json()
 }
 
 fn refused_lines(r: &Value, key: &str) -> Vec<(i64, String)> {
@@ -84,13 +92,22 @@ fn refused_lines(r: &Value, key: &str) -> Vec<(i64, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|x| (x[key].as_i64().unwrap(), x["reason"].as_str().unwrap().to_string()))
+        .map(|x| {
+            (
+                x[key].as_i64().unwrap(),
+                x["reason"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
 /// The mail queued so far, by category.
 async fn queued(app: &TestApp, category: &str) -> Vec<Value> {
-    let r = app.get("/api/v1/notifications?per_page=500", &app.admin).await.expect(200).json();
+    let r = app
+        .get("/api/v1/notifications?per_page=500", &app.admin)
+        .await
+        .expect(200)
+        .json();
     r["items"]
         .as_array()
         .unwrap()
@@ -313,7 +330,11 @@ async fn by_reference(app: TestApp) {
         .json();
     assert_eq!(r["recorded"], 1);
     let refused = refused_lines(&r, "index");
-    assert_eq!(refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 2], "{refused:?}");
+    assert_eq!(
+        refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        [0, 2],
+        "{refused:?}"
+    );
     assert!(refused[0].1.contains("give the centre"), "{refused:?}");
     assert!(refused[1].1.contains("no installation"), "{refused:?}");
     // Careline South's U-100 is SC-B's home: both its pendants passed.
@@ -343,7 +364,10 @@ mod events_by_reference {
                 by_reference(app).await;
                 server.stop(false).await;
             }
-            None => eprintln!("SKIPPED on PostgreSQL: {}", crate::support::postgres_missing_reason()),
+            None => eprintln!(
+                "SKIPPED on PostgreSQL: {}",
+                crate::support::postgres_missing_reason()
+            ),
         }
     }
 }
