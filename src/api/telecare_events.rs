@@ -91,8 +91,8 @@ struct CentreEvent {
         (status = 403, description = "The caller's role may not import events"),
         (status = 413, description = "Over 32 MiB"),
         (status = 415, description = "Neither text/csv nor application/json"),
-        (status = 422, description = "A CSV header without kind, occurred_at and reference or serial, or a JSON \
-            body that is not an array of events"),
+        (status = 422, description = "A CSV header without kind, occurred_at and reference or serial (the \
+            header is checked: a well-formed string is not enough), or a JSON body that is not an array of events"),
         (status = 503, description = "The database stayed busy past database.busy_timeout_ms")),
     security((), ("bearer" = [])))]
 pub async fn import_events(
@@ -147,7 +147,8 @@ pub async fn import_events(
 #[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// The item's asset tag (as printed or scanned).
-    pub item: Option<String>,
+    #[param(min_length = 1)]
+    pub item: String,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
@@ -160,7 +161,7 @@ pub struct EventsQuery {
     responses((status = 200, body = Paged<KeptEventView>, description = "The events kept for the item, newest first"),
               (status = 401, description = "No valid token"),
               (status = 404, description = "No item has that tag"),
-              (status = 422, description = "No item given, or a bad page or per_page")),
+              (status = 422, description = "No item given (a missing `item` is a bad query), or a bad page or per_page")),
     security(("bearer" = [])))]
 pub async fn list_events(
     state: web::Data<AppState>,
@@ -169,9 +170,10 @@ pub async fn list_events(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let page = Page::parse(q.page, q.per_page)?;
-    let Some(tag) = q.item.filter(|t| !t.trim().is_empty()) else {
+    let tag = q.item;
+    if tag.is_empty() {
         return Err(AppError::invalid("item", "is required: the item's asset tag"));
-    };
+    }
     let body = state.read(move |c| service::of_item(c, &tag, page)).await?;
     Ok(HttpResponse::Ok().json(body))
 }
