@@ -172,6 +172,9 @@ fn latest_allowed() -> NaiveDateTime {
 /// A CSV export: a header naming `kind`, `occurred_at` and `reference` or `serial` (any
 /// order, any case; `centre` optional), then one event a line. A header without them is 422.
 pub fn parse_csv(body: &[u8]) -> Result<Parsed, AppError> {
+    // A spreadsheet's export may begin with a byte order mark, which would hide the first
+    // column's name.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)

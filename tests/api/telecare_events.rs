@@ -193,6 +193,10 @@ both_backends! {
         let r = post_events(&app, Some(&app.admin), "text/csv", "serial,when\nPND-1,2026-03-25T08:00:00Z\n").await.expect(422).json();
         assert_eq!(r["errors"][0]["field"], "file");
         post_events(&app, Some(&app.admin), "text/plain", "serial,kind,occurred_at\n").await.expect(415);
+        // A spreadsheet's byte order mark before the header is no part of the first column's name.
+        let bom = "\u{feff}serial,kind,occurred_at\nPND-1,test_call,2026-03-26T08:00:00Z\n";
+        let r = post_events(&app, Some(&app.admin), "text/csv", bom).await.expect(200).json();
+        assert_eq!(r["recorded"], 1);
         let (_, worker_token) = app.user_with_id("worker");
         post_events(&app, Some(&worker_token), "text/csv", "serial,kind,occurred_at\n").await.expect(403);
         post_events(&app, Some("not-a-token"), "text/csv", "serial,kind,occurred_at\n").await.expect(401);
