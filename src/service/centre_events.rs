@@ -31,7 +31,7 @@ use crate::domain::centre_events::{
     CentreEventKind, FAULT_PART, FUTURE_TOLERANCE_MINUTES, LOW_BATTERY_PART, kept_time, low_battery_remedy_by,
 };
 use crate::domain::examination::DefectFound;
-use crate::domain::lifecycle::Outcome;
+use crate::domain::lifecycle::{Outcome, Status};
 use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::mail::messages::{self, CentreAlarm};
@@ -446,6 +446,9 @@ impl Resolved {
                         let item = &self.items[id];
                         if !self.test_call_rule.contains_key(&item.type_id) {
                             return Err(format!("{} has no test call rule", item.asset_tag));
+                        }
+                        if item.status == Status::Condemned {
+                            return Err(format!("{} is condemned", item.asset_tag));
                         }
                         vec![item]
                     }

@@ -176,15 +176,21 @@ both_backends! {
             {"serial": "PND-2", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"},
             {"kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"},
             {"serial": "PND-3", "reference": "U-1", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"},
-            {"serial": "PND-3", "kind": "heartbeat", "occurred_at": "2099-01-01T00:00:00Z"}
+            {"serial": "PND-3", "kind": "heartbeat", "occurred_at": "2099-01-01T00:00:00Z"},
+            {"serial": "PND-3", "kind": "heartbeat", "occurred_at": "2026-03-25T08:00:00Z"}
         ]);
+        app.post("/api/v1/items/EQ-000003/return", &app.admin, json!({})).await.expect(200);
+        app.post("/api/v1/items/EQ-000003/condemn", &app.admin, json!({"reason_code": "lost", "reason": "not found at the home"}))
+            .await
+            .expect(200);
         let r = post_events(&app, Some(&app.admin), "application/json", &body.to_string()).await.expect(200).json();
-        assert_eq!((r["received"].as_i64(), r["recorded"].as_i64(), r["duplicates"].as_i64()), (Some(5), Some(1), Some(1)));
+        assert_eq!((r["received"].as_i64(), r["recorded"].as_i64(), r["duplicates"].as_i64()), (Some(6), Some(1), Some(1)));
         let refused = refused_lines(&r, "index");
-        assert_eq!(refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [2, 3, 4], "{refused:?}");
+        assert_eq!(refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [2, 3, 4, 5], "{refused:?}");
         assert!(refused[0].1.contains("reference or serial is required"));
         assert!(refused[1].1.contains("not both"));
         assert!(refused[2].1.contains("future"));
+        assert!(refused[3].1.contains("EQ-000003 is condemned"), "{refused:?}");
         assert_eq!(item(&app, "EQ-000002").await["next_check_due"], "2026-04-24");
 
         post_events(&app, Some(&app.admin), "application/json", "[{\"serial\": ").await.expect(400);
