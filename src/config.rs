@@ -26,6 +26,7 @@ pub struct Settings {
     pub service: ServiceSettings,
     pub log: LogSettings,
     pub metrics: MetricsSettings,
+    pub telecare: TelecareSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -222,6 +223,26 @@ impl std::fmt::Debug for MetricsSettings {
         f.debug_struct("MetricsSettings")
             .field("enabled", &self.enabled)
             .field("token", &if self.token.is_empty() { "" } else { "***" })
+            .finish()
+    }
+}
+
+/// What monitoring centres send (`POST /api/v1/telecare/events`).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelecareSettings {
+    /// The secret a centre's webhook signs its deliveries with (HMAC-SHA256); empty turns
+    /// the webhook off, leaving only imports with a bearer token.
+    pub webhook_secret: String,
+}
+
+impl std::fmt::Debug for TelecareSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TelecareSettings")
+            .field(
+                "webhook_secret",
+                &if self.webhook_secret.is_empty() { "" } else { "***" },
+            )
             .finish()
     }
 }

@@ -23,6 +23,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// A webhook delivery without a token whose signature is wrong, stale or unreadable:
+    /// 401 saying which, so the sender can tell a clock adrift from a wrong secret.
+    #[error("{0}")]
+    SignatureRefused(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -120,7 +124,7 @@ impl AppError {
     fn title(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "Bad request",
-            Self::Unauthorized => "Unauthorized",
+            Self::Unauthorized | Self::SignatureRefused(_) => "Unauthorized",
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "Not found",
             Self::MethodNotAllowed(_) => "Method not allowed",
@@ -217,7 +221,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::SignatureRefused(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

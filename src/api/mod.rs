@@ -21,6 +21,7 @@ pub mod reports;
 pub mod scan;
 pub mod staff;
 pub mod sweeps;
+pub mod telecare_events;
 
 use actix_web::web;
 
@@ -52,6 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(handovers::routes)
                 .configure(labels::routes)
                 .configure(recalls::routes)
+                .configure(telecare_events::routes)
                 // Every write's `Idempotency-Key`, on the way in and out of its handler.
                 .wrap(actix_web::middleware::from_fn(idempotency::idempotent)),
         );

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use super::idempotency::takes_key;
 use super::{
     audit, catalogue, clients, evidence, examinations, handovers, health, items, kits, labels, me, moves,
-    notifications, recalls, reports, scan, staff, sweeps,
+    notifications, recalls, reports, scan, staff, sweeps, telecare_events,
 };
 use crate::domain::idempotency::{HEADER, KEEP_DAYS, MAX_LEN, PATTERN};
 use crate::http::auth::Auth;
@@ -40,6 +40,7 @@ use crate::http::auth::Auth;
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
         reports::overdue,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
+        telecare_events::import_events, telecare_events::list_events,
     ),
     components(schemas(crate::error::FieldError, ProblemDoc)),
     modifiers(&BearerAuth, &StandardAnswers),

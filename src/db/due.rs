@@ -10,6 +10,7 @@ use super::schema::{check_rules, clients, equipment_types, item_checks_due, item
 use super::types;
 use crate::domain::checks::{CheckKind, Reminder, RuleClock, reminder, reminder_horizon};
 use crate::domain::lifecycle::Status;
+use crate::mail::render::LastTestCall;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct DueRow {
@@ -34,6 +35,8 @@ pub struct DueRow {
     pub worker_active: Option<bool>,
     pub category: String,
     pub client_reference: Option<String>,
+    /// The rule's last passed check: for a test call, the last call the centre logged.
+    pub last_checked_at: Option<NaiveDate>,
 }
 
 impl DueRow {
@@ -49,6 +52,14 @@ impl DueRow {
     /// In a client's home and in use there (issued or fitted): its worker's to check.
     /// Anything else (in store, awaiting decontamination, quarantined, even in a home
     /// until collected) is stock that cannot go out until checked: stores'.
+    /// For a test call, the day of the last one (or none recorded), for its digest line.
+    pub fn last_test_call(&self) -> Option<LastTestCall> {
+        (self.kind == CheckKind::TestCall).then(|| {
+            self.last_checked_at
+                .map_or(LastTestCall::NoneRecorded, LastTestCall::On)
+        })
+    }
+
     pub fn in_use_at_home(&self) -> bool {
         self.client_id.is_some() && matches!(self.status, Status::Issued | Status::InUse)
     }
@@ -149,6 +160,7 @@ pub fn matching(
             staff::active.nullable(),
             equipment_types::category,
             clients::reference.nullable(),
+            item_checks_due::last_checked_at,
         ));
     if let Some((offset, limit)) = window {
         q = q.offset(offset).limit(limit);

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::schema::{clients, defects, equipment_types, examinations, items, locations, safety_checks};
 use super::{DbConn, in_chunks};
-use crate::domain::examination::{Basis, ExaminationReport};
+use crate::domain::examination::{Basis, DefectFound, ExaminationReport};
 use crate::domain::lifecycle::{Outcome, Status};
 
 #[derive(Insertable)]
@@ -57,7 +57,18 @@ pub fn insert(conn: &mut DbConn, item_id: i64, check_id: i64, report: &Examinati
             risk_of_serious_injury: report.risk_of_serious_injury,
         })
         .execute(conn)?;
-    for d in &report.defects {
+    insert_defects(conn, item_id, check_id, &report.defects)
+}
+
+/// Records the defects check `check_id` found on item `item_id`: an examination's, or what a
+/// monitoring centre reported (`service::centre_events`).
+pub fn insert_defects(
+    conn: &mut DbConn,
+    item_id: i64,
+    check_id: i64,
+    found: &[DefectFound],
+) -> QueryResult<()> {
+    for d in found {
         diesel::insert_into(defects::table)
             .values(NewDefect {
                 item_id,

@@ -475,3 +475,20 @@ diesel::allow_tables_to_appear_in_same_query!(kits, items);
 diesel::allow_tables_to_appear_in_same_query!(kit_members, items);
 diesel::allow_tables_to_appear_in_same_query!(kit_events, items);
 diesel::allow_tables_to_appear_in_same_query!(kit_events, staff);
+
+diesel::table! {
+    /// Each event a monitoring centre reported, by the item it resolved to (`db::telecare_events`).
+    telecare_events (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        kind -> Text,
+        occurred_at -> Timestamp,
+        centre -> Nullable<Text>,
+        unit_reference -> Nullable<Text>,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(telecare_events -> items (item_id));
+diesel::allow_tables_to_appear_in_same_query!(telecare_events, items);
+diesel::allow_tables_to_appear_in_same_query!(defects, safety_checks);

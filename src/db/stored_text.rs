@@ -7,6 +7,7 @@ use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
+use crate::domain::centre_events::CentreEventKind;
 use crate::domain::checks::CheckKind;
 use crate::domain::examination::Basis;
 use crate::domain::handover::Relation;
@@ -51,6 +52,7 @@ stored_as_text! {
     CondemnReason => "a reason code for condemning",
     Basis => "an examination's basis",
     Relation => "a hand-over relation",
+    CentreEventKind => "a monitoring centre's event kind",
 }
 
 #[cfg(test)]

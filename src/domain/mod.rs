@@ -1,6 +1,7 @@
 //! Plain types and rules, free of HTTP and SQL so tests can call them directly.
 
 pub mod asset_tag;
+pub mod centre_events;
 pub mod checks;
 pub mod examination;
 pub mod field_schema;

@@ -42,6 +42,9 @@ pub enum Action {
     /// A hand-over's signature and its delivery or collection note (the client's name and
     /// address): those who fit, collect and issue, not viewers.
     ViewHandovers,
+    /// Import a monitoring centre's events (test calls, heartbeats, low batteries, faults)
+    /// with a token; a centre's own system sends them signed instead.
+    ImportCentreEvents,
     Move(Move),
 }
 
@@ -73,6 +76,7 @@ impl Role {
                     | UseOffice
                     | BeResponsible
                     | ViewHandovers
+                    | ImportCentreEvents
                     | Move(
                         M::Issue
                             | M::Check

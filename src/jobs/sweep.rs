@@ -185,6 +185,7 @@ fn defect_line(d: DefectDue) -> DueLine {
         address: d.address.unwrap_or_default(),
         postcode: d.postcode.unwrap_or_default(),
         client_id: d.client_id,
+        last_test_call: None,
     }
 }
 
@@ -208,6 +209,7 @@ pub fn plan(
         let note =
             (!at_home).then(|| stock_note(row.status, row.location.as_deref(), row.client_id.is_some()));
         let line = DueLine {
+            last_test_call: row.last_test_call(),
             asset_tag: row.asset_tag,
             type_name: row.type_name,
             rule: row.rule,

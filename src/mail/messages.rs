@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::render::{self, DueLine, Rendered, Section};
+use crate::domain::centre_events::CentreEventKind;
 use crate::domain::examination::ExaminationReport;
 use crate::words::uk_date;
 
@@ -212,6 +213,57 @@ pub fn failed_check(check: &FailedCheck, service_name: &str) -> Rendered {
         format!("Failed safety check: {} {}", check.asset_tag, check.type_name),
         &paragraphs,
         Some((check.link, "Open the item")),
+        service_name,
+    )
+}
+
+/// A monitoring centre's report of a low battery or a fault, as the worker who answers for
+/// the item (stores when none does) hears of it at once.
+#[derive(Debug, Clone)]
+pub struct CentreAlarm<'a> {
+    pub kind: CentreEventKind,
+    pub asset_tag: &'a str,
+    pub type_name: &'a str,
+    pub occurred_at: NaiveDateTime,
+    pub centre: Option<&'a str>,
+    /// The address and postcode of the client who has it, if anyone does.
+    pub at_home: Option<(&'a str, &'a str)>,
+    /// For a low battery: the day it must be replaced by.
+    pub remedy_by: Option<NaiveDate>,
+    pub link: &'a str,
+}
+
+pub fn centre_alarm(alarm: &CentreAlarm, service_name: &str) -> Rendered {
+    let centre = alarm.centre.unwrap_or("The monitoring centre");
+    let (what, subject) = match alarm.kind {
+        CentreEventKind::Fault => ("a fault", "Telecare fault"),
+        _ => ("a low battery", "Telecare low battery"),
+    };
+    let mut paragraphs = vec![format!(
+        "{centre} reported {what} on {} ({}) at {} UTC.",
+        alarm.asset_tag,
+        alarm.type_name,
+        alarm.occurred_at.format("%H:%M on %a %-d %b %Y"),
+    )];
+    paragraphs.push(match (alarm.kind, alarm.remedy_by) {
+        (CentreEventKind::Fault, _) => {
+            "Its test call is recorded as failed and the item is quarantined: the \
+            person cannot rely on it. Visit, replace or repair it, then release it."
+                .to_string()
+        }
+        (_, Some(by)) => format!(
+            "Replace the battery by {}: past that day the open defect makes the item unsafe.",
+            uk_date(by)
+        ),
+        (_, None) => "Replace the battery.".to_string(),
+    });
+    if let Some((address, postcode)) = alarm.at_home {
+        paragraphs.push(format!("It is at a client's home: {address}, {postcode}."));
+    }
+    render::notice(
+        format!("{subject}: {} {}", alarm.asset_tag, alarm.type_name),
+        &paragraphs,
+        Some((alarm.link, "Open the item")),
         service_name,
     )
 }

@@ -24,6 +24,16 @@ pub struct DueLine {
     pub client_id: Option<i64>,
     /// Where stock stands (in store, awaiting decontamination, quarantined).
     pub note: Option<String>,
+    /// For a test call: when the last one reached the monitoring centre, so the worker
+    /// knows how long the pendant has been silent.
+    pub last_test_call: Option<LastTestCall>,
+}
+
+/// The last test call of a pendant whose call is overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LastTestCall {
+    On(NaiveDate),
+    NoneRecorded,
 }
 
 /// A heading and its lines; lines are shown grouped by postcode, to plan a round.
@@ -59,10 +69,15 @@ fn group_title(postcode: &str) -> &str {
 }
 
 fn when(line: &DueLine, today: NaiveDate) -> String {
-    match days_overdue(line.due, today) {
+    let due = match days_overdue(line.due, today) {
         0 => format!("due {}", uk_date(line.due)),
         1 => format!("due {}, 1 day overdue", uk_date(line.due)),
         n => format!("due {}, {n} days overdue", uk_date(line.due)),
+    };
+    match line.last_test_call {
+        None => due,
+        Some(LastTestCall::On(day)) => format!("{due}; last test call {}", uk_date(day)),
+        Some(LastTestCall::NoneRecorded) => format!("{due}; last test call: none recorded"),
     }
 }
 
@@ -308,6 +323,7 @@ mod tests {
             postcode: postcode.into(),
             client_id: None,
             note: None,
+            last_test_call: None,
         }
     }
 
@@ -315,6 +331,20 @@ mod tests {
         fn with_due(self, due: NaiveDate) -> Self {
             Self { due, ..self }
         }
+    }
+
+    #[test]
+    fn a_test_call_line_names_the_last_call() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 14).unwrap();
+        let mut l = line("EQ-1", "LS1 4AP", (2027, 1, 10));
+        assert_eq!(when(&l, today), "due Sun 10 Jan 2027, 4 days overdue");
+        l.last_test_call = Some(LastTestCall::On(NaiveDate::from_ymd_opt(2026, 12, 11).unwrap()));
+        assert_eq!(
+            when(&l, today),
+            "due Sun 10 Jan 2027, 4 days overdue; last test call Fri 11 Dec 2026"
+        );
+        l.last_test_call = Some(LastTestCall::NoneRecorded);
+        assert!(when(&l, today).ends_with("; last test call: none recorded"));
     }
 
     #[test]

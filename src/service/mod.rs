@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod centre_events;
 pub mod check_rules;
 pub mod clients;
 pub mod clock;

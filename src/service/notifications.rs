@@ -14,7 +14,7 @@ use crate::error::AppError;
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NotificationView {
     pub id: i64,
-    /// `digest`, `stores_digest`, `check_failed`, `recall` or `failed_mail`.
+    /// `digest`, `stores_digest`, `check_failed`, `recall`, `failed_mail` or `centre_alarm`.
     #[serde(rename = "kind")]
     pub category: String,
     pub recipient: String,

@@ -62,4 +62,5 @@ mod shape_rules;
 mod shape_types;
 mod smtp;
 mod starter;
+mod telecare_events;
 mod welcome;

@@ -414,6 +414,9 @@ impl TestApp {
     }
 }
 
+/// The secret a monitoring centre's webhook signs with, in every test's settings.
+pub const WEBHOOK_SECRET: &str = "whsec_test_secret";
+
 /// Settings for a test: its own folder and database, mail to the test's SMTP listener with
 /// retries a second apart.
 pub fn test_settings(dir: &Path, database_url: &str, smtp_port: u16) -> Settings {
@@ -449,6 +452,10 @@ pub fn test_settings(dir: &Path, database_url: &str, smtp_port: u16) -> Settings
         (
             "EQUIPTRACK__SERVICE__ADDRESS".to_string(),
             "Civic Hall, Calverley Street, Leeds LS1 1UR".to_string(),
+        ),
+        (
+            "EQUIPTRACK__TELECARE__WEBHOOK_SECRET".to_string(),
+            WEBHOOK_SECRET.to_string(),
         ),
         ("DATABASE_URL".to_string(), database_url.to_string()),
     ];

@@ -44,6 +44,7 @@ pub const TABLES: &[(&str, Treatment)] = &[
     ("kits", Treatment::Copy),
     ("kit_members", Treatment::Copy),
     ("kit_events", Treatment::Copy),
+    ("telecare_events", Treatment::Copy),
     // A phone's queue may retry across a move to another database: its keys must hold there.
     ("idempotency_keys", Treatment::Copy),
     (

@@ -27,7 +27,7 @@ use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
 use crate::db::{examinations, handovers};
 use crate::domain::checks::{OverdueRefusal, latest_check, overdue_on};
-use crate::domain::examination::ExaminationReport;
+use crate::domain::examination::{DefectFound, ExaminationReport};
 use crate::domain::handover::Handover;
 use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
@@ -143,6 +143,57 @@ fn run(
     }
     apply(conn, actor, &loaded, to, effects)?;
     views::by_id(conn, loaded.item.id, &mail.public_url)
+}
+
+/// A check a monitoring centre's report makes (`service::centre_events`): a test call
+/// passed, or failed by a fault, with the defects it found.
+pub struct CentreCheck<'a> {
+    pub rule_id: i64,
+    pub outcome: Outcome,
+    pub performed_at: NaiveDate,
+    pub notes: String,
+    pub defects: &'a [DefectFound],
+}
+
+/// Records a centre's check through the same effects as a check by hand (the item's clock,
+/// its history entry, the check row), `by` the account that stands for the centre; answers
+/// the check's id, or None when the item is condemned (its clock has ended).
+pub fn record_centre_check(
+    conn: &mut DbConn,
+    by: &Actor,
+    loaded: &Loaded,
+    check: CentreCheck,
+) -> Result<Option<i64>, AppError> {
+    let Ok(to) = loaded.state.require(Move::Check, check.outcome) else {
+        return Ok(None);
+    };
+    let item = &loaded.item;
+    let mut fx = Effects {
+        event_action: if check.outcome == Outcome::Pass {
+            "check_passed"
+        } else {
+            "check_failed"
+        },
+        event_client: item.client_id,
+        note_owner: item.client_id,
+        notes: Some(check.notes),
+        check: Some((check.rule_id, check.outcome, check.performed_at)),
+        ..Effects::default()
+    };
+    if check.outcome == Outcome::Pass {
+        let passed = Passed {
+            rule_id: check.rule_id,
+            performed_at: check.performed_at,
+            next_by: None,
+        };
+        run_clock(loaded, item.first_fitted_at, Some(passed), &mut fx);
+        fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, check.performed_at)));
+    }
+    let check_id = apply(conn, by, loaded, to, fx)?;
+    if let Some(id) = check_id {
+        examinations::insert_defects(conn, item.id, id, check.defects)?;
+    }
+    Ok(check_id)
 }
 
 /// What the parsed move writes, after the lookups it needs (clients, workers, the dates
@@ -328,7 +379,14 @@ fn condemned(code: Option<CondemnReason>, fx: &mut Effects) {
     fx.clear_dues = true;
 }
 
-fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effects) -> Result<(), AppError> {
+/// Writes the move; answers the id of the check it recorded, if it recorded one.
+fn apply(
+    conn: &mut DbConn,
+    actor: &Actor,
+    loaded: &Loaded,
+    to: Status,
+    fx: Effects,
+) -> Result<Option<i64>, AppError> {
     let item = &loaded.item;
     let now = now();
     let mut changes = fx.changes;
@@ -361,6 +419,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
     if let (Some(handover), Some(client)) = (&fx.handover, fx.event_client) {
         handovers::insert(conn, written.event_id, client, handover)?;
     }
+    let mut recorded = None;
     if let Some((rule_id, outcome, performed_at)) = fx.check {
         let check_id = checks::insert(
             conn,
@@ -377,6 +436,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
         if let Some(report) = &fx.examination {
             examinations::insert(conn, item.id, check_id, report)?;
         }
+        recorded = Some(check_id);
     }
     if let Some(method) = &fx.decontamination {
         decontaminations::insert(
@@ -390,7 +450,7 @@ fn apply(conn: &mut DbConn, actor: &Actor, loaded: &Loaded, to: Status, fx: Effe
             },
         )?;
     }
-    Ok(())
+    Ok(recorded)
 }
 
 /// What stores are told of a failed check.
