@@ -12,8 +12,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::idempotency::takes_key;
 use super::{
-    audit, catalogue, clients, evidence, examinations, handovers, health, items, labels, me, moves,
-    notifications, recalls, reports, scan, staff, sweeps,
+    audit, catalogue, clients, evidence, examinations, handovers, health, installations, items, labels, me,
+    moves, notifications, recalls, reports, scan, staff, sweeps,
 };
 use crate::domain::idempotency::{HEADER, KEEP_DAYS, MAX_LEN, PATTERN};
 use crate::http::auth::Auth;
@@ -36,7 +36,8 @@ use crate::http::auth::Auth;
         scan::scan_code, me::my_round,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
-        reports::overdue,
+        reports::overdue, reports::switchover,
+        installations::get_telecare, installations::put_telecare, installations::telecare_history,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
     ),
     components(schemas(crate::error::FieldError, ProblemDoc)),

@@ -27,6 +27,7 @@ pub mod sign_in_links;
 pub mod staff;
 mod stored_text;
 pub mod sweeps;
+pub mod telecare;
 mod transaction;
 pub mod types;
 

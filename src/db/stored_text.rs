@@ -13,6 +13,7 @@ use crate::domain::handover::Relation;
 use crate::domain::lifecycle::{CondemnReason, Outcome, Status};
 use crate::domain::roles::Role;
 use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus, SweepOutcome};
+use crate::domain::telecare::{Connection, RouterBattery, SwitchoverStatus};
 
 /// Implements the column traits for an enum declared with `domain::stored::stored_words!`; `what` names it in
 /// the error a corrupt row raises.
@@ -51,6 +52,9 @@ stored_as_text! {
     CondemnReason => "a reason code for condemning",
     Basis => "an examination's basis",
     Relation => "a hand-over relation",
+    Connection => "a telecare connection",
+    RouterBattery => "a router battery answer",
+    SwitchoverStatus => "a switchover status",
 }
 
 #[cfg(test)]

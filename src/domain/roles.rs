@@ -42,6 +42,9 @@ pub enum Action {
     /// A hand-over's signature and its delivery or collection note (the client's name and
     /// address): those who fit, collect and issue, not viewers.
     ViewHandovers,
+    /// Record or change the telecare installation in a client's home (anyone signed in
+    /// reads it).
+    ManageTelecare,
     Move(Move),
 }
 
@@ -73,6 +76,7 @@ impl Role {
                     | UseOffice
                     | BeResponsible
                     | ViewHandovers
+                    | ManageTelecare
                     | Move(
                         M::Issue
                             | M::Check
@@ -136,6 +140,14 @@ mod tests {
     fn everyone_but_viewers_may_see_hand_overs() {
         for role in Role::ALL {
             assert_eq!(role.may(Action::ViewHandovers), role != Role::Viewer, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn stores_and_admins_change_telecare_installations() {
+        for role in Role::ALL {
+            let stores = matches!(role, Role::Admin | Role::Stores);
+            assert_eq!(role.may(Action::ManageTelecare), stores, "{role:?}");
         }
     }
 

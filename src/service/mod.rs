@@ -13,6 +13,7 @@ pub mod export;
 pub mod handovers;
 pub mod idempotency;
 pub mod import;
+pub mod installations;
 pub mod items;
 pub mod moves;
 pub mod notifications;
@@ -28,6 +29,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod starter;
 pub mod sweeps;
+pub mod switchover;
 pub mod views;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};

@@ -196,6 +196,7 @@ pub async fn create_type(
             safe_working_load_kg: t.load,
             check_rules: Some(vec![rule]),
             check_interval_days: None,
+            digital_unit: None,
         };
         state
             .write(move |c| catalogue::create_type(c, &actor, &req))
@@ -234,6 +235,8 @@ pub async fn edit_type(
             model: Some(t.model),
             requires_decontamination: Some(t.decontaminate),
             safe_working_load_kg: Some(t.load),
+            // Not on this form: left as it is (the API's PATCH changes it).
+            digital_unit: None,
         };
         state
             .write(move |c| catalogue::patch_type(c, &actor, &code, &req))
