@@ -130,7 +130,6 @@ fn render_with(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup
                 }
             }
         }
-        (telecare)
         @if !c.erased && user.may(Action::ManageClients) {
             section class="panel" {
                 h2 { "Correct the details" }
@@ -141,6 +140,7 @@ fn render_with(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup
                 }
             }
         }
+        (telecare)
         @if !c.erased && user.may(Action::EraseClients) {
             p { a class="button secondary" href={ (path) "/erase" } { "Erase this client…" } }
         }

@@ -60,4 +60,6 @@ mod shape_rules;
 mod shape_types;
 mod smtp;
 mod starter;
+mod switchover;
+mod telecare_installations;
 mod welcome;

@@ -159,7 +159,7 @@ both_backends! {
         assert!(first.contains("added HOIST-MOBILE (Mobile hoist): thorough examination every 182 days, manufacturer service every 365 days"), "{first}");
         assert!(first.contains("added TELECARE-PENDANT"), "{first}");
         assert!(
-            first.lines().last().unwrap().contains("10 types added, 1 skipped"),
+            first.lines().last().unwrap().contains("11 types added, 1 skipped"),
             "{first}"
         );
         let list = app
