@@ -245,8 +245,10 @@ fn word<W: Copy>(
     found
 }
 
+/// A date of the switchover: null or absent is none; anything else must read as a date
+/// (blank too, as the document's pattern says).
 fn day(errors: &mut Errors, field: &str, raw: Option<&str>, done_by: Option<NaiveDate>) -> Option<NaiveDate> {
-    let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
+    let raw = raw?;
     let parsed = match done_by {
         Some(today) => validate::day_done(raw, today),
         None => validate::date(raw),

@@ -122,6 +122,8 @@ impl InstallationForm {
     /// The API's request: blank optional fields are none, so the same checks refuse the same.
     fn request(&self) -> PutInstallation {
         let some = |v: &str| Some(v.to_string());
+        // A date box left empty is no date (the API refuses a blank one).
+        let date = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         PutInstallation {
             monitoring_centre: some(&self.monitoring_centre),
             unit_reference: some(&self.unit_reference),
@@ -142,9 +144,9 @@ impl InstallationForm {
             key_safe: Some(self.key_safe),
             switchover: Some(SwitchoverInput {
                 status: some(&self.status),
-                scheduled_on: some(&self.scheduled_on),
-                migrated_on: some(&self.migrated_on),
-                end_to_end_test_on: some(&self.end_to_end_test_on),
+                scheduled_on: date(&self.scheduled_on),
+                migrated_on: date(&self.migrated_on),
+                end_to_end_test_on: date(&self.end_to_end_test_on),
             }),
             // A blank version is a first installation; a number that does not read is stale.
             expected_version: match self.version.trim() {

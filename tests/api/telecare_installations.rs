@@ -148,6 +148,9 @@ both_backends! {
         body["switchover"] = json!({"status": "migrated", "migrated_on": "2099-01-01"});
         assert_eq!(fields(&refused(body).await), ["switchover.migrated_on"]);
         let mut body = installation(None);
+        body["switchover"] = json!({"status": "not_started", "scheduled_on": ""});
+        assert_eq!(fields(&refused(body).await), ["switchover.scheduled_on"], "blank is not a date; null is none");
+        let mut body = installation(None);
         body["connection"] = json!("carrier_pigeon");
         assert_eq!(fields(&refused(body).await), ["connection"]);
         for (tag, why) in [(&frame, "not a telecare unit"), (&elsewhere, "not held by this client"),
