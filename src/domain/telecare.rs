@@ -68,8 +68,8 @@ pub fn analogue_left(digital_ready: bool, status: SwitchoverStatus) -> bool {
 }
 
 /// Migrated but never proven: no end-to-end test call recorded.
-pub fn untested(status: SwitchoverStatus, end_to_end_test_on: Option<NaiveDate>) -> bool {
-    status.moved() && end_to_end_test_on.is_none()
+pub fn untested(status: SwitchoverStatus, tested: bool) -> bool {
+    status.moved() && !tested
 }
 
 /// Days from `today` to the switch-off (negative once it has passed).
@@ -200,9 +200,9 @@ mod tests {
         assert!(analogue_left(false, Scheduled));
         assert!(!analogue_left(false, Migrated));
         assert!(!analogue_left(true, NotStarted));
-        assert!(untested(Migrated, None));
-        assert!(!untested(Migrated, day("2026-11-02")));
-        assert!(!untested(Scheduled, None));
+        assert!(untested(Migrated, false));
+        assert!(!untested(Migrated, true));
+        assert!(!untested(Scheduled, false));
     }
 
     #[test]

@@ -162,9 +162,7 @@ pub fn counts(conn: &mut DbConn, as_of: NaiveDate) -> Result<SwitchoverCounts, A
         if analogue_left(is_ready, g.status) {
             left += g.homes;
         }
-        // Any date stands for "tested": only its absence counts.
-        let tested_on = (g.tested == 1).then_some(SWITCH_OFF);
-        if untested(g.status, tested_on) {
+        if untested(g.status, g.tested == 1) {
             not_tested += g.homes;
         }
         if !g.provider_told {

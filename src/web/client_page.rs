@@ -234,8 +234,8 @@ pub async fn confirm_erase(
         h1 { "Erase " (c.name) "?" }
         section class="panel" {
             p {
-                "Their name, address, postcode and phone, the notes of their visits and the mail "
-                "about them are blanked for good. The history of the equipment stays, naming "
+                "Their name, address, postcode and phone, the notes of their visits, the mail "
+                "about them and the responders of their telecare are blanked for good. The history of the equipment stays, naming "
                 "only the reference " strong { (c.reference) } ". This cannot be undone."
             }
             form method="post" action={ "/office/clients/" (c.id) "/erase" } {

@@ -12,7 +12,7 @@ use super::page::{PageError, layout, problem, report, respond};
 use super::session::{PageUser, url_encode};
 use crate::app::AppState;
 use crate::domain::roles::Action;
-use crate::domain::telecare::{Connection, SWITCH_OFF, SwitchoverStatus};
+use crate::domain::telecare::{Connection, SWITCH_OFF, SwitchoverStatus, untested};
 use crate::service::switchover::{self, FilterInput, HomeState, SwitchoverCounts};
 use crate::service::today_in;
 use crate::words::uk_date;
@@ -205,7 +205,7 @@ fn homes_table(homes: &[HomeState]) -> Markup {
                             td { (status_words(h.status)) }
                             td { (day(h.scheduled_on)) }
                             td { (day(h.migrated_on)) }
-                            td class=[(h.status == SwitchoverStatus::Migrated && h.end_to_end_test_on.is_none()).then_some("overdue")] {
+                            td class=[untested(h.status, h.end_to_end_test_on.is_some()).then_some("overdue")] {
                                 (day(h.end_to_end_test_on))
                             }
                             td class=[(!h.provider_told).then_some("overdue")] { (yes_no(h.provider_told)) }
@@ -252,7 +252,7 @@ pub async fn page(
         section class="panel" {
             h2 { "Every home" }
             (filters(&params))
-            p {
+            p id="homes-count" {
                 (homes.len()) @if homes.len() == 1 { " home. " } @else { " homes. " }
                 a class="button secondary" href={ "/office/switchover.csv?" (query) } download { "Download CSV" }
             }

@@ -12,6 +12,7 @@ mod browser_handover;
 mod browser_office;
 mod browser_overdue;
 mod browser_recalls;
+mod browser_switchover;
 mod catalogue;
 mod check_rules;
 mod cli;

@@ -1,25 +1,21 @@
-//! The telecare installation in a client's home: recorded or replaced whole (PUT), read, and
-//! its history. Each change and its history row are written in the caller's transaction.
-//! Responders are personal data, blanked when the client is erased.
+//! The body of `PUT /clients/{id}/telecare` and how it is read: each field checked, the
+//! switchover's stages by `domain::telecare`, the base unit looked up among what the client
+//! holds.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use serde::Deserialize;
 use utoipa::openapi::schema::Object;
 
-use super::clients::find;
-use super::pages::{Page, Paged};
-use super::{Actor, now};
+use super::Responder;
+use crate::service::now;
 use crate::db::DbConn;
 use crate::db::items::{self as item_rows, Item};
-use crate::db::telecare::{self as rows, Installation, InstallationFields};
+use crate::db::telecare::InstallationFields;
 use crate::db::types;
 use crate::domain::asset_tag::AssetTag;
 use crate::domain::field_schema::{date, one_of, optional_text, required_text};
 use crate::domain::lifecycle::Status;
-use crate::domain::roles::Action;
-use crate::domain::telecare::{
-    Connection, MAX_RESPONDERS, RouterBattery, Switchover, SwitchoverStatus, digital_ready,
-};
+use crate::domain::telecare::{Connection, MAX_RESPONDERS, RouterBattery, Switchover, SwitchoverStatus};
 use crate::domain::validate::{self, Errors};
 use crate::error::AppError;
 
@@ -110,124 +106,6 @@ fn nullable_day() -> Object {
     date(true)
 }
 
-/// A person to call, as stored (JSON) and answered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Responder {
-    pub name: String,
-    pub phone: Option<String>,
-    pub relation: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct SwitchoverView {
-    pub status: SwitchoverStatus,
-    pub scheduled_on: Option<NaiveDate>,
-    pub migrated_on: Option<NaiveDate>,
-    pub end_to_end_test_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct InstallationView {
-    pub client_id: i64,
-    pub monitoring_centre: String,
-    pub unit_reference: String,
-    /// The base unit's asset tag, if recorded.
-    pub base_unit: Option<String>,
-    /// The base unit's equipment type code.
-    pub base_unit_type: Option<String>,
-    pub connection: Connection,
-    /// Read-only: the connection is not `pstn` and the base unit's type is a digital unit.
-    pub digital_ready: bool,
-    pub provider_told: bool,
-    pub router_battery: RouterBattery,
-    pub responders: Vec<Responder>,
-    pub key_safe: bool,
-    pub switchover: SwitchoverView,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ChangedBy {
-    pub id: i64,
-    pub name: String,
-}
-
-/// One change of the installation in the client's history.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct InstallationChange {
-    pub id: i64,
-    pub changed_at: DateTime<Utc>,
-    pub changed_by: Option<ChangedBy>,
-    /// The installation as it was after the change (as `InstallationView`); null once the
-    /// client is erased.
-    #[schema(value_type = Option<Object>)]
-    pub installation: serde_json::Value,
-}
-
-/// What a PUT did: the installation as it is now, and whether it is new.
-pub struct Saved {
-    pub view: InstallationView,
-    pub created: bool,
-}
-
-/// The client's installation, or 404 when the client has none (or does not exist).
-pub fn get(conn: &mut DbConn, client_id: i64) -> Result<InstallationView, AppError> {
-    find(conn, client_id)?;
-    view_of(conn, client_id)?
-        .ok_or_else(|| AppError::NotFound(format!("client {client_id} has no telecare installation")))
-}
-
-/// The installation, or none; for the client's page.
-pub fn of_client(conn: &mut DbConn, client_id: i64) -> Result<Option<InstallationView>, AppError> {
-    view_of(conn, client_id)
-}
-
-pub(super) fn view_of(conn: &mut DbConn, client_id: i64) -> Result<Option<InstallationView>, AppError> {
-    let Some(row) = rows::get(conn, client_id)? else {
-        return Ok(None);
-    };
-    let unit = match row.base_unit_id {
-        Some(id) => {
-            let item = item_rows::get_many(conn, &[id])?.into_iter().next();
-            match item {
-                Some(item) => Some((item.asset_tag, types::get(conn, item.type_id)?)),
-                None => None,
-            }
-        }
-        None => None,
-    };
-    Ok(Some(view(row, unit)))
-}
-
-fn view(row: Installation, unit: Option<(String, types::EquipmentType)>) -> InstallationView {
-    // Stored by `put` from checked values: a row that does not read is shown with none.
-    let responders: Vec<Responder> = serde_json::from_str(&row.responders).unwrap_or_default();
-    let digital = unit.as_ref().map(|(_, t)| t.digital_unit);
-    InstallationView {
-        client_id: row.client_id,
-        monitoring_centre: row.monitoring_centre,
-        unit_reference: row.unit_reference,
-        digital_ready: digital_ready(row.connection, digital),
-        base_unit_type: unit.as_ref().map(|(_, t)| t.code.clone()),
-        base_unit: unit.map(|(tag, _)| tag),
-        connection: row.connection,
-        provider_told: row.provider_told,
-        router_battery: row.router_battery,
-        responders,
-        key_safe: row.key_safe,
-        switchover: SwitchoverView {
-            status: row.switchover_status,
-            scheduled_on: row.switchover_scheduled_on,
-            migrated_on: row.migrated_on,
-            end_to_end_test_on: row.end_to_end_test_on,
-        },
-        version: row.version,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-    }
-}
 
 /// A word of `W` from a request; `None` when absent.
 fn word<W: Copy>(
@@ -344,20 +222,14 @@ fn base_unit_of(
     Ok(Some(item))
 }
 
-/// Records the client's installation or replaces it whole, with its history row, in the
-/// caller's transaction. `today`: the day dates of things done may not pass.
-pub fn put(
+
+/// The body checked and read into the row a PUT writes: every problem named at once.
+pub(super) fn read(
     conn: &mut DbConn,
-    actor: &Actor,
     client_id: i64,
     req: &PutInstallation,
     today: NaiveDate,
-) -> Result<Saved, AppError> {
-    actor.require(Action::ManageTelecare)?;
-    let client = find(conn, client_id)?;
-    if client.erased_at.is_some() {
-        return Err(AppError::conflict("this client has been erased"));
-    }
+) -> Result<InstallationFields, AppError> {
     let mut errors = Errors::default();
     let monitoring_centre = errors.required("monitoring_centre", req.monitoring_centre.as_deref(), MAX_CENTRE);
     let unit_reference = errors.required(
@@ -390,7 +262,7 @@ pub fn put(
     let Some(connection) = connection else {
         return Err(AppError::invalid("connection", "is required"));
     };
-    let fields = InstallationFields {
+    Ok(InstallationFields {
         unit_reference,
         base_unit_id: base_unit.map(|i| i.id),
         connection,
@@ -405,89 +277,5 @@ pub fn put(
         end_to_end_test_on: switchover.end_to_end_test_on,
         updated_at: now(),
         monitoring_centre,
-    };
-    let existing = rows::get(conn, client_id)?;
-    let written = match (existing, req.expected_version) {
-        (None, None) => rows::insert(conn, client_id, &fields),
-        (None, Some(_)) => {
-            return Err(AppError::conflict(
-                "this client has no telecare installation yet: send it without expected_version",
-            ));
-        }
-        (Some(row), None) => {
-            return Err(AppError::conflict(format!(
-                "this client's telecare installation exists (version {}): send expected_version to replace it",
-                row.version
-            )));
-        }
-        (Some(row), Some(expected)) if expected != row.version => {
-            return Err(stale(row.version));
-        }
-        (Some(_), Some(expected)) => rows::replace(conn, client_id, expected, &fields).and_then(|done| {
-            if done {
-                Ok(())
-            } else {
-                Err(diesel::result::Error::RollbackTransaction)
-            }
-        }),
-    };
-    let created = req.expected_version.is_none();
-    written.map_err(|e| {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::RollbackTransaction => stale(0),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(format!(
-                "another home has the unit reference {:?} at {:?}",
-                fields.unit_reference, fields.monitoring_centre
-            )),
-            e => AppError::from(e),
-        }
-    })?;
-    let view = view_of(conn, client_id)?
-        .ok_or_else(|| AppError::conflict("the installation was changed by someone else; try again"))?;
-    let json = serde_json::to_string(&view).map_err(|e| AppError::internal("installation as JSON", e))?;
-    rows::record_change(conn, client_id, fields.updated_at, actor.id, &json)?;
-    Ok(Saved { view, created })
-}
-
-fn stale(now_at: i64) -> AppError {
-    if now_at > 0 {
-        AppError::conflict(format!(
-            "the installation was changed since you read it (it is at version {now_at} now): read it again"
-        ))
-    } else {
-        AppError::conflict("the installation was changed since you read it: read it again")
-    }
-}
-
-/// The installation's changes, newest first (404 for no such client).
-pub fn history(conn: &mut DbConn, client_id: i64, page: Page) -> Result<Paged<InstallationChange>, AppError> {
-    find(conn, client_id)?;
-    let (list, total) = rows::changes(conn, client_id, page.offset(), page.per_page)?;
-    Ok(page.wrap(list.into_iter().map(change_view).collect(), total))
-}
-
-/// Every change, for the subject access export.
-pub fn all_changes(conn: &mut DbConn, client_id: i64) -> Result<Vec<InstallationChange>, AppError> {
-    let (list, _) = rows::changes(conn, client_id, 0, i64::MAX)?;
-    Ok(list.into_iter().map(change_view).collect())
-}
-
-fn change_view(c: rows::Change) -> InstallationChange {
-    InstallationChange {
-        id: c.id,
-        changed_at: c.changed_at.and_utc(),
-        changed_by: c.staff_id.zip(c.staff_name).map(|(id, name)| ChangedBy { id, name }),
-        installation: serde_json::from_str(&c.installation).unwrap_or(serde_json::Value::Null),
-    }
-}
-
-/// The responders' names and phones, for the words an erasure redacts from mail.
-pub fn responder_words(conn: &mut DbConn, client_id: i64) -> Result<Vec<String>, AppError> {
-    let stored = rows::responders_of(conn, client_id)?.unwrap_or_default();
-    let list: Vec<Responder> = serde_json::from_str(&stored).unwrap_or_default();
-    Ok(list
-        .into_iter()
-        .flat_map(|r| std::iter::once(r.name).chain(r.phone))
-        .collect())
+    })
 }
