@@ -6,10 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::domain::telecare::{Connection, SwitchoverStatus};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::http::auth::Auth;
-use crate::domain::telecare::{Connection, SwitchoverStatus};
 use crate::service::pages::Page;
 use crate::service::reports::{self, OverdueReport};
 use crate::service::switchover::{self, FilterInput, SwitchoverReport};

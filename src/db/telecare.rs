@@ -85,7 +85,12 @@ pub fn insert(conn: &mut DbConn, client_id: i64, fields: &InstallationFields) ->
 }
 
 /// Replaces the installation if it is still at `version`; answers whether it was.
-pub fn replace(conn: &mut DbConn, client_id: i64, version: i64, fields: &InstallationFields) -> QueryResult<bool> {
+pub fn replace(
+    conn: &mut DbConn,
+    client_id: i64,
+    version: i64,
+    fields: &InstallationFields,
+) -> QueryResult<bool> {
     let changed = diesel::update(
         telecare_installations::table
             .filter(telecare_installations::client_id.eq(client_id))
@@ -127,7 +132,12 @@ pub struct Change {
 }
 
 /// The client's changes, newest first, `limit` of them from `offset`, and how many in all.
-pub fn changes(conn: &mut DbConn, client_id: i64, offset: i64, limit: i64) -> QueryResult<(Vec<Change>, i64)> {
+pub fn changes(
+    conn: &mut DbConn,
+    client_id: i64,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Change>, i64)> {
     let total = telecare_changes::table
         .filter(telecare_changes::client_id.eq(client_id))
         .count()
@@ -232,7 +242,11 @@ pub struct Home {
 
 /// The homes `filter` matches, by client reference, `limit` from `offset` (all with
 /// `None`), and how many match.
-pub fn homes(conn: &mut DbConn, filter: &HomeFilter, page: Option<(i64, i64)>) -> QueryResult<(Vec<Home>, i64)> {
+pub fn homes(
+    conn: &mut DbConn,
+    filter: &HomeFilter,
+    page: Option<(i64, i64)>,
+) -> QueryResult<(Vec<Home>, i64)> {
     let moved: Vec<SwitchoverStatus> = SwitchoverStatus::ALL.into_iter().filter(|s| s.moved()).collect();
     let query = || {
         let mut q = telecare_installations::table
@@ -285,13 +299,15 @@ pub fn homes(conn: &mut DbConn, filter: &HomeFilter, page: Option<(i64, i64)>) -
     let homes = rows
         .load::<Row>(conn)?
         .into_iter()
-        .map(|(installation, reference, postcode, base_unit, digital_unit)| Home {
-            installation,
-            reference,
-            postcode,
-            base_unit,
-            digital_unit,
-        })
+        .map(
+            |(installation, reference, postcode, base_unit, digital_unit)| Home {
+                installation,
+                reference,
+                postcode,
+                base_unit,
+                digital_unit,
+            },
+        )
         .collect();
     Ok((homes, total))
 }

@@ -118,14 +118,20 @@ pub fn filter_of(input: &FilterInput) -> Result<HomeFilter, AppError> {
     let status = blank(input.status).and_then(|raw| {
         let found = SwitchoverStatus::parse(raw);
         if found.is_none() {
-            errors.add("status", format!("must be one of {}", SwitchoverStatus::WORDS.join(", ")));
+            errors.add(
+                "status",
+                format!("must be one of {}", SwitchoverStatus::WORDS.join(", ")),
+            );
         }
         found
     });
     let connection = blank(input.connection).and_then(|raw| {
         let found = Connection::parse(raw);
         if found.is_none() {
-            errors.add("connection", format!("must be one of {}", Connection::WORDS.join(", ")));
+            errors.add(
+                "connection",
+                format!("must be one of {}", Connection::WORDS.join(", ")),
+            );
         }
         found
     });
@@ -152,7 +158,10 @@ pub fn counts(conn: &mut DbConn, as_of: NaiveDate) -> Result<SwitchoverCounts, A
     let (mut ready, mut left, mut not_tested, mut not_told) = (0, 0, 0, 0);
     for g in rows::groups(conn)? {
         let is_ready = digital_ready(g.connection, g.digital_unit);
-        if let Some(row) = by_connection.iter_mut().find(|r| r.connection == Some(g.connection)) {
+        if let Some(row) = by_connection
+            .iter_mut()
+            .find(|r| r.connection == Some(g.connection))
+        {
             row.add(g.status, g.homes);
         }
         all.add(g.status, g.homes);
@@ -266,7 +275,8 @@ pub fn to_csv(homes: &[HomeState]) -> Result<Vec<u8>, AppError> {
             yes_no(h.provider_told).into(),
             h.router_battery.as_str().into(),
         ];
-        out.write_record(cells.iter().map(|c| c.as_bytes())).map_err(fail)?;
+        out.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(fail)?;
     }
     out.into_inner().map_err(|e| AppError::internal("CSV", e))
 }

@@ -62,7 +62,13 @@ fn form_of(c: &ClientView) -> ClientForm {
 }
 
 /// The client's page with the telecare panel as given (a form refused keeps what was typed).
-fn render_with(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup, telecare: Markup) -> Markup {
+fn render_with(
+    user: &PageUser,
+    shown: &Shown,
+    form: &ClientForm,
+    banner: Markup,
+    telecare: Markup,
+) -> Markup {
     let c = &shown.client;
     let path = format!("/office/clients/{}", c.id);
     let holds = c.equipment.as_deref().unwrap_or_default();
@@ -171,7 +177,13 @@ pub async fn page_with_telecare(
 ) -> Result<Markup, PageError> {
     let shown = load(state, id).await?;
     let telecare = installation_form::panel(user, &shown.client, shown.telecare.as_ref(), &form, banner);
-    Ok(render_with(user, &shown, &form_of(&shown.client), html! {}, telecare))
+    Ok(render_with(
+        user,
+        &shown,
+        &form_of(&shown.client),
+        html! {},
+        telecare,
+    ))
 }
 
 pub async fn show(

@@ -19,7 +19,9 @@ use crate::domain::roles::Action;
 use crate::domain::telecare::{Connection, MAX_RESPONDERS, RouterBattery, SwitchoverStatus};
 use crate::error::AppError;
 use crate::service::clients::ClientView;
-use crate::service::installations::{self, InstallationView, PutInstallation, ResponderInput, SwitchoverInput};
+use crate::service::installations::{
+    self, InstallationView, PutInstallation, ResponderInput, SwitchoverInput,
+};
 use crate::service::today_in;
 use crate::words::uk_date;
 
@@ -215,7 +217,9 @@ fn select<T: Copy + PartialEq>(
 }
 
 fn fields(f: &InstallationForm) -> Markup {
-    let rows = (f.responders.len() + BLANK_ROWS).min(MAX_RESPONDERS).max(f.responders.len());
+    let rows = (f.responders.len() + BLANK_ROWS)
+        .min(MAX_RESPONDERS)
+        .max(f.responders.len());
     let blank = (String::new(), String::new(), String::new());
     html! {
         input type="hidden" name="version" value=(f.version);

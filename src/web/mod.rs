@@ -24,9 +24,9 @@ pub mod receive;
 pub mod refusal;
 pub mod scan_page;
 pub mod session;
-pub mod switchover;
 pub mod staff_page;
 pub mod suggest;
+pub mod switchover;
 pub mod welcome;
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};

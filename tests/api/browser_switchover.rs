@@ -19,8 +19,15 @@ async fn a_telecare_lead_sees_every_home_and_records_a_verified_switchover_from_
     let digital = app.client_person("BR-B", "Bob Baker", "LS2 2BB").await;
     let hub = held(&app, "BASE-DIGITAL", analogue).await;
     for (client, reference, connection) in [(analogue, "U-A", "pstn"), (digital, "U-B", "ip_broadband")] {
-        put(&app, client, &app.admin, json!({"monitoring_centre": "Leeds Careline", "unit_reference": reference,
-            "connection": connection})).await.expect(201);
+        put(
+            &app,
+            client,
+            &app.admin,
+            json!({"monitoring_centre": "Leeds Careline", "unit_reference": reference,
+            "connection": connection}),
+        )
+        .await
+        .expect(201);
     }
     let (_, _, stores) = app.staff_with_password("stores", Some(PASSWORD));
 
@@ -28,8 +35,18 @@ async fn a_telecare_lead_sees_every_home_and_records_a_verified_switchover_from_
     browser.sign_in(&stores).await;
     assert_eq!(browser.wait_for("h1").await, "Digital switchover");
     assert!(browser.wait_for("header nav").await.contains("Switchover"));
-    assert!(browser.wait_for("#days-left").await.contains("days to the analogue switch-off"));
-    assert!(browser.wait_for("#switchover-summary").await.contains("Analogue homes left: 2"));
+    assert!(
+        browser
+            .wait_for("#days-left")
+            .await
+            .contains("days to the analogue switch-off")
+    );
+    assert!(
+        browser
+            .wait_for("#switchover-summary")
+            .await
+            .contains("Analogue homes left: 2")
+    );
     let every = browser.wait_for("#switchover-homes").await;
     assert!(every.contains("BR-A") && every.contains("BR-B"), "{every}");
 
@@ -43,7 +60,12 @@ async fn a_telecare_lead_sees_every_home_and_records_a_verified_switchover_from_
     // The home's page: the installation, and the form to move it on.
     browser.click("#switchover-homes a").await;
     browser.wait_for_text("h1", "Ann Able").await;
-    assert!(browser.wait_for("#telecare-installed").await.contains("Analogue line"));
+    assert!(
+        browser
+            .wait_for("#telecare-installed")
+            .await
+            .contains("Analogue line")
+    );
     browser.type_into("#base_unit", &hub).await;
     browser.click("#connection option[value=sim_dual]").await;
     browser.click("#status option[value=verified]").await;
@@ -58,15 +80,29 @@ async fn a_telecare_lead_sees_every_home_and_records_a_verified_switchover_from_
         )
         .await;
     browser.click("#telecare-form button[type=submit]").await;
-    browser.wait_for_text("#telecare .done", "Installation saved").await;
+    browser
+        .wait_for_text("#telecare .done", "Installation saved")
+        .await;
     let shown = browser.wait_for("#telecare-installed").await;
-    assert!(shown.contains("Verified") && shown.contains("Sam Able") && shown.contains(&hub), "{shown}");
+    assert!(
+        shown.contains("Verified") && shown.contains("Sam Able") && shown.contains(&hub),
+        "{shown}"
+    );
     assert!(shown.contains("SIM, two networks"), "{shown}");
     browser.screenshot("office-client-telecare").await;
 
-    let now = app.get(&format!("/api/v1/clients/{analogue}/telecare"), &app.admin).await.expect(200).json();
+    let now = app
+        .get(&format!("/api/v1/clients/{analogue}/telecare"), &app.admin)
+        .await
+        .expect(200)
+        .json();
     assert_eq!(now["digital_ready"], true);
     assert_eq!(now["switchover"]["end_to_end_test_on"], "2026-11-21");
     browser.goto(&format!("{}/office/switchover", app.base)).await;
-    assert!(browser.wait_for("#switchover-summary").await.contains("Analogue homes left: 1"));
+    assert!(
+        browser
+            .wait_for("#switchover-summary")
+            .await
+            .contains("Analogue homes left: 1")
+    );
 }

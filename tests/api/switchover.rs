@@ -26,15 +26,73 @@ async fn four_homes(app: &TestApp) -> [i64; 4] {
         json!({"monitoring_centre": "Leeds Careline", "unit_reference": reference, "base_unit": unit,
                "connection": connection, "provider_told": told, "switchover": switchover})
     };
-    put(app, a, &app.admin, home("U-A", Some(&analogue), "pstn", false, json!({"status": "not_started"}))).await.expect(201);
-    put(app, b, &app.admin, home("U-B", Some(&hub_b), "sim_dual", true,
-        json!({"status": "migrated", "migrated_on": "2026-11-02"}))).await.expect(201);
-    put(app, c, &app.admin, home("U-C", Some(&hub_c), "ip_broadband", true,
-        json!({"status": "verified", "migrated_on": "2026-11-01", "end_to_end_test_on": "2026-11-02"}))).await.expect(201);
-    put(app, d, &app.admin, home("U-D", None, "sim_single", false,
-        json!({"status": "scheduled", "scheduled_on": "2027-01-10"}))).await.expect(201);
-    put(app, gone, &app.admin, home("U-E", None, "pstn", false, json!({"status": "not_started"}))).await.expect(201);
-    app.delete(&format!("/api/v1/clients/{gone}"), &app.admin).await.expect(200);
+    put(
+        app,
+        a,
+        &app.admin,
+        home(
+            "U-A",
+            Some(&analogue),
+            "pstn",
+            false,
+            json!({"status": "not_started"}),
+        ),
+    )
+    .await
+    .expect(201);
+    put(
+        app,
+        b,
+        &app.admin,
+        home(
+            "U-B",
+            Some(&hub_b),
+            "sim_dual",
+            true,
+            json!({"status": "migrated", "migrated_on": "2026-11-02"}),
+        ),
+    )
+    .await
+    .expect(201);
+    put(
+        app,
+        c,
+        &app.admin,
+        home(
+            "U-C",
+            Some(&hub_c),
+            "ip_broadband",
+            true,
+            json!({"status": "verified", "migrated_on": "2026-11-01", "end_to_end_test_on": "2026-11-02"}),
+        ),
+    )
+    .await
+    .expect(201);
+    put(
+        app,
+        d,
+        &app.admin,
+        home(
+            "U-D",
+            None,
+            "sim_single",
+            false,
+            json!({"status": "scheduled", "scheduled_on": "2027-01-10"}),
+        ),
+    )
+    .await
+    .expect(201);
+    put(
+        app,
+        gone,
+        &app.admin,
+        home("U-E", None, "pstn", false, json!({"status": "not_started"})),
+    )
+    .await
+    .expect(201);
+    app.delete(&format!("/api/v1/clients/{gone}"), &app.admin)
+        .await
+        .expect(200);
     [a, b, c, d]
 }
 

@@ -18,7 +18,10 @@ pub(crate) async fn put(app: &TestApp, client: i64, token: &str, body: Value) ->
 
 /// Two telecare base unit types, one digital and one analogue, and a pendant type.
 pub(crate) async fn telecare_types(app: &TestApp) {
-    for (code, name, digital) in [("BASE-DIGITAL", "Digital hub", true), ("BASE-ANALOGUE", "Analogue unit", false)] {
+    for (code, name, digital) in [
+        ("BASE-DIGITAL", "Digital hub", true),
+        ("BASE-ANALOGUE", "Analogue unit", false),
+    ] {
         let t = app
             .post(
                 "/api/v1/equipment-types",
@@ -35,7 +38,10 @@ pub(crate) async fn telecare_types(app: &TestApp) {
 
 /// An item of `type_code` issued to `client`: one they hold. Answers its tag.
 pub(crate) async fn held(app: &TestApp, type_code: &str, client: i64) -> String {
-    let tag = app.item(type_code, json!({})).await["asset_tag"].as_str().unwrap().to_string();
+    let tag = app.item(type_code, json!({})).await["asset_tag"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (worker, _) = app.user_with_id("worker");
     app.post(
         &format!("/api/v1/items/{tag}/issue"),

@@ -7,7 +7,6 @@ use serde::Deserialize;
 use utoipa::openapi::schema::Object;
 
 use super::Responder;
-use crate::service::now;
 use crate::db::DbConn;
 use crate::db::items::{self as item_rows, Item};
 use crate::db::telecare::InstallationFields;
@@ -18,6 +17,7 @@ use crate::domain::lifecycle::Status;
 use crate::domain::telecare::{Connection, MAX_RESPONDERS, RouterBattery, Switchover, SwitchoverStatus};
 use crate::domain::validate::{self, Errors};
 use crate::error::AppError;
+use crate::service::now;
 
 /// The longest monitoring centre's name and unit reference.
 const MAX_CENTRE: usize = 100;
@@ -106,7 +106,6 @@ fn nullable_day() -> Object {
     date(true)
 }
 
-
 /// A word of `W` from a request; `None` when absent.
 fn word<W: Copy>(
     errors: &mut Errors,
@@ -171,8 +170,18 @@ fn switchover_of(errors: &mut Errors, req: Option<&SwitchoverInput>, today: Naiv
     let before = errors.count();
     let switchover = Switchover {
         status: status.unwrap_or(SwitchoverStatus::NotStarted),
-        scheduled_on: day(errors, "switchover.scheduled_on", given.scheduled_on.as_deref(), None),
-        migrated_on: day(errors, "switchover.migrated_on", given.migrated_on.as_deref(), Some(today)),
+        scheduled_on: day(
+            errors,
+            "switchover.scheduled_on",
+            given.scheduled_on.as_deref(),
+            None,
+        ),
+        migrated_on: day(
+            errors,
+            "switchover.migrated_on",
+            given.migrated_on.as_deref(),
+            Some(today),
+        ),
         end_to_end_test_on: day(
             errors,
             "switchover.end_to_end_test_on",
@@ -208,7 +217,10 @@ fn base_unit_of(
         return Ok(None);
     };
     if item.client_id != Some(client_id) || item.status == Status::Condemned {
-        errors.add("base_unit", format!("{} is not held by this client", item.asset_tag));
+        errors.add(
+            "base_unit",
+            format!("{} is not held by this client", item.asset_tag),
+        );
         return Ok(None);
     }
     let kind = types::get(conn, item.type_id)?;
@@ -222,7 +234,6 @@ fn base_unit_of(
     Ok(Some(item))
 }
 
-
 /// The body checked and read into the row a PUT writes: every problem named at once.
 pub(super) fn read(
     conn: &mut DbConn,
@@ -231,7 +242,8 @@ pub(super) fn read(
     today: NaiveDate,
 ) -> Result<InstallationFields, AppError> {
     let mut errors = Errors::default();
-    let monitoring_centre = errors.required("monitoring_centre", req.monitoring_centre.as_deref(), MAX_CENTRE);
+    let monitoring_centre =
+        errors.required("monitoring_centre", req.monitoring_centre.as_deref(), MAX_CENTRE);
     let unit_reference = errors.required(
         "unit_reference",
         req.unit_reference.as_deref(),
@@ -243,7 +255,13 @@ pub(super) fn read(
             errors.add("connection", "is required");
             None
         }
-        raw => word(&mut errors, "connection", raw, Connection::parse, &Connection::WORDS),
+        raw => word(
+            &mut errors,
+            "connection",
+            raw,
+            Connection::parse,
+            &Connection::WORDS,
+        ),
     };
     let router_battery = word(
         &mut errors,

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 
 pub use body::{PutInstallation, ResponderInput, SwitchoverInput};
 
+use super::Actor;
 use super::clients::find;
 use super::pages::{Page, Paged};
-use super::Actor;
 use crate::db::DbConn;
 use crate::db::items as item_rows;
 use crate::db::telecare::{self as rows, Installation, InstallationFields};
@@ -236,7 +236,10 @@ fn change_view(c: rows::Change) -> InstallationChange {
     InstallationChange {
         id: c.id,
         changed_at: c.changed_at.and_utc(),
-        changed_by: c.staff_id.zip(c.staff_name).map(|(id, name)| ChangedBy { id, name }),
+        changed_by: c
+            .staff_id
+            .zip(c.staff_name)
+            .map(|(id, name)| ChangedBy { id, name }),
         installation: serde_json::from_str(&c.installation).unwrap_or(serde_json::Value::Null),
     }
 }
