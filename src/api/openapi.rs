@@ -319,6 +319,10 @@ mod tests {
             schemas["CreateType"]["properties"]["check_interval_days"]["maximum"],
             interval
         );
+        assert_eq!(
+            schemas["PutInstallation"]["properties"]["responders"]["maxItems"],
+            crate::domain::telecare::MAX_RESPONDERS
+        );
         let password = &schemas["CreateStaff"]["properties"]["password"];
         assert_eq!(password["minLength"], crate::service::staff::MIN_PASSWORD);
         let page = doc["paths"]["/api/v1/clients"]["get"]["parameters"]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::clients::{ClientForm, client_fields};
 use super::form::PageForm;
-use super::installation_form::{self, InstallationForm};
+use super::installation_form::{self, CHANGES_SHOWN, InstallationForm, Installed};
 use super::item_page::status_words;
 use super::page::{PageError, csrf_field, layout, problem, report, respond};
 use super::session::PageUser;
@@ -19,7 +19,8 @@ use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::service::clients::{self, ClientView, HeldBefore, PatchClient};
-use crate::service::installations::{self, InstallationView};
+use crate::service::installations;
+use crate::service::pages::Page;
 use crate::words::uk_date;
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,7 +31,7 @@ pub struct CsrfOnly {
 struct Shown {
     client: ClientView,
     before: Vec<HeldBefore>,
-    telecare: Option<InstallationView>,
+    telecare: Installed,
 }
 
 async fn load(state: &AppState, id: i64) -> Result<Shown, AppError> {
@@ -40,7 +41,10 @@ async fn load(state: &AppState, id: i64) -> Result<Shown, AppError> {
             let client = clients::get(c, id, &url)?;
             let now: Vec<i64> = client.equipment.iter().flatten().map(|i| i.id).collect();
             let before = clients::held_before(c, id, &now, &url)?;
-            let telecare = installations::of_client(c, id)?;
+            let telecare = Installed {
+                view: installations::of_client(c, id)?,
+                changes: installations::history(c, id, Page::parse(None, Some(CHANGES_SHOWN))?)?,
+            };
             Ok(Shown {
                 client,
                 before,
@@ -156,14 +160,8 @@ fn render_with(
 
 /// The client's page with the telecare panel showing the installation as stored.
 fn render(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup) -> Markup {
-    let installed = shown.telecare.as_ref();
-    let telecare = installation_form::panel(
-        user,
-        &shown.client,
-        installed,
-        &InstallationForm::of(installed),
-        html! {},
-    );
+    let form_now = InstallationForm::of(shown.telecare.view.as_ref());
+    let telecare = installation_form::panel(user, &shown.client, &shown.telecare, &form_now, html! {});
     render_with(user, shown, form, banner, telecare)
 }
 
@@ -176,7 +174,7 @@ pub async fn page_with_telecare(
     banner: Markup,
 ) -> Result<Markup, PageError> {
     let shown = load(state, id).await?;
-    let telecare = installation_form::panel(user, &shown.client, shown.telecare.as_ref(), &form, banner);
+    let telecare = installation_form::panel(user, &shown.client, &shown.telecare, &form, banner);
     Ok(render_with(
         user,
         &shown,

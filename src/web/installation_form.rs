@@ -20,13 +20,22 @@ use crate::domain::telecare::{Connection, MAX_RESPONDERS, RouterBattery, Switcho
 use crate::error::AppError;
 use crate::service::clients::ClientView;
 use crate::service::installations::{
-    self, InstallationView, PutInstallation, ResponderInput, SwitchoverInput,
+    self, InstallationChange, InstallationView, PutInstallation, ResponderInput, SwitchoverInput,
 };
+use crate::service::pages::Paged;
 use crate::service::today_in;
 use crate::words::uk_date;
 
 /// Blank responder rows offered below those recorded.
 const BLANK_ROWS: usize = 2;
+/// The latest changes the panel lists (the API pages through them all).
+pub const CHANGES_SHOWN: i64 = 10;
+
+/// The installation as stored, and its latest changes.
+pub struct Installed {
+    pub view: Option<InstallationView>,
+    pub changes: Paged<InstallationChange>,
+}
 
 /// The form's fields as typed (or as stored, to begin with).
 #[derive(Debug, Default, Clone)]
@@ -294,24 +303,58 @@ fn fields(f: &InstallationForm) -> Markup {
     }
 }
 
+/// Who changed the installation when, and where it then stood (gone once the client is
+/// erased).
+fn changes(list: &Paged<InstallationChange>) -> Markup {
+    let word = |c: &InstallationChange, path: &[&str]| {
+        path.iter()
+            .try_fold(&c.installation, |v, key| v.get(*key))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    html! {
+        @if !list.items.is_empty() {
+            details id="telecare-history" {
+                summary { "Changes (" (list.total) ")" }
+                ul {
+                    @for c in &list.items {
+                        li {
+                            (uk_date(c.changed_at.date_naive()))
+                            @if let Some(by) = &c.changed_by { ", " (by.name) }
+                            @if let (Some(connection), Some(status)) = (word(c, &["connection"]), word(c, &["switchover", "status"])) {
+                                ": " (connection) ", " (status)
+                            }
+                        }
+                    }
+                }
+                @if list.total > list.items.len() as i64 {
+                    p { "The latest " (list.items.len()) " are shown." }
+                }
+            }
+        }
+    }
+}
+
 /// The panel on the client's page.
 pub fn panel(
     user: &PageUser,
     client: &ClientView,
-    installed: Option<&InstallationView>,
+    installed: &Installed,
     form: &InstallationForm,
     banner: Markup,
 ) -> Markup {
+    let view = installed.view.as_ref();
     html! {
         section class="panel" id="telecare" {
             h2 { "Telecare" }
             (banner)
-            @match installed {
+            @match view {
                 Some(i) => (shown(i)),
                 None => p { "No telecare installation recorded." },
             }
+            (changes(&installed.changes))
             @if !client.erased && user.may(Action::ManageTelecare) {
-                h3 { @if installed.is_some() { "Change the installation" } @else { "Record the installation" } }
+                h3 { @if view.is_some() { "Change the installation" } @else { "Record the installation" } }
                 form id="telecare-form" method="post" action={ "/office/clients/" (client.id) "/telecare" } {
                     (csrf_field(user))
                     (fields(form))

@@ -239,6 +239,7 @@ both_backends! {
         assert!(refused.contains("Sam Able"), "{refused}");
         let saved = send(form("verified", "2026-11-20", "2026-11-21", "1")).await.expect(200).text();
         assert!(saved.contains("Installation saved."), "{saved}");
+        assert!(saved.contains("Changes (2)"), "each change is in the client's history: {saved}");
         let now = app.get(&format!("/api/v1/clients/{a}/telecare"), &app.admin).await.expect(200).json();
         assert_eq!(now["version"], 2);
         assert_eq!(now["base_unit"], Value::Null, "an empty field takes the unit away");
