@@ -211,6 +211,33 @@ both_backends! {
         assert_eq!(fields(&p), ["digital_unit"]);
     }
 
+    async fn an_admin_marks_a_digital_base_unit_type_on_the_catalogue_page(app: TestApp) {
+        use crate::pages::{PASSWORD, page, page_csrf, post_form, sign_in};
+        let (_, _, admin) = app.staff_with_password("admin", Some(PASSWORD));
+        let (cookie, _) = sign_in(&app, &admin, "/office/catalogue").await;
+        let csrf = page_csrf(&page(&app, &cookie, "/office/catalogue").await.expect(200).text());
+        let new_type = |digital: &'static str| {
+            let mut form = vec![("csrf", csrf.as_str()), ("code", "hub-4g"), ("name", "4G hub"), ("category", "telecare"),
+                ("manufacturer", ""), ("model", ""), ("safe_working_load_kg", ""),
+                ("rule_name", "function test"), ("rule_kind", "inspection"), ("rule_interval_days", "182"), ("rule_lead_days", "")];
+            if !digital.is_empty() {
+                form.push(("digital_unit", digital));
+            }
+            form
+        };
+        post_form(&app, &cookie, "/office/catalogue/types", &new_type("yes")).await.expect(303);
+        let t = &app.get("/api/v1/equipment-types", &app.admin).await.expect(200).json()["items"][0];
+        assert_eq!(t["digital_unit"], true, "{t}");
+        let html = page(&app, &cookie, "/office/catalogue").await.expect(200).text();
+        assert!(html.contains("digital telecare base unit"), "{html}");
+        // The edit form sends the box only when ticked: unticked, the type is no longer one.
+        let edit = [("csrf", csrf.as_str()), ("name", "4G hub"), ("category", "telecare"), ("manufacturer", ""),
+                    ("model", ""), ("safe_working_load_kg", "")];
+        post_form(&app, &cookie, "/office/catalogue/types/HUB-4G", &edit).await.expect(303);
+        let t = &app.get("/api/v1/equipment-types", &app.admin).await.expect(200).json()["items"][0];
+        assert_eq!(t["digital_unit"], false, "{t}");
+    }
+
     async fn erasing_a_client_blanks_the_responders_and_the_history(app: TestApp) {
         let client = app.client_person("TC-5", "Grace Hopper", "LS4 2CD").await;
         let path = format!("/api/v1/clients/{client}/telecare");
