@@ -105,7 +105,9 @@ both_backends! {
         assert_eq!(replaced["version"], 2);
         assert_eq!(replaced["digital_ready"], false, "on the analogue line whatever the unit");
         assert_eq!(replaced["switchover"]["status"], "verified");
-        // The same version again is stale, and nothing changes.
+        // The same version again is stale, and nothing changes; so is any other.
+        put(&app, client, &stores, analogue.clone()).await.expect(409);
+        analogue["expected_version"] = json!(i64::MAX);
         put(&app, client, &stores, analogue).await.expect(409);
         assert_eq!(app.get(&path, &stores).await.expect(200).json()["version"], 2);
         // Each change, newest first, with who made it and the installation as it was.

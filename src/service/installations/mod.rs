@@ -184,6 +184,8 @@ fn write(
                 "this client's telecare installation exists (version {version}): send expected_version to replace it"
             )));
         }
+        (Some(version), Some(expected)) if expected != version => return Err(stale(Some(version))),
+        // Still at `expected` unless someone wrote it since it was read just now.
         (Some(version), Some(expected)) => match rows::replace(conn, client_id, expected, fields) {
             Ok(true) => Ok(()),
             Ok(false) => return Err(stale(Some(version))),
