@@ -230,8 +230,7 @@ pub struct HomeFilter {
     pub untested: bool,
 }
 
-/// One home in the list.
-#[derive(Debug)]
+/// One home in the list (a client's reference and postcode: no `Debug`).
 pub struct Home {
     pub installation: Installation,
     pub reference: String,

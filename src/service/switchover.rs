@@ -73,8 +73,8 @@ pub struct SwitchoverCounts {
     pub provider_not_told: i64,
 }
 
-/// One home's switchover state.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// One home's switchover state (a client's reference and postcode: no `Debug`).
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct HomeState {
     pub client_id: i64,
     pub client_reference: String,
@@ -92,7 +92,7 @@ pub struct HomeState {
     pub router_battery: RouterBattery,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SwitchoverReport {
     #[serde(flatten)]
     pub counts: SwitchoverCounts,

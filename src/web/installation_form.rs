@@ -38,7 +38,7 @@ pub struct Installed {
 }
 
 /// The form's fields as typed (or as stored, to begin with).
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct InstallationForm {
     pub monitoring_centre: String,
     pub unit_reference: String,

@@ -39,7 +39,7 @@ fn status_words() -> Object {
 }
 
 /// The installation as a PUT sends it: the whole of it (what is left out takes its default).
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutInstallation {
     /// The monitoring centre that answers the home's calls.
@@ -73,7 +73,7 @@ pub struct PutInstallation {
     pub expected_version: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponderInput {
     #[schema(required = true, schema_with = required_text::<200>)]

@@ -21,8 +21,9 @@ use crate::domain::roles::Action;
 use crate::domain::telecare::{Connection, RouterBattery, SwitchoverStatus, digital_ready};
 use crate::error::AppError;
 
-/// A person to call, as stored (JSON) and answered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// A person to call, as stored (JSON) and answered. Personal data: no `Debug`, so no log
+/// line can print it (nor the views that hold it).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Responder {
     pub name: String,
     pub phone: Option<String>,
@@ -37,7 +38,7 @@ pub struct SwitchoverView {
     pub end_to_end_test_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Serialize, utoipa::ToSchema)]
 pub struct InstallationView {
     pub client_id: i64,
     pub monitoring_centre: String,
@@ -66,7 +67,7 @@ pub struct ChangedBy {
 }
 
 /// One change of the installation in the client's history.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct InstallationChange {
     pub id: i64,
     pub changed_at: DateTime<Utc>,
