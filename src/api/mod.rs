@@ -9,6 +9,7 @@ pub mod extract;
 pub mod handovers;
 pub mod health;
 pub mod idempotency;
+pub mod installations;
 pub mod items;
 pub mod kits;
 pub mod labels;
@@ -45,6 +46,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/sweeps").get(sweeps::list_sweeps))
                 .service(web::resource("/audit").get(audit::list_audit))
                 .service(web::resource("/reports/overdue").get(reports::overdue))
+                .service(web::resource("/reports/switchover").get(reports::switchover))
+                .configure(installations::routes)
                 .configure(items::routes)
                 .configure(kits::routes)
                 .configure(moves::routes)

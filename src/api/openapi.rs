@@ -12,8 +12,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::idempotency::takes_key;
 use super::{
-    audit, catalogue, clients, evidence, examinations, handovers, health, items, kits, labels, me, moves,
-    notifications, recalls, reports, scan, staff, sweeps, telecare_events,
+    audit, catalogue, clients, evidence, examinations, handovers, health, installations, items, kits, labels,
+    me, moves, notifications, recalls, reports, scan, staff, sweeps, telecare_events,
 };
 use crate::domain::idempotency::{HEADER, KEEP_DAYS, MAX_LEN, PATTERN};
 use crate::http::auth::Auth;
@@ -38,7 +38,8 @@ use crate::http::auth::Auth;
         scan::scan_code, me::my_round,
         labels::label_png, labels::label_svg, labels::labels_pdf,
         notifications::list_notifications, notifications::retry_notification, sweeps::list_sweeps,
-        reports::overdue,
+        reports::overdue, reports::switchover,
+        installations::get_telecare, installations::put_telecare, installations::telecare_history,
         recalls::list_recalls, recalls::open_recall, recalls::get_recall, recalls::resolve_recall_item,
         telecare_events::import_events, telecare_events::list_events,
     ),
@@ -323,6 +324,10 @@ mod tests {
         assert_eq!(
             schemas["CreateType"]["properties"]["check_interval_days"]["maximum"],
             interval
+        );
+        assert_eq!(
+            schemas["PutInstallation"]["properties"]["responders"]["maxItems"],
+            crate::domain::telecare::MAX_RESPONDERS
         );
         let password = &schemas["CreateStaff"]["properties"]["password"];
         assert_eq!(password["minLength"], crate::service::staff::MIN_PASSWORD);

@@ -1,14 +1,18 @@
-//! `/reports/overdue`: overdue and due-soon checks, as JSON or CSV.
+//! `/reports/overdue`: overdue and due-soon checks; `/reports/switchover`: the digital
+//! switchover of telecare homes. Each as JSON, or CSV with `Accept: text/csv`.
 
 use actix_web::http::header::ACCEPT;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::domain::telecare::{Connection, SwitchoverStatus};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::http::auth::Auth;
+use crate::service::pages::Page;
 use crate::service::reports::{self, OverdueReport};
+use crate::service::switchover::{self, FilterInput, SwitchoverReport};
 use crate::service::today_in;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -49,12 +53,7 @@ pub async fn overdue(
         return Err(AppError::invalid("lead_days", "must be at most 366"));
     }
     let report = state.read(move |c| reports::overdue(c, as_of, lead)).await?;
-    let wants_csv = req
-        .headers()
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
-    if wants_csv {
+    if wants_csv(&req) {
         let body = reports::to_csv(&report)?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -64,5 +63,82 @@ pub async fn overdue(
             ))
             .body(body));
     }
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SwitchoverQuery {
+    /// Only homes at this stage of the switchover.
+    #[param(schema_with = status_filter)]
+    pub status: Option<String>,
+    /// Only homes on this connection.
+    #[param(schema_with = connection_filter)]
+    pub connection: Option<String>,
+    /// Only homes whose phone provider has not been told they rely on telecare.
+    pub provider_not_told: Option<bool>,
+    /// Only analogue homes left: not digital-ready and not yet migrated.
+    pub analogue_left: Option<bool>,
+    /// Only homes migrated with no end-to-end test call.
+    pub untested: Option<bool>,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+}
+
+fn status_filter() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::domain::field_schema::one_of(&SwitchoverStatus::WORDS, false);
+    schema.description = Some("Only homes at this stage of the switchover".into());
+    schema
+}
+
+fn connection_filter() -> utoipa::openapi::schema::Object {
+    let mut schema = crate::domain::field_schema::one_of(&Connection::WORDS, false);
+    schema.description = Some("Only homes on this connection".into());
+    schema
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/csv"))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/switchover", tag = "reports", params(SwitchoverQuery),
+    responses((status = 200, body = SwitchoverReport, description = "The counts over every home, and a page of \
+                the homes the filters match; with `Accept: text/csv`, every home the filters match as CSV"),
+              (status = 422, description = "An unknown status or connection, or a bad page")),
+    security(("bearer" = [])))]
+pub async fn switchover(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    req: HttpRequest,
+    q: web::Query<SwitchoverQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let filter = switchover::filter_of(&FilterInput {
+        status: q.status.as_deref(),
+        connection: q.connection.as_deref(),
+        provider_not_told: q.provider_not_told.unwrap_or(false),
+        analogue_left: q.analogue_left.unwrap_or(false),
+        untested: q.untested.unwrap_or(false),
+    })?;
+    let page = Page::parse(q.page, q.per_page)?;
+    let today = today_in(state.settings.reminders.timezone);
+    if wants_csv(&req) {
+        let homes = state.read(move |c| switchover::every_home(c, &filter)).await?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"switchover-{today}.csv\""),
+            ))
+            .body(switchover::to_csv(&homes)?));
+    }
+    let report = state
+        .read(move |c| switchover::report(c, today, &filter, page))
+        .await?;
     Ok(HttpResponse::Ok().json(report))
 }

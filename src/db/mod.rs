@@ -28,6 +28,7 @@ pub mod sign_in_links;
 pub mod staff;
 mod stored_text;
 pub mod sweeps;
+pub mod telecare;
 pub mod telecare_events;
 mod transaction;
 pub mod types;

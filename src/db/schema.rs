@@ -33,6 +33,8 @@ diesel::table! {
         requires_decontamination -> Bool,
         created_at -> Timestamp,
         safe_working_load_kg -> Nullable<Integer>,
+        /// A digital telecare base unit (migration 2026-12-04-110000).
+        digital_unit -> Bool,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::domain::handover::Relation;
 use crate::domain::lifecycle::{CondemnReason, Outcome, Status};
 use crate::domain::roles::Role;
 use crate::domain::states::{OutboxStatus, RecallItemState, RecallStatus, SweepOutcome};
+use crate::domain::telecare::{Connection, RouterBattery, SwitchoverStatus};
 
 /// Implements the column traits for an enum declared with `domain::stored::stored_words!`; `what` names it in
 /// the error a corrupt row raises.
@@ -53,6 +54,9 @@ stored_as_text! {
     Basis => "an examination's basis",
     Relation => "a hand-over relation",
     CentreEventKind => "a monitoring centre's event kind",
+    Connection => "a telecare connection",
+    RouterBattery => "a router battery answer",
+    SwitchoverStatus => "a switchover status",
 }
 
 #[cfg(test)]

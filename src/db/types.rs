@@ -20,6 +20,8 @@ pub struct EquipmentType {
     pub requires_decontamination: bool,
     pub created_at: NaiveDateTime,
     pub safe_working_load_kg: Option<i32>,
+    /// A telecare base unit that connects digitally (IP or SIM).
+    pub digital_unit: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -33,6 +35,7 @@ pub struct NewType<'a> {
     pub requires_decontamination: bool,
     pub created_at: NaiveDateTime,
     pub safe_working_load_kg: Option<i32>,
+    pub digital_unit: bool,
 }
 
 /// What an edit of a type may change; `None` leaves a column as it is.
@@ -45,6 +48,7 @@ pub struct TypeChanges {
     pub model: Option<Option<String>>,
     pub requires_decontamination: Option<bool>,
     pub safe_working_load_kg: Option<Option<i32>>,
+    pub digital_unit: Option<bool>,
 }
 
 /// What an edit of a rule may change.

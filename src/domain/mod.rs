@@ -13,4 +13,5 @@ pub mod secret;
 pub mod serial;
 pub mod states;
 mod stored;
+pub mod telecare;
 pub mod validate;

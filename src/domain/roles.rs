@@ -45,6 +45,9 @@ pub enum Action {
     /// Import a monitoring centre's events (test calls, heartbeats, low batteries, faults)
     /// with a token; a centre's own system sends them signed instead.
     ImportCentreEvents,
+    /// Record or change the telecare installation in a client's home (anyone signed in
+    /// reads it).
+    ManageTelecare,
     Move(Move),
 }
 
@@ -77,6 +80,7 @@ impl Role {
                     | BeResponsible
                     | ViewHandovers
                     | ImportCentreEvents
+                    | ManageTelecare
                     | Move(
                         M::Issue
                             | M::Check
@@ -140,6 +144,14 @@ mod tests {
     fn everyone_but_viewers_may_see_hand_overs() {
         for role in Role::ALL {
             assert_eq!(role.may(Action::ViewHandovers), role != Role::Viewer, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn stores_and_admins_change_telecare_installations() {
+        for role in Role::ALL {
+            let stores = matches!(role, Role::Admin | Role::Stores);
+            assert_eq!(role.may(Action::ManageTelecare), stores, "{role:?}");
         }
     }
 

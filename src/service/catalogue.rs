@@ -101,6 +101,10 @@ pub struct CreateType {
     /// The type's safe working load in kilograms, 1 to 10000, if it has one.
     #[schema(minimum = 1, maximum = 10000)]
     pub safe_working_load_kg: Option<i64>,
+    /// A telecare base unit that connects digitally (IP or SIM), so a home with one on a
+    /// connection other than `pstn` is digital-ready. Only a `telecare` type may be one
+    /// (422 otherwise). Default false.
+    pub digital_unit: Option<bool>,
     /// One or more rules with different names. Give exactly one of `check_rules` and
     /// `check_interval_days` (422 otherwise).
     #[schema(min_items = 1)]
@@ -144,6 +148,8 @@ pub struct TypeView {
     pub model: Option<String>,
     pub requires_decontamination: bool,
     pub safe_working_load_kg: Option<i32>,
+    /// A digital telecare base unit (IP or SIM).
+    pub digital_unit: bool,
     /// The rules in force (a retired rule is not shown).
     pub check_rules: Vec<RuleView>,
     pub created_at: DateTime<Utc>,
@@ -208,6 +214,8 @@ pub(super) fn add_type(conn: &mut DbConn, req: &CreateType) -> Result<TypeView, 
     let manufacturer = errors.optional("manufacturer", req.manufacturer.as_deref(), 200);
     let model = errors.optional("model", req.model.as_deref(), 200);
     let safe_working_load_kg = load(&mut errors, req.safe_working_load_kg);
+    let digital_unit = req.digital_unit.unwrap_or(false);
+    digital_needs_telecare(&mut errors, digital_unit, &category);
     let rules = rules_of(req, &mut errors);
     errors.finish()?;
     if types::by_code(conn, &code)?.is_some() {
@@ -226,6 +234,7 @@ pub(super) fn add_type(conn: &mut DbConn, req: &CreateType) -> Result<TypeView, 
             requires_decontamination: req.requires_decontamination.unwrap_or(true),
             created_at: now(),
             safe_working_load_kg,
+            digital_unit,
         },
         &rules,
     )?;
@@ -334,6 +343,14 @@ fn load(errors: &mut Errors, kg: Option<i64>) -> Option<i32> {
     }
 }
 
+/// Only a telecare type can be a digital base unit: the flag decides a home's
+/// digital-readiness, and on a hoist it would mean nothing.
+fn digital_needs_telecare(errors: &mut Errors, digital_unit: bool, category: &str) {
+    if digital_unit && !category.is_empty() && category != "telecare" {
+        errors.add("digital_unit", "only a telecare type can be a digital base unit");
+    }
+}
+
 fn category_of(errors: &mut Errors, raw: Option<&str>) -> String {
     let category = errors.required("category", raw, 64);
     if !category.is_empty() && !CATEGORIES.contains(&category.as_str()) {
@@ -372,6 +389,7 @@ pub(super) fn type_view(t: EquipmentType, rules: &[CheckRule]) -> TypeView {
         model: t.model,
         requires_decontamination: t.requires_decontamination,
         safe_working_load_kg: t.safe_working_load_kg,
+        digital_unit: t.digital_unit,
         check_rules: rules.iter().map(RuleView::from).collect(),
         created_at: t.created_at.and_utc(),
     }
@@ -395,6 +413,8 @@ pub struct PatchType {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub safe_working_load_kg: Option<Option<i64>>,
+    /// A digital telecare base unit (IP or SIM); only a `telecare` type may be one (422).
+    pub digital_unit: Option<bool>,
 }
 
 /// The type with `code` (any case), or a 404 naming it.
@@ -439,6 +459,9 @@ pub fn patch_type(
     if let Some(kg) = req.safe_working_load_kg {
         changes.safe_working_load_kg = Some(load(&mut errors, kg));
     }
+    changes.digital_unit = req.digital_unit;
+    let category = changes.category.clone().unwrap_or_else(|| t.category.clone());
+    digital_needs_telecare(&mut errors, req.digital_unit.unwrap_or(t.digital_unit), &category);
     errors.finish()?;
     types::update(conn, t.id, &changes)?;
     view_of(conn, t.id)

@@ -9,7 +9,7 @@ use super::clients::{ClientView, find};
 use super::{Actor, now};
 use crate::db::clients::{self, ClientChanges};
 use crate::db::notifications::{self, Notification};
-use crate::db::{DbConn, handovers, notes, recalls};
+use crate::db::{DbConn, handovers, notes, recalls, telecare};
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::mail;
@@ -47,6 +47,8 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     words.extend(recalls::notes_of_client(conn, id)?);
     // Whoever received or handed over equipment at the client's home: named in their visits.
     words.extend(handovers::names_of_client(conn, id)?);
+    // The responders of their telecare installation: people they named.
+    words.extend(super::installations::responder_words(conn, id)?);
     let rows = notifications::about_client(conn, id, &client.name, &client.address)?;
     let linked = notifications::linked_to_client(conn, id)?;
     for row in &rows {
@@ -63,6 +65,8 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
     let notes_erased = notes::erase_client(conn, id, now)? + recalls::erase_notes_of_client(conn, id)?;
     // The names, signatures and reasons of the hand-overs at their home.
     let handovers_erased = handovers::erase_client(conn, id, now)?;
+    // The telecare installation's responders, and its copies in the history.
+    let telecare_changes_erased = telecare::erase_client(conn, id)?;
     clients::update(
         conn,
         id,
@@ -81,7 +85,7 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Erased, AppErr
         Some(actor),
         "client_erased",
         Subject::Client(id),
-        json!({ "notes_erased": notes_erased, "handovers_erased": handovers_erased, "messages_redacted": ids, "answers_redacted": answers_redacted }),
+        json!({ "notes_erased": notes_erased, "handovers_erased": handovers_erased, "telecare_changes_erased": telecare_changes_erased, "messages_redacted": ids, "answers_redacted": answers_redacted }),
     )?;
     Ok(Erased {
         client: find(conn, id)?.into(),

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::audit::{self, Subject};
 use super::clients::{ClientView, find};
 use super::handovers::HandoverView;
+use super::installations::{self, InstallationChange, InstallationView};
 use super::{Actor, now};
 use crate::db::checks::{self, CheckRecord};
 use crate::db::events::{self, Event};
@@ -27,6 +28,10 @@ pub struct ClientExport {
     pub items: Vec<HeldItem>,
     /// Every email that spoke of them.
     pub mail: Vec<MailSent>,
+    /// The telecare installation in their home, if any (responders included).
+    pub telecare: Option<InstallationView>,
+    /// Each change of it, newest first.
+    pub telecare_history: Vec<InstallationChange>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -166,6 +171,8 @@ pub fn export(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<ClientExport,
         });
     }
     let mail = notifications::about_client(conn, id, &client.name, &client.address)?;
+    let telecare = installations::view_of(conn, id)?;
+    let telecare_history = installations::all_changes(conn, id)?;
     audit::record(
         conn,
         Some(actor),
@@ -178,5 +185,7 @@ pub fn export(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<ClientExport,
         client: client.into(),
         items: held,
         mail: mail.into_iter().map(MailSent::from).collect(),
+        telecare,
+        telecare_history,
     })
 }

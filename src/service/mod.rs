@@ -14,6 +14,7 @@ pub mod export;
 pub mod handovers;
 pub mod idempotency;
 pub mod import;
+pub mod installations;
 pub mod items;
 pub mod kits;
 pub mod moves;
@@ -30,6 +31,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod starter;
 pub mod sweeps;
+pub mod switchover;
 pub mod views;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};

@@ -25,6 +25,8 @@ struct Entry {
     name: &'static str,
     category: &'static str,
     requires_decontamination: bool,
+    /// A digital telecare base unit (IP or SIM).
+    digital_unit: bool,
     rules: &'static [Rule],
 }
 
@@ -51,17 +53,24 @@ const SAFETY_CHECK: Rule = Rule {
 };
 
 const POWERED_LIFT: &[Rule] = &[EXAMINATION, SERVICE];
+const BASE_UNIT: &[Rule] = &[Rule {
+    name: "function and battery test",
+    interval_days: 182,
+    kind: CheckKind::Inspection,
+    due_on_fit: false,
+}];
 const AID: &[Rule] = &[SAFETY_CHECK];
 
 /// Decontamination before reissue (MHRA, Managing Medical Devices, section 9) for everything
 /// that touches a person or goes into a bathroom; a telecare base unit sits on a shelf and is
 /// wiped when it is reset.
-const STARTER: [Entry; 11] = [
+const STARTER: [Entry; 12] = [
     Entry {
         code: "STAIRLIFT",
         name: "Stairlift",
         category: "stairlift",
         requires_decontamination: true,
+        digital_unit: false,
         rules: POWERED_LIFT,
     },
     Entry {
@@ -69,6 +78,7 @@ const STARTER: [Entry; 11] = [
         name: "Mobile hoist",
         category: "hoist",
         requires_decontamination: true,
+        digital_unit: false,
         rules: POWERED_LIFT,
     },
     Entry {
@@ -76,6 +86,7 @@ const STARTER: [Entry; 11] = [
         name: "Ceiling track hoist",
         category: "hoist",
         requires_decontamination: true,
+        digital_unit: false,
         rules: POWERED_LIFT,
     },
     Entry {
@@ -83,6 +94,7 @@ const STARTER: [Entry; 11] = [
         name: "Hoist sling",
         category: "sling",
         requires_decontamination: true,
+        digital_unit: false,
         rules: &[EXAMINATION],
     },
     Entry {
@@ -90,25 +102,33 @@ const STARTER: [Entry; 11] = [
         name: "Bath lift",
         category: "bathing",
         requires_decontamination: true,
+        digital_unit: false,
         rules: POWERED_LIFT,
     },
+    // An analogue unit dials over the phone line and stops working at the switch-off; a
+    // digital one (IP or SIM) is what a home moves to. Both are tested the same way.
     Entry {
         code: "TELECARE-BASE",
-        name: "Telecare base unit",
+        name: "Telecare base unit (analogue)",
         category: "telecare",
         requires_decontamination: false,
-        rules: &[Rule {
-            name: "function and battery test",
-            interval_days: 182,
-            kind: CheckKind::Inspection,
-            due_on_fit: false,
-        }],
+        digital_unit: false,
+        rules: BASE_UNIT,
+    },
+    Entry {
+        code: "TELECARE-BASE-DIGITAL",
+        name: "Digital telecare base unit",
+        category: "telecare",
+        requires_decontamination: false,
+        digital_unit: true,
+        rules: BASE_UNIT,
     },
     Entry {
         code: "TELECARE-PENDANT",
         name: "Telecare pendant",
         category: "telecare",
         requires_decontamination: true,
+        digital_unit: false,
         rules: &[Rule {
             name: "test call",
             interval_days: 30,
@@ -121,6 +141,7 @@ const STARTER: [Entry; 11] = [
         name: "Walking frame",
         category: "walking_aid",
         requires_decontamination: true,
+        digital_unit: false,
         rules: AID,
     },
     Entry {
@@ -128,6 +149,7 @@ const STARTER: [Entry; 11] = [
         name: "Rollator",
         category: "walking_aid",
         requires_decontamination: true,
+        digital_unit: false,
         rules: AID,
     },
     Entry {
@@ -135,6 +157,7 @@ const STARTER: [Entry; 11] = [
         name: "Shower chair",
         category: "bathing",
         requires_decontamination: true,
+        digital_unit: false,
         rules: AID,
     },
     Entry {
@@ -142,6 +165,7 @@ const STARTER: [Entry; 11] = [
         name: "Bath board",
         category: "bathing",
         requires_decontamination: true,
+        digital_unit: false,
         rules: AID,
     },
 ];
@@ -165,6 +189,7 @@ impl Entry {
             name: Some(self.name.into()),
             category: Some(self.category.into()),
             requires_decontamination: Some(self.requires_decontamination),
+            digital_unit: Some(self.digital_unit),
             check_rules: Some(rules),
             ..CreateType::default()
         }

@@ -21,6 +21,7 @@ pub const NAMES: &[(&str, &str)] = &[
     ("kind", "kind of check"),
     ("safe_working_load_kg", "safe working load (kg)"),
     ("requires_decontamination", "decontaminate before reissue"),
+    ("digital_unit", "digital telecare base unit"),
 ];
 
 pub fn kind_words(kind: CheckKind) -> &'static str {
@@ -116,6 +117,7 @@ impl Catalogue<'_> {
                     @if !maker.is_empty() { " · " (maker.join(" ")) }
                     @if let Some(kg) = t.safe_working_load_kg { " · safe working load " (kg) " kg" }
                     " · " (if t.requires_decontamination { "decontaminated before reissue" } else { "no decontamination needed" })
+                    @if t.digital_unit { " · digital telecare base unit" }
                 }
                 table class="cards rules" {
                     thead { tr { th { "Check rule" } th { "Kind" } th { "Every" } th { "Reminded" } th { "First due" } } }
@@ -225,6 +227,11 @@ fn type_fields(v: &Values, id: &str, t: Option<&TypeView>) -> Markup {
             input type="checkbox" name="requires_decontamination" value="yes"
                 checked[v.ticked("requires_decontamination", t.is_none_or(|t| t.requires_decontamination))];
             "Decontaminate before reissue"
+        }
+        label class="check" {
+            input type="checkbox" name="digital_unit" value="yes"
+                checked[v.ticked("digital_unit", t.is_some_and(|t| t.digital_unit))];
+            "A digital telecare base unit (IP or SIM): a home with one off the analogue line is digital-ready"
         }
     }
 }

@@ -152,7 +152,7 @@ fn rule_input(f: &Fields, prefix: &str, errors: &mut Errors) -> RuleInput {
 }
 
 /// The fields of the type form other than the code: name, category, maker, model, load,
-/// decontamination.
+/// decontamination, digital base unit.
 struct TypeFields {
     name: String,
     category: Option<String>,
@@ -160,6 +160,7 @@ struct TypeFields {
     model: Option<String>,
     load: Option<i64>,
     decontaminate: bool,
+    digital: bool,
 }
 
 fn type_fields(f: &Fields, errors: &mut Errors) -> TypeFields {
@@ -171,6 +172,7 @@ fn type_fields(f: &Fields, errors: &mut Errors) -> TypeFields {
         model: given("model"),
         load: whole_number(errors, "safe_working_load_kg", f.one("safe_working_load_kg")),
         decontaminate: checked(f, "requires_decontamination"),
+        digital: checked(f, "digital_unit"),
     }
 }
 
@@ -196,6 +198,7 @@ pub async fn create_type(
             safe_working_load_kg: t.load,
             check_rules: Some(vec![rule]),
             check_interval_days: None,
+            digital_unit: Some(t.digital),
         };
         state
             .write(move |c| catalogue::create_type(c, &actor, &req))
@@ -234,6 +237,7 @@ pub async fn edit_type(
             model: Some(t.model),
             requires_decontamination: Some(t.decontaminate),
             safe_working_load_kg: Some(t.load),
+            digital_unit: Some(t.digital),
         };
         state
             .write(move |c| catalogue::patch_type(c, &actor, &code, &req))

@@ -1,5 +1,6 @@
 //! One client in the office: their details (and a form to correct them), what they hold
-//! now, what they held before, and erasure behind a confirming step.
+//! now, what they held before, the telecare installation in their home
+//! (`installation_form.rs`), and erasure behind a confirming step.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError, web};
@@ -8,6 +9,7 @@ use serde::Deserialize;
 
 use super::clients::{ClientForm, client_fields};
 use super::form::PageForm;
+use super::installation_form::{self, CHANGES_SHOWN, InstallationForm, Installed};
 use super::item_page::status_words;
 use super::page::{PageError, csrf_field, layout, problem, report, respond};
 use super::session::PageUser;
@@ -17,6 +19,8 @@ use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::service::clients::{self, ClientView, HeldBefore, PatchClient};
+use crate::service::installations;
+use crate::service::pages::Page;
 use crate::words::uk_date;
 
 #[derive(Debug, Default, Deserialize)]
@@ -27,6 +31,7 @@ pub struct CsrfOnly {
 struct Shown {
     client: ClientView,
     before: Vec<HeldBefore>,
+    telecare: Installed,
 }
 
 async fn load(state: &AppState, id: i64) -> Result<Shown, AppError> {
@@ -36,7 +41,15 @@ async fn load(state: &AppState, id: i64) -> Result<Shown, AppError> {
             let client = clients::get(c, id, &url)?;
             let now: Vec<i64> = client.equipment.iter().flatten().map(|i| i.id).collect();
             let before = clients::held_before(c, id, &now, &url)?;
-            Ok(Shown { client, before })
+            let telecare = Installed {
+                view: installations::of_client(c, id)?,
+                changes: installations::history(c, id, Page::parse(None, Some(CHANGES_SHOWN))?)?,
+            };
+            Ok(Shown {
+                client,
+                before,
+                telecare,
+            })
         })
         .await
 }
@@ -52,7 +65,14 @@ fn form_of(c: &ClientView) -> ClientForm {
     }
 }
 
-fn render(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup) -> Markup {
+/// The client's page with the telecare panel as given (a form refused keeps what was typed).
+fn render_with(
+    user: &PageUser,
+    shown: &Shown,
+    form: &ClientForm,
+    banner: Markup,
+    telecare: Markup,
+) -> Markup {
     let c = &shown.client;
     let path = format!("/office/clients/{}", c.id);
     let holds = c.equipment.as_deref().unwrap_or_default();
@@ -130,11 +150,38 @@ fn render(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup) -> 
                 }
             }
         }
+        (telecare)
         @if !c.erased && user.may(Action::EraseClients) {
             p { a class="button secondary" href={ (path) "/erase" } { "Erase this client…" } }
         }
     };
     layout(title, Some(user), body)
+}
+
+/// The client's page with the telecare panel showing the installation as stored.
+fn render(user: &PageUser, shown: &Shown, form: &ClientForm, banner: Markup) -> Markup {
+    let form_now = InstallationForm::of(shown.telecare.view.as_ref());
+    let telecare = installation_form::panel(user, &shown.client, &shown.telecare, &form_now, html! {});
+    render_with(user, shown, form, banner, telecare)
+}
+
+/// The page after the telecare form was sent: `form` as it should be shown, `banner` above it.
+pub async fn page_with_telecare(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: InstallationForm,
+    banner: Markup,
+) -> Result<Markup, PageError> {
+    let shown = load(state, id).await?;
+    let telecare = installation_form::panel(user, &shown.client, &shown.telecare, &form, banner);
+    Ok(render_with(
+        user,
+        &shown,
+        &form_of(&shown.client),
+        html! {},
+        telecare,
+    ))
 }
 
 pub async fn show(
@@ -197,8 +244,8 @@ pub async fn confirm_erase(
         h1 { "Erase " (c.name) "?" }
         section class="panel" {
             p {
-                "Their name, address, postcode and phone, the notes of their visits and the mail "
-                "about them are blanked for good. The history of the equipment stays, naming "
+                "Their name, address, postcode and phone, the notes of their visits, the mail "
+                "about them and the responders of their telecare are blanked for good. The history of the equipment stays, naming "
                 "only the reference " strong { (c.reference) } ". This cannot be undone."
             }
             form method="post" action={ "/office/clients/" (c.id) "/erase" } {

@@ -12,6 +12,7 @@ pub mod field;
 pub mod form;
 pub mod handover_form;
 pub mod history;
+pub mod installation_form;
 pub mod item_page;
 pub mod kit_page;
 pub mod login;
@@ -26,6 +27,7 @@ pub mod scan_page;
 pub mod session;
 pub mod staff_page;
 pub mod suggest;
+pub mod switchover;
 pub mod welcome;
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -94,6 +96,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .get(client_page::show)
             .post(client_page::edit),
     )
+    .service(web::resource("/office/clients/{id}/telecare").post(installation_form::save))
     .service(
         web::resource("/office/clients/{id}/erase")
             .get(client_page::confirm_erase)
@@ -101,6 +104,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/office/overdue").get(overdue::list))
     .service(web::resource("/office/overdue.csv").get(overdue::csv))
+    .service(web::resource("/office/switchover").get(switchover::page))
+    .service(web::resource("/office/switchover.csv").get(switchover::csv))
     .service(
         web::resource("/office/recalls")
             .get(recalls::list)

@@ -88,6 +88,7 @@ const NAV: &[(&str, &str, Option<Action>)] = &[
     ("/office/clients", "Clients", Some(Action::UseOffice)),
     ("/office/receive", "Receive", Some(Action::ManageItems)),
     ("/office/overdue", "Overdue", Some(Action::UseOffice)),
+    ("/office/switchover", "Switchover", Some(Action::UseOffice)),
     ("/office/recalls", "Recalls", Some(Action::UseOffice)),
     ("/office/catalogue", "Catalogue", Some(Action::UseOffice)),
     ("/office/staff", "Staff", Some(Action::ListStaff)),

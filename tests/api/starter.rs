@@ -8,7 +8,7 @@ use crate::served::{Served, database_url};
 use crate::smtp::SmtpSink;
 use crate::support::{Backend, TestApp};
 
-const STARTER_TYPES: usize = 11;
+const STARTER_TYPES: usize = 12;
 const SWITCH: &str = "EQUIPTRACK__SERVICE__STARTER_CATALOGUE";
 
 /// The type with `code` in a list answer.
@@ -159,7 +159,7 @@ both_backends! {
         assert!(first.contains("added HOIST-MOBILE (Mobile hoist): thorough examination every 182 days, manufacturer service every 365 days"), "{first}");
         assert!(first.contains("added TELECARE-PENDANT"), "{first}");
         assert!(
-            first.lines().last().unwrap().contains("10 types added, 1 skipped"),
+            first.lines().last().unwrap().contains("11 types added, 1 skipped"),
             "{first}"
         );
         let list = app
@@ -176,7 +176,7 @@ both_backends! {
         let second = catalogue_starter(&app);
         assert!(!second.contains("added "), "{second}");
         assert!(
-            second.lines().last().unwrap().contains("0 types added, 11 skipped"),
+            second.lines().last().unwrap().contains("0 types added, 12 skipped"),
             "{second}"
         );
         let list = app

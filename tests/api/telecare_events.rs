@@ -309,75 +309,47 @@ both_backends! {
     }
 }
 
-/// Events named by a home's unit reference: the installation must exist, and only the
-/// telecare-home branch's `PUT /clients/{id}/telecare` makes one.
-async fn by_reference(app: TestApp) {
-    let (_, a, b) = pendants(&app).await;
-    for (client, centre) in [(a, "Careline North"), (b, "Careline South")] {
-        let installation = json!({
-            "monitoring_centre": centre, "unit_reference": "U-100", "connection": "pstn",
-            "provider_told": false, "router_battery": "unknown", "responders": [], "key_safe": false,
-            "switchover": {"status": "not_started"}
-        });
-        let r = app
-            .request(
-                "PUT",
-                &format!("/api/v1/clients/{client}/telecare"),
-                Some(&app.admin),
-                Some(("application/json", installation.to_string().into_bytes())),
-            )
-            .await;
-        assert!(r.status == 200 || r.status == 201, "{}", r.text());
-    }
-    let body = json!([
-        {"reference": "U-100", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"},
-        {"reference": "U-100", "centre": "careline south", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"},
-        {"reference": "U-404", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"}
-    ]);
-    let r = post_events(&app, Some(&app.admin), "application/json", &body.to_string())
-        .await
-        .expect(200)
-        .json();
-    assert_eq!(r["recorded"], 1);
-    let refused = refused_lines(&r, "index");
-    assert_eq!(
-        refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
-        [0, 2],
-        "{refused:?}"
-    );
-    assert!(refused[0].1.contains("give the centre"), "{refused:?}");
-    assert!(refused[1].1.contains("no installation"), "{refused:?}");
-    // Careline South's U-100 is SC-B's home: both its pendants passed.
-    assert_eq!(item(&app, "EQ-000001").await["next_check_due"], "2026-03-31");
-    assert_eq!(item(&app, "EQ-000002").await["next_check_due"], "2026-04-24");
-    assert_eq!(item(&app, "EQ-000003").await["next_check_due"], "2026-04-24");
-}
-
-mod events_by_reference {
-    use super::*;
-
-    #[actix_web::test]
-    #[ignore = "needs PUT /clients/{id}/telecare from the telecare-home branch"]
-    async fn sqlite() {
-        let app = TestApp::spawn(crate::support::Backend::Sqlite).await.unwrap();
-        let server = app.server();
-        by_reference(app).await;
-        server.stop(false).await;
-    }
-
-    #[actix_web::test]
-    #[ignore = "needs PUT /clients/{id}/telecare from the telecare-home branch"]
-    async fn postgres() {
-        match TestApp::spawn(crate::support::Backend::Postgres).await {
-            Some(app) => {
-                let server = app.server();
-                by_reference(app).await;
-                server.stop(false).await;
-            }
-            None => eprintln!(
-                "SKIPPED on PostgreSQL: {}",
-                crate::support::postgres_missing_reason()
-            ),
+both_backends! {
+    // Events named by a home's unit reference: the installation's, narrowed by centre.
+    async fn events_by_reference(app: TestApp) {
+        let (_, a, b) = pendants(&app).await;
+        for (client, centre) in [(a, "Careline North"), (b, "Careline South")] {
+            let installation = json!({
+                "monitoring_centre": centre, "unit_reference": "U-100", "connection": "pstn",
+                "provider_told": false, "router_battery": "unknown", "responders": [], "key_safe": false,
+                "switchover": {"status": "not_started"}
+            });
+            let r = app
+                .request(
+                    "PUT",
+                    &format!("/api/v1/clients/{client}/telecare"),
+                    Some(&app.admin),
+                    Some(("application/json", installation.to_string().into_bytes())),
+                )
+                .await;
+            assert!(r.status == 200 || r.status == 201, "{}", r.text());
         }
+        let body = json!([
+            {"reference": "U-100", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"},
+            {"reference": "U-100", "centre": "careline south", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"},
+            {"reference": "U-404", "kind": "test_call", "occurred_at": "2026-03-25T08:00:00Z"}
+        ]);
+        let r = post_events(&app, Some(&app.admin), "application/json", &body.to_string())
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(r["recorded"], 1);
+        let refused = refused_lines(&r, "index");
+        assert_eq!(
+            refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            [0, 2],
+            "{refused:?}"
+        );
+        assert!(refused[0].1.contains("give the centre"), "{refused:?}");
+        assert!(refused[1].1.contains("no installation"), "{refused:?}");
+        // Careline South's U-100 is SC-B's home: both its pendants passed.
+        assert_eq!(item(&app, "EQ-000001").await["next_check_due"], "2026-03-31");
+        assert_eq!(item(&app, "EQ-000002").await["next_check_due"], "2026-04-24");
+        assert_eq!(item(&app, "EQ-000003").await["next_check_due"], "2026-04-24");
     }
 }

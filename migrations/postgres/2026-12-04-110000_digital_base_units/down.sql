@@ -1,0 +1,1 @@
+ALTER TABLE equipment_types DROP COLUMN digital_unit;
