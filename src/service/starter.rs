@@ -53,12 +53,22 @@ const SAFETY_CHECK: Rule = Rule {
 };
 
 const POWERED_LIFT: &[Rule] = &[EXAMINATION, SERVICE];
-const BASE_UNIT: &[Rule] = &[Rule {
-    name: "function and battery test",
-    interval_days: 182,
-    kind: CheckKind::Inspection,
-    due_on_fit: false,
-}];
+/// The heartbeat is the unit's own call to its monitoring centre: the centre's events record
+/// it (and a fault or low battery reported against it), so a unit gone silent is reminded.
+const BASE_UNIT: &[Rule] = &[
+    Rule {
+        name: "function and battery test",
+        interval_days: 182,
+        kind: CheckKind::Inspection,
+        due_on_fit: false,
+    },
+    Rule {
+        name: "heartbeat",
+        interval_days: 30,
+        kind: CheckKind::TestCall,
+        due_on_fit: false,
+    },
+];
 const AID: &[Rule] = &[SAFETY_CHECK];
 
 /// Decontamination before reissue (MHRA, Managing Medical Devices, section 9) for everything

@@ -75,6 +75,11 @@ async fn a_first_start_has_the_starter_catalogue(backend: Backend) {
                     "due_on_fit": false, "lead_days": null})
         ]
     );
+    // A base unit's heartbeat arrives from its monitoring centre, like a pendant's test call.
+    assert!(rules(by_code(&list, "TELECARE-BASE-DIGITAL")).contains(&json!({
+        "name": "heartbeat", "interval_days": 30, "kind": "test_call",
+        "due_on_fit": false, "lead_days": null
+    })));
     // A sling lifts a person but has no motor: examined, not serviced.
     assert_eq!(rules(by_code(&list, "SLING")).len(), 1);
     assert_eq!(
