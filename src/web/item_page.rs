@@ -97,7 +97,7 @@ pub async fn label(
     }
     let user = PageUser::extract(&req).await?;
     if is_kit {
-        return super::kit_page::page(&state, &user, tag.into_inner()).await;
+        return super::kit_page::page(&state, &user, tag.into_inner(), q.done.as_deref()).await;
     }
     let found = assess(&state, &user, &tag).await?;
     let done = html! {
@@ -156,6 +156,9 @@ pub async fn act(
 ) -> Result<HttpResponse, PageError> {
     let (tag, mv) = path.into_inner();
     let fields = form.into_inner();
+    if AssetTag::parse(&tag).is_ok_and(|t| t.is_kit()) {
+        return super::kit_page::act(state, user, tag, mv, fields).await;
+    }
     let handover = handover_form::read(&fields)?;
     let f: MoveForm = fields.read()?;
     user.check_form(&f.csrf)?;
