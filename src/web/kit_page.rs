@@ -16,6 +16,7 @@ use super::refusal::{Refused, Values};
 use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::lifecycle::Move;
+use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::service::kits::moves::{self as kit_moves, KitMoveRequest, KitReturnBody};
 use crate::service::kits::{self, KitEventView, KitView};
@@ -153,7 +154,7 @@ pub async fn act(
             let members = refused_members(&e);
             let refused = Refused::new(mv, &e, &[], fields);
             let (kit, history) = read(&state, &user, tag).await?;
-            let banner = html! { p class="error" role="alert" { "Not recorded: nothing moved. See the form below." } };
+            let banner = html! { p class="error" role="alert" { "Not recorded: nothing moved. " a href={ "#kit-" (refused.form) } { "See why, beside the form." } } };
             Ok(respond(
                 status,
                 render(&user, &kit, &history, banner, Some((&refused, &members))),
@@ -293,6 +294,9 @@ fn render(
         section class="panel" {
             h1 { (kit.tag) " " span class="muted" { (kit.name) } }
             p { "A kit of " (view.members.len()) " items. Each keeps its own checks." }
+            @if user.may(Action::UseDesk) {
+                p { a href={ "/desk/labels.pdf?tags=" (kit.tag) } target="_blank" { "Print the kit's label" } }
+            }
         }
         section class="panel" id="members" {
             h2 { "Members" }
@@ -319,6 +323,10 @@ fn render(
         @for mv in &view.actions {
             (move_form(user, view, *mv, refused.filter(|(r, _)| r.form == mv.path())))
         }
+        // A move refused whose form the kit's state no longer offers: its words alone.
+        @if let Some(refused) = refused.filter(|(r, _)| !view.actions.iter().any(|m| m.path() == r.form)) {
+            section class="panel kit-move" { (refusal_words(refused)) }
+        }
         section class="panel" id="kit-history" {
             h2 { "What happened to this kit" }
             (entries(history))
@@ -326,6 +334,20 @@ fn render(
         }
     };
     layout(&kit.tag, Some(user), body)
+}
+
+/// Why the move was refused: each refused member in its own words, else the refusal's.
+fn refusal_words((r, members): RefusedForm) -> Markup {
+    html! {
+        div class="error" role="alert" {
+            @if members.is_empty() {
+                p { "Not recorded: " (r.words) }
+            } @else {
+                p { "Not recorded: nothing moved, because:" }
+                ul class="refused-members" { @for words in members { li { (words) } } }
+            }
+        }
+    }
 }
 
 /// One of the kit's moves: its form, posting to `/s/KIT-…/{move}`.
@@ -401,16 +423,7 @@ fn move_form(user: &PageUser, view: &KitView, mv: Move, refused: Option<RefusedF
     html! {
         section class="panel kit-move" id={ "kit-" (mv.path()) } {
             h2 { (title) }
-            @if let Some((r, members)) = refused {
-                div class="error" role="alert" {
-                    @if members.is_empty() {
-                        p { "Not recorded: " (r.words) }
-                    } @else {
-                        p { "Not recorded: nothing moved, because:" }
-                        ul class="refused-members" { @for words in members { li { (words) } } }
-                    }
-                }
-            }
+            @if let Some(refused) = refused { (refusal_words(refused)) }
             form method="post" action={ "/s/" (kit.tag) "/" (mv.path()) } {
                 (csrf_field(user))
                 input type="hidden" name="version" value=(kit.version);
