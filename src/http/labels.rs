@@ -53,13 +53,17 @@ pub fn kit_content<'a>(kit: &'a KitRef, service: &'a Service) -> LabelContent<'a
 
 /// What one label on a sheet is for: an item, or a kit.
 pub enum Labelled {
-    Item(ItemView),
+    Item(Box<ItemView>),
     Kit(KitRef),
 }
 
 /// A PDF sheet of these items' labels, as an HTTP answer.
 pub async fn sheet_response(state: &AppState, items: Vec<ItemView>) -> Result<HttpResponse, AppError> {
-    sheet_of(state, items.into_iter().map(Labelled::Item).collect()).await
+    sheet_of(
+        state,
+        items.into_iter().map(|i| Labelled::Item(Box::new(i))).collect(),
+    )
+    .await
 }
 
 /// A PDF sheet of these items' and kits' labels, in the order given, as an HTTP answer.

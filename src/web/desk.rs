@@ -15,11 +15,11 @@ use crate::domain::checks::days_overdue;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::http::labels::Labelled;
-use crate::service::{desk, kits};
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
 use crate::service::views::{self, ItemView};
 use crate::service::{clients, items, today};
+use crate::service::{desk, kits};
 use crate::web::item_page::status_words;
 use crate::words::uk_date;
 
@@ -336,7 +336,7 @@ pub async fn labels(
             tags.iter()
                 .map(|t| match asset_tag::AssetTag::parse(t) {
                     Ok(tag) if tag.is_kit() => kits::labelled(c, t, &url).map(Labelled::Kit),
-                    _ => views::by_tag(c, t, &url).map(Labelled::Item),
+                    _ => views::by_tag(c, t, &url).map(|i| Labelled::Item(Box::new(i))),
                 })
                 .collect::<Result<Vec<_>, _>>()
         })

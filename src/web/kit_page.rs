@@ -40,10 +40,17 @@ pub async fn page(
             p class="done" role="status" { (words) }
         }
     };
-    Ok(respond(StatusCode::OK, render(user, &kit, &history, banner, None)))
+    Ok(respond(
+        StatusCode::OK,
+        render(user, &kit, &history, banner, None),
+    ))
 }
 
-async fn read(state: &AppState, user: &PageUser, tag: String) -> Result<(KitView, Vec<KitEventView>), AppError> {
+async fn read(
+    state: &AppState,
+    user: &PageUser,
+    tag: String,
+) -> Result<(KitView, Vec<KitEventView>), AppError> {
     let (actor, url) = (user.actor.clone(), state.public_url());
     state
         .read(move |c| {
@@ -166,7 +173,10 @@ pub async fn act(
 
 /// Each refused member in words, "EQ-000002: …", from the refusal the service answered.
 fn refused_members(error: &AppError) -> Vec<String> {
-    let AppError::Conflict { extra: Some(extra), .. } = error else {
+    let AppError::Conflict {
+        extra: Some(extra), ..
+    } = error
+    else {
         return Vec::new();
     };
     let Some(refused) = extra.get("refused_members").and_then(|r| r.as_array()) else {

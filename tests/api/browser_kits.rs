@@ -71,11 +71,7 @@ async fn a_kit_label_on_a_phone_shows_the_kit_unsafe_and_each_members_verdict() 
 /// Runs `script` in the page; answers what it returns.
 async fn script(browser: &Browser, script: &str) -> serde_json::Value {
     browser
-        .call(
-            "POST",
-            "/execute/sync",
-            json!({ "script": script, "args": [] }),
-        )
+        .call("POST", "/execute/sync", json!({ "script": script, "args": [] }))
         .await
 }
 
@@ -112,11 +108,19 @@ async fn a_worker_fits_a_kit_with_a_handover_and_collects_it_with_a_member_missi
     browser.wait_for("form[action='/s/KIT-000001/fit']").await;
     // A worker is offered the fit, never the issue.
     assert_eq!(
-        script(&browser, "return document.querySelectorAll('form[action=\"/s/KIT-000001/issue\"]').length;").await,
+        script(
+            &browser,
+            "return document.querySelectorAll('form[action=\"/s/KIT-000001/issue\"]').length;"
+        )
+        .await,
         json!(0)
     );
     browser.type_into("#fit-handover-name", "Peter Marsh").await;
-    script(&browser, "document.querySelector('#fit-handover-relation').value = 'family';").await;
+    script(
+        &browser,
+        "document.querySelector('#fit-handover-relation').value = 'family';",
+    )
+    .await;
     browser
         .click("form[action$='/fit'] input[name=handover_demonstrated]")
         .await;
@@ -125,7 +129,11 @@ async fn a_worker_fits_a_kit_with_a_handover_and_collects_it_with_a_member_missi
         .await;
     script(&browser, "document.querySelector('#kit-fit').scrollIntoView();").await;
     browser.screenshot("phone-kit-moves").await;
-    let wide = script(&browser, "return document.documentElement.scrollWidth > window.innerWidth;").await;
+    let wide = script(
+        &browser,
+        "return document.documentElement.scrollWidth > window.innerWidth;",
+    )
+    .await;
     assert_eq!(wide, json!(false), "nothing wider than the phone");
     // Notes and the date left as they are: the browser sends the empty notes too.
     browser.click("form[action$='/fit'] button[type=submit]").await;
@@ -157,7 +165,11 @@ async fn a_worker_fits_a_kit_with_a_handover_and_collects_it_with_a_member_missi
         .click("form[action$='/return'] input[name=missing][value='EQ-000002']")
         .await;
     browser.type_into("#return-handover-name", "Ada Marsh").await;
-    script(&browser, "document.querySelector('#return-handover-relation').value = 'client';").await;
+    script(
+        &browser,
+        "document.querySelector('#return-handover-relation').value = 'client';",
+    )
+    .await;
     browser
         .type_into("#return-handover-reason", "unable to sign")
         .await;
@@ -185,11 +197,20 @@ async fn a_worker_fits_a_kit_with_a_handover_and_collects_it_with_a_member_missi
     browser.click("a[href='/s/KIT-000001/history']").await;
     browser.wait_for_text("h1", "History of KIT-000001").await;
     let all = browser.wait_for("#kit-history").await;
-    for words in ["Kit made", "Issued", "Fitted", "Collected", "EQ-000002 missing at the collection"] {
+    for words in [
+        "Kit made",
+        "Issued",
+        "Fitted",
+        "Collected",
+        "EQ-000002 missing at the collection",
+    ] {
         assert!(all.contains(words), "{words}: {all}");
     }
     // Newest first.
-    assert!(all.find("Collected").unwrap() < all.find("Fitted").unwrap(), "{all}");
+    assert!(
+        all.find("Collected").unwrap() < all.find("Fitted").unwrap(),
+        "{all}"
+    );
 }
 
 #[actix_web::test]
@@ -235,24 +256,34 @@ async fn a_kit_issue_from_the_phone_is_refused_naming_the_overdue_member_and_kee
     browser.wait_for("form[action='/s/KIT-000001/issue']").await;
     browser.type_into("#kit-issue-client", "K-1").await;
     browser.type_into("#kit-issue-worker", &worker_email).await;
-    browser
-        .click("form[action$='/issue'] button[type=submit]")
-        .await;
+    browser.click("form[action$='/issue'] button[type=submit]").await;
     let refused = browser
         .wait_for_text("#kit-issue .refused-members", "EQ-000002")
         .await;
     assert!(
-        refused.contains("EQ-000002: cannot issue an item with a check overdue: safety check (due 2020-12-31)"),
+        refused
+            .contains("EQ-000002: cannot issue an item with a check overdue: safety check (due 2020-12-31)"),
         "{refused}"
     );
-    assert!(!refused.contains("EQ-000001") && !refused.contains("EQ-000003"), "{refused}");
+    assert!(
+        !refused.contains("EQ-000001") && !refused.contains("EQ-000003"),
+        "{refused}"
+    );
     // What was typed is still there, to issue again once the member is checked.
     assert_eq!(
-        script(&browser, "return document.querySelector('#kit-issue-client').value;").await,
+        script(
+            &browser,
+            "return document.querySelector('#kit-issue-client').value;"
+        )
+        .await,
         json!("K-1")
     );
     assert_eq!(
-        script(&browser, "return document.querySelector('#kit-issue-worker').value;").await,
+        script(
+            &browser,
+            "return document.querySelector('#kit-issue-worker').value;"
+        )
+        .await,
         json!(worker_email)
     );
     browser.screenshot("phone-kit-refused").await;

@@ -35,7 +35,10 @@ fn page_text(pdf: &[u8]) -> String {
     let mut rest = pdf;
     while let Some(at) = rest.windows(7).position(|w| w == b"stream\n") {
         let body = &rest[at + 7..];
-        let end = body.windows(9).position(|w| w == b"endstream").unwrap_or(body.len());
+        let end = body
+            .windows(9)
+            .position(|w| w == b"endstream")
+            .unwrap_or(body.len());
         if let Ok(plain) = miniz_oxide::inflate::decompress_to_vec_zlib(&body[..end]) {
             text.push_str(&String::from_utf8_lossy(&plain));
         }
