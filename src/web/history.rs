@@ -34,7 +34,7 @@ pub struct HistoryQuery {
     pub page: Option<String>,
 }
 
-/// GET `/s/{tag}/history`.
+/// GET `/s/{tag}/history`; a kit's tag is the kit's history (`kit_page::history`).
 pub async fn page(
     state: web::Data<AppState>,
     user: PageUser,

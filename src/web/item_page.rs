@@ -1,6 +1,6 @@
 //! `/s/{tag}`: what a label's QR code opens. A verdict first, then the item, then exactly
 //! the moves this person may make now. API clients with a bearer token get the JSON view.
-//! A kit's tag (`KIT-…`) opens the kit's page (`kit_page`).
+//! A kit's tag (`KIT-…`) opens the kit's page, and its moves post to the kit's (`kit_page`).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
@@ -148,6 +148,7 @@ pub struct MoveForm {
 }
 
 /// POST `/s/{tag}/{move}`: one move from the page, then back to the page saying what it did.
+/// A kit's tag is a kit's move (`kit_page::act`).
 pub async fn act(
     state: web::Data<AppState>,
     user: PageUser,

@@ -99,10 +99,11 @@ pub async fn act(
     let f: KitForm = fields.read()?;
     user.check_form(&f.csrf)?;
     let handover = handover_form::read(&fields)?;
+    let no_such_move = || AppError::NotFound("there is no such move for a kit".into());
     let the_move = Move::KIT
         .into_iter()
         .find(|m| m.path() == mv)
-        .ok_or_else(|| AppError::NotFound("there is no such move for a kit".into()))?;
+        .ok_or_else(no_such_move)?;
     let (client, worker) = (f.client.clone(), f.worker.clone());
     let mut request = match the_move {
         Move::Issue => KitMoveRequest::Issue(IssueBody {
@@ -127,11 +128,12 @@ pub async fn act(
                 expected_version: f.version,
             })
         }
-        _ => KitMoveRequest::Decontaminate(DecontaminateBody {
+        Move::Decontaminate => KitMoveRequest::Decontaminate(DecontaminateBody {
             method: f.method,
             notes: f.notes,
             expected_version: f.version,
         }),
+        _ => return Err(no_such_move().into()),
     };
     let (actor, mail, moved) = (user.actor.clone(), state.mail_context(), tag.clone());
     let result = state
