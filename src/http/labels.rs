@@ -1,5 +1,5 @@
 //! What a label shows and the PDF sheet as an answer: the API's label routes and the desk's
-//! print button answer the same sheet.
+//! print button answer the same sheet; the desk's sheet also takes kits' tags.
 
 use actix_web::{HttpResponse, web};
 
@@ -51,11 +51,32 @@ pub fn kit_content<'a>(kit: &'a KitRef, service: &'a Service) -> LabelContent<'a
     }
 }
 
+/// What one label on a sheet is for: an item, or a kit.
+pub enum Labelled {
+    Item(Box<ItemView>),
+    Kit(KitRef),
+}
+
 /// A PDF sheet of these items' labels, as an HTTP answer.
 pub async fn sheet_response(state: &AppState, items: Vec<ItemView>) -> Result<HttpResponse, AppError> {
+    sheet_of(
+        state,
+        items.into_iter().map(|i| Labelled::Item(Box::new(i))).collect(),
+    )
+    .await
+}
+
+/// A PDF sheet of these items' and kits' labels, in the order given, as an HTTP answer.
+pub async fn sheet_of(state: &AppState, labelled: Vec<Labelled>) -> Result<HttpResponse, AppError> {
     let service = service(state);
     let pdf = web::block(move || {
-        let contents: Vec<LabelContent> = items.iter().map(|i| content(i, &service)).collect();
+        let contents: Vec<LabelContent> = labelled
+            .iter()
+            .map(|l| match l {
+                Labelled::Item(item) => content(item, &service),
+                Labelled::Kit(kit) => kit_content(kit, &service),
+            })
+            .collect();
         labels::render_pdf_sheet(&contents)
     })
     .await??;

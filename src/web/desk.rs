@@ -1,5 +1,5 @@
 //! The stores desk: find an item, issue / take back / decontaminate one scan after another,
-//! print labels for a selection, and see what is overdue.
+//! print labels for a selection (items' and kits'), and see what is overdue.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -14,11 +14,12 @@ use crate::domain::asset_tag;
 use crate::domain::checks::days_overdue;
 use crate::domain::roles::Action;
 use crate::error::AppError;
-use crate::service::desk;
+use crate::http::labels::Labelled;
 use crate::service::moves::{self, DecontaminateBody, IssueBody, MoveRequest, ReturnBody};
 use crate::service::pages::Page;
 use crate::service::views::{self, ItemView};
 use crate::service::{clients, items, today};
+use crate::service::{desk, kits};
 use crate::web::item_page::status_words;
 use crate::words::uk_date;
 
@@ -329,12 +330,16 @@ pub async fn labels(
         return Err(AppError::invalid("tags", "tick at least one item to print").into());
     }
     let url = state.public_url();
+    // A kit's tag (`KIT-…`) prints the kit's own label, where the tags place it.
     let found = state
         .read(move |c| {
             tags.iter()
-                .map(|t| views::by_tag(c, t, &url))
+                .map(|t| match asset_tag::AssetTag::parse(t) {
+                    Ok(tag) if tag.is_kit() => kits::labelled(c, t, &url).map(Labelled::Kit),
+                    _ => views::by_tag(c, t, &url).map(|i| Labelled::Item(Box::new(i))),
+                })
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    Ok(crate::http::labels::sheet_response(&state, found).await?)
+    Ok(crate::http::labels::sheet_of(&state, found).await?)
 }

@@ -8,6 +8,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::form::Fields;
+use super::refusal::Values;
 use crate::domain::handover::Relation;
 use crate::error::AppError;
 use crate::pdf::handover_note::relation_words;
@@ -56,36 +57,48 @@ pub fn read(fields: &Fields) -> Result<Option<HandoverBody>, AppError> {
 /// The fields, their ids starting with `prefix` (the move's path); `collecting` words them
 /// for a collection.
 pub fn fields(prefix: &str, collecting: bool) -> Markup {
+    fields_as(prefix, collecting, Values::of(prefix, None))
+}
+
+/// The fields showing `values`: on a refused form, what the person typed.
+pub fn fields_as(prefix: &str, collecting: bool, values: Values) -> Markup {
     let id = |name: &str| format!("{prefix}-handover-{name}");
+    let relation = values.text("handover_relation", "");
     html! {
         fieldset class="handover" {
             legend {
                 @if collecting { "Who handed it over (optional)" } @else { "Who received it (optional)" }
             }
             label for=(id("name")) { "Name" }
-            input id=(id("name")) name="handover_name" type="text" maxlength="200" autocomplete="off";
+            input id=(id("name")) name="handover_name" type="text" maxlength="200" autocomplete="off"
+                value=(values.text("handover_name", ""));
             label for=(id("relation")) { "Relation to the client" }
             select id=(id("relation")) name="handover_relation" {
                 option value="" { "—" }
-                @for r in Relation::ALL { option value=(r.as_str()) { (relation_words(r)) } }
+                @for r in Relation::ALL {
+                    option value=(r.as_str()) selected[relation == r.as_str()] { (relation_words(r)) }
+                }
             }
             label class="check" {
-                input type="checkbox" name="handover_demonstrated" value="yes";
+                input type="checkbox" name="handover_demonstrated" value="yes"
+                    checked[values.ticked("handover_demonstrated", false)];
                 " Its use was demonstrated"
             }
             label class="check" {
-                input type="checkbox" name="handover_leaflet_left" value="yes";
+                input type="checkbox" name="handover_leaflet_left" value="yes"
+                    checked[values.ticked("handover_leaflet_left", false)];
                 " The leaflet was left"
             }
             // Shown by the script; hidden, the form still works with the reason below.
             div class="signature-pad" data-signature-pad hidden {
                 label for=(id("signature")) { "Signature (draw with a finger)" }
                 canvas id=(id("signature")) width="600" height="200" {}
-                input type="hidden" name="handover_signature_png" value="";
+                input type="hidden" name="handover_signature_png" value=(values.text("handover_signature_png", ""));
                 button type="button" class="secondary" data-signature-clear { "Clear the signature" }
             }
             label for=(id("reason")) { "Reason there is no signature" }
-            input id=(id("reason")) name="handover_no_signature_reason" type="text" maxlength="500";
+            input id=(id("reason")) name="handover_no_signature_reason" type="text" maxlength="500"
+                value=(values.text("handover_no_signature_reason", ""));
             script src="/assets/signature.js" defer {}
         }
     }

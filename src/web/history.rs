@@ -17,6 +17,7 @@ use super::item_page::status_words;
 use super::page::{PageError, layout, respond};
 use super::session::PageUser;
 use crate::app::AppState;
+use crate::domain::asset_tag::AssetTag;
 use crate::domain::roles::Action;
 use crate::error::AppError;
 use crate::pdf::handover_note::relation_words;
@@ -33,7 +34,7 @@ pub struct HistoryQuery {
     pub page: Option<String>,
 }
 
-/// GET `/s/{tag}/history`.
+/// GET `/s/{tag}/history`; a kit's tag is the kit's history (`kit_page::history`).
 pub async fn page(
     state: web::Data<AppState>,
     user: PageUser,
@@ -49,6 +50,9 @@ pub async fn page(
     };
     let page = Page::parse(number, Some(PER_PAGE))?;
     let tag = tag.into_inner();
+    if AssetTag::parse(&tag).is_ok_and(|t| t.is_kit()) {
+        return super::kit_page::history(&state, &user, tag, page).await;
+    }
     let found = state
         .read(move |c| items::history_newest_first(c, &tag, page).map(|h| (tag, h)))
         .await;

@@ -1,6 +1,6 @@
 //! `/s/{tag}`: what a label's QR code opens. A verdict first, then the item, then exactly
 //! the moves this person may make now. API clients with a bearer token get the JSON view.
-//! A kit's tag (`KIT-…`) opens the kit's page (`kit_page`).
+//! A kit's tag (`KIT-…`) opens the kit's page, and its moves post to the kit's (`kit_page`).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
@@ -97,7 +97,7 @@ pub async fn label(
     }
     let user = PageUser::extract(&req).await?;
     if is_kit {
-        return super::kit_page::page(&state, &user, tag.into_inner()).await;
+        return super::kit_page::page(&state, &user, tag.into_inner(), q.done.as_deref()).await;
     }
     let found = assess(&state, &user, &tag).await?;
     let done = html! {
@@ -148,6 +148,7 @@ pub struct MoveForm {
 }
 
 /// POST `/s/{tag}/{move}`: one move from the page, then back to the page saying what it did.
+/// A kit's tag is a kit's move (`kit_page::act`).
 pub async fn act(
     state: web::Data<AppState>,
     user: PageUser,
@@ -156,6 +157,9 @@ pub async fn act(
 ) -> Result<HttpResponse, PageError> {
     let (tag, mv) = path.into_inner();
     let fields = form.into_inner();
+    if AssetTag::parse(&tag).is_ok_and(|t| t.is_kit()) {
+        return super::kit_page::act(state, user, tag, mv, fields).await;
+    }
     let handover = handover_form::read(&fields)?;
     let f: MoveForm = fields.read()?;
     user.check_form(&f.csrf)?;

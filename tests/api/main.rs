@@ -33,6 +33,7 @@ mod import_live;
 mod item_clock;
 mod item_clock_migration;
 mod items;
+mod kit_pages;
 mod kits;
 mod labels;
 mod lifecycle;
