@@ -125,6 +125,12 @@ pub fn insert_with_id(conn: &mut DbConn, event: &NewEvent, owner: Option<i64>) -
 }
 
 pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
+    insert_many_noted(conn, batch).map(|_| ())
+}
+
+/// Writes many events as `insert_many` does; answers each event's note id, in the batch's
+/// order, for the records that share it (a check).
+pub fn insert_many_noted(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<Vec<Option<i64>>> {
     // A batch's notes are written together; the same words for the same client (a recall's
     // reason) make one note.
     let wanted: Vec<(Option<i64>, &str)> = batch
@@ -148,7 +154,7 @@ pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
             .values(chunk)
             .execute(c))?;
     }
-    Ok(())
+    Ok(rows.iter().map(|r| r.note_id).collect())
 }
 
 /// An event and the name of the staff member who acted, if any.
