@@ -49,6 +49,9 @@ pub fn contacts(
     centre: &Actor,
     reached: &HashMap<i64, (i64, NaiveDateTime)>,
 ) -> Result<usize, AppError> {
+    if reached.is_empty() {
+        return Ok(0);
+    }
     let ids: Vec<i64> = reached.keys().copied().collect();
     let mut loaded = moves::load_many(conn, &ids)?;
     // The order the one-at-a-time path wrote them in: by item.
