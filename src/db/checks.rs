@@ -28,6 +28,37 @@ pub fn insert(conn: &mut DbConn, check: &NewCheck) -> QueryResult<i64> {
         .get_result(c))
 }
 
+/// Records many checks (a monitoring centre's passes), as `insert` records each.
+pub fn insert_many(conn: &mut DbConn, batch: &[NewCheck]) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = &mut *conn {
+        // Columns as arrays, as `events::insert_many_noted` writes its rows.
+        use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamp};
+        for chunk in batch.chunks(5000) {
+            diesel::sql_query(
+                "INSERT INTO safety_checks (item_id, rule_id, outcome, performed_at, performed_by, \
+                 note_id, recorded_at) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], \
+                 $4::date[], $5::bigint[], $6::bigint[], $7::timestamp[])",
+            )
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.item_id).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.rule_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(chunk.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Date>, _>(chunk.iter().map(|r| r.performed_at).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.performed_by).collect::<Vec<_>>())
+            .bind::<Array<Nullable<BigInt>>, _>(chunk.iter().map(|r| r.note_id).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(chunk.iter().map(|r| r.recorded_at).collect::<Vec<_>>())
+            .execute(c)?;
+        }
+        return Ok(());
+    }
+    // Seven values a row: well under SQLite's cap on bound values a statement.
+    for chunk in batch.chunks(2000) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(safety_checks::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct CheckRecord {
     pub id: i64,

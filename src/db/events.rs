@@ -125,6 +125,12 @@ pub fn insert_with_id(conn: &mut DbConn, event: &NewEvent, owner: Option<i64>) -
 }
 
 pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
+    insert_many_noted(conn, batch).map(|_| ())
+}
+
+/// Writes many events as `insert_many` does; answers each event's note id, in the batch's
+/// order, for the records that share it (a check).
+pub fn insert_many_noted(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<Vec<Option<i64>>> {
     // A batch's notes are written together; the same words for the same client (a recall's
     // reason) make one note.
     let wanted: Vec<(Option<i64>, &str)> = batch
@@ -142,13 +148,45 @@ pub fn insert_many(conn: &mut DbConn, batch: &[NewEvent]) -> QueryResult<()> {
             e.row(note)
         })
         .collect();
-    // SQLite caps the number of bound values in one statement.
-    for chunk in rows.chunks(2000) {
-        on_backend!(&mut *conn, |c| diesel::insert_into(events::table)
-            .values(chunk)
-            .execute(c))?;
+    if let DbConn::Postgres(c) = &mut *conn {
+        // Columns as arrays: a VALUES list of thousands of rows cost PostgreSQL more to
+        // parse and plan than to write.
+        use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+        for chunk in rows.chunks(5000) {
+            diesel::sql_query(
+                "INSERT INTO events (item_id, occurred_at, staff_id, action, from_status, to_status, \
+                 client_id, note_id) SELECT * FROM unnest($1::bigint[], $2::timestamp[], $3::bigint[], \
+                 $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[])",
+            )
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.item_id).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(chunk.iter().map(|r| r.occurred_at).collect::<Vec<_>>())
+            .bind::<Array<Nullable<BigInt>>, _>(chunk.iter().map(|r| r.staff_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(chunk.iter().map(|r| r.action).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(
+                chunk
+                    .iter()
+                    .map(|r| r.from_status.map(|s| s.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .bind::<Array<Nullable<Text>>, _>(
+                chunk
+                    .iter()
+                    .map(|r| r.to_status.map(|s| s.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .bind::<Array<Nullable<BigInt>>, _>(chunk.iter().map(|r| r.client_id).collect::<Vec<_>>())
+            .bind::<Array<Nullable<BigInt>>, _>(chunk.iter().map(|r| r.note_id).collect::<Vec<_>>())
+            .execute(c)?;
+        }
+    } else {
+        // SQLite caps the number of bound values in one statement.
+        for chunk in rows.chunks(2000) {
+            on_backend!(&mut *conn, |c| diesel::insert_into(events::table)
+                .values(chunk)
+                .execute(c))?;
+        }
     }
-    Ok(())
+    Ok(rows.iter().map(|r| r.note_id).collect())
 }
 
 /// An event and the name of the staff member who acted, if any.

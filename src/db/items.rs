@@ -217,6 +217,105 @@ pub fn update_versioned(
     Ok(touched == 1)
 }
 
+/// A passed check's change to one item's own columns, written with many others
+/// (`update_checked_many`): the status the move leads to and the item's check dates.
+#[derive(Debug, Clone)]
+pub struct CheckedItem {
+    pub id: i64,
+    /// The version read: the row is written only while it still holds it.
+    pub version: i64,
+    pub status: Status,
+    pub last_checked_at: Option<NaiveDate>,
+    pub next_check_due: Option<NaiveDate>,
+}
+
+/// Rows a PostgreSQL statement of `update_checked_many` or `set_dues_many` carries: their
+/// values go as arrays, so no cap on bound values applies; a bounded statement all the same.
+const ROWS_PER_ARRAY_STATEMENT: usize = 5000;
+
+/// Writes many items as `update_versioned` writes one with these columns changed (the
+/// version bumped, `updated_at` now), each only while it holds the version read; answers
+/// how many were written. PostgreSQL takes them a few statements in all (a round trip an
+/// item was most of an import's time); SQLite, in its one local transaction, one a statement.
+pub fn update_checked_many(
+    conn: &mut DbConn,
+    rows: &[CheckedItem],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamp};
+    if let DbConn::Postgres(c) = &mut *conn {
+        let mut written = 0;
+        for chunk in rows.chunks(ROWS_PER_ARRAY_STATEMENT) {
+            written += diesel::sql_query(
+                "UPDATE items SET status = v.status, last_checked_at = v.last_checked_at, \
+                 next_check_due = v.next_check_due, version = items.version + 1, updated_at = $6 \
+                 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::date[], $5::date[]) \
+                 AS v(id, version, status, last_checked_at, next_check_due) \
+                 WHERE items.id = v.id AND items.version = v.version",
+            )
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.id).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|r| r.version).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(chunk.iter().map(|r| r.status.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Date>>, _>(chunk.iter().map(|r| r.last_checked_at).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Date>>, _>(chunk.iter().map(|r| r.next_check_due).collect::<Vec<_>>())
+            .bind::<Timestamp, _>(now)
+            .execute(c)?;
+        }
+        return Ok(written);
+    }
+    let mut written = 0;
+    for r in rows {
+        let changes = ItemChanges {
+            status: Some(r.status),
+            last_checked_at: Some(r.last_checked_at),
+            next_check_due: Some(r.next_check_due),
+            ..ItemChanges::default()
+        };
+        if update_versioned(conn, r.id, r.version, &changes, now)? {
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// Sets many rules' dates as `set_due` sets one: on PostgreSQL an upsert a few thousand
+/// rows a statement; on SQLite `set_due` itself, in the caller's transaction.
+pub fn set_dues_many(conn: &mut DbConn, dues: &[CheckDue]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, BigInt, Date, Nullable};
+    if let DbConn::Postgres(c) = &mut *conn {
+        for chunk in dues.chunks(ROWS_PER_ARRAY_STATEMENT) {
+            diesel::sql_query(
+                "INSERT INTO item_checks_due (item_id, rule_id, last_checked_at, next_due) \
+                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::date[]) \
+                 ON CONFLICT (item_id, rule_id) DO UPDATE \
+                 SET last_checked_at = excluded.last_checked_at, next_due = excluded.next_due",
+            )
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|d| d.item_id).collect::<Vec<_>>())
+            .bind::<Array<BigInt>, _>(chunk.iter().map(|d| d.rule_id).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Date>>, _>(chunk.iter().map(|d| d.last_checked_at).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Date>>, _>(chunk.iter().map(|d| d.next_due).collect::<Vec<_>>())
+            .execute(c)?;
+        }
+        return Ok(());
+    }
+    for due in dues {
+        set_due(conn, due)?;
+    }
+    Ok(())
+}
+
+/// Which of the items `ids` are under an open recall, as `is_under_open_recall` asks of one.
+pub fn under_open_recall(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    in_chunks(ids, |chunk| {
+        recall_items::table
+            .filter(recall_items::item_id.eq_any(chunk))
+            .filter(recall_items::state.eq(RecallItemState::Open))
+            .select(recall_items::item_id)
+            .distinct()
+            .load(conn)
+    })
+}
+
 pub fn dues_for(conn: &mut DbConn, item_ids: &[i64]) -> QueryResult<Vec<CheckDue>> {
     in_chunks(item_ids, |chunk| {
         item_checks_due::table

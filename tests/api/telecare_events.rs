@@ -169,6 +169,58 @@ both_backends! {
         app.get("/api/v1/telecare/events?item=EQ-999999", &app.admin).await.expect(404);
     }
 
+    async fn a_pass_written_in_bulk_reads_back_as_one_by_hand(app: TestApp) {
+        pendants(&app).await;
+        // EQ-000002 and EQ-000003: one home, one fit. The first is checked by hand, the
+        // second by the centre's calls alone (the bulk path); PND-1's low battery in the same
+        // export goes the one-at-a-time path.
+        let by_hand = app
+            .post("/api/v1/items/EQ-000002/checks", &app.admin, json!({"rule": "test call", "outcome": "pass", "performed_at": "2026-03-20"}))
+            .await
+            .expect(200)
+            .json();
+        let csv = "serial,kind,occurred_at\n\
+                   PND-3,heartbeat,2026-03-20T09:00:00Z\n\
+                   PND-3,test_call,2026-03-20T10:00:00Z\n\
+                   PND-1,low_battery,2026-03-20T10:00:00Z\n";
+        let r = post_events(&app, Some(&app.admin), "text/csv", csv).await.expect(200).json();
+        assert_eq!((r["recorded"].as_i64(), r["refused"].as_array().map(Vec::len)), (Some(3), Some(0)), "{r}");
+        let bulk = item(&app, "EQ-000003").await;
+        for field in ["status", "version", "last_checked_at", "next_check_due", "checks_due", "fitted_at", "client", "worker"] {
+            assert_eq!(bulk[field], by_hand[field], "{field}: {bulk} against {by_hand}");
+        }
+        assert_eq!(bulk["next_check_due"], "2026-04-19");
+        assert_eq!(bulk["checks_due"][0]["last_checked_at"], "2026-03-20");
+        let one_at_a_time = item(&app, "EQ-000001").await;
+        for field in ["status", "version", "last_checked_at", "next_check_due", "checks_due"] {
+            assert_eq!(one_at_a_time[field], bulk[field], "{field}");
+        }
+
+        let last_entry = |history: Value| history["items"].as_array().unwrap().last().cloned().unwrap();
+        let hand_entry = last_entry(app.get("/api/v1/items/EQ-000002/events", &app.admin).await.expect(200).json());
+        let bulk_entry = last_entry(app.get("/api/v1/items/EQ-000003/events", &app.admin).await.expect(200).json());
+        let single_entry = last_entry(app.get("/api/v1/items/EQ-000001/events", &app.admin).await.expect(200).json());
+        for field in ["action", "from_status", "to_status", "client_id"] {
+            assert_eq!(bulk_entry[field], hand_entry[field], "{field}: {bulk_entry} against {hand_entry}");
+            if field != "client_id" {
+                assert_eq!(single_entry[field], hand_entry[field], "{field}");
+            }
+        }
+        assert_eq!(bulk_entry["action"], "check_passed");
+        assert_eq!(bulk_entry["notes"], "Monitoring centre: the unit reached the centre at 2026-03-20 10:00:00 UTC");
+        assert_eq!(single_entry["notes"], "Monitoring centre: the unit reached the centre at 2026-03-20 10:00:00 UTC; it reported a low battery");
+        assert_eq!(bulk_entry["staff_name"], "Monitoring centre");
+
+        // The check row shares the entry's note, as a check by hand does.
+        let checks = app.get("/api/v1/items/EQ-000003/checks", &app.admin).await.expect(200).json();
+        let checks = checks.as_array().unwrap();
+        assert_eq!(checks.len(), 1, "{checks:?}");
+        assert_eq!((&checks[0]["outcome"], &checks[0]["performed_at"], &checks[0]["performed_by"]), (&json!("pass"), &json!("2026-03-20"), &json!("Monitoring centre")));
+        assert_eq!(checks[0]["notes"], bulk_entry["notes"]);
+        let hand_checks = app.get("/api/v1/items/EQ-000002/checks", &app.admin).await.expect(200).json();
+        assert_eq!(hand_checks[0]["notes"], hand_entry["notes"]);
+    }
+
     async fn a_json_array_is_read_and_a_bad_body_refused(app: TestApp) {
         pendants(&app).await;
         let body = json!([

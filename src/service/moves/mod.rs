@@ -2,6 +2,7 @@
 //! writes its history entry in the caller's one transaction.
 
 mod bodies;
+mod centre;
 mod command;
 mod examination;
 mod handover;
@@ -10,6 +11,9 @@ pub use bodies::{
     CheckBody, CondemnBody, DecontaminateBody, DefectBody, ExaminationBody, ExaminerBody, FitBody,
     HandoverBody, IssueBody, MoveRequest, ReasonBody, ReturnBody,
 };
+pub use centre::{CentreCheck, CentrePass, record_centre_check, record_centre_passes};
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -27,7 +31,7 @@ use crate::db::types::{self, CheckRule, EquipmentType};
 use crate::db::{DbConn, clients};
 use crate::db::{examinations, handovers};
 use crate::domain::checks::{OverdueRefusal, latest_check, overdue_on};
-use crate::domain::examination::{DefectFound, ExaminationReport};
+use crate::domain::examination::ExaminationReport;
 use crate::domain::handover::Handover;
 use crate::domain::lifecycle::{CondemnReason, ItemState, Move, Outcome, Status};
 use crate::domain::roles::Action;
@@ -66,6 +70,49 @@ pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
         dues,
         state,
     })
+}
+
+/// Many items read as `load` reads one, a few queries in all (a monitoring centre's import
+/// visits thousands): answers them in no particular order.
+pub fn load_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Loaded>, AppError> {
+    let found = items::get_many(conn, ids)?;
+    let mut type_ids: Vec<i64> = found.iter().map(|i| i.type_id).collect();
+    type_ids.sort_unstable();
+    type_ids.dedup();
+    let mut types_by_id = HashMap::new();
+    for id in &type_ids {
+        types_by_id.insert(*id, types::get(conn, *id)?);
+    }
+    // In `rules_of`'s order within each type.
+    let mut rules_by_type: HashMap<i64, Vec<CheckRule>> = HashMap::new();
+    for rule in types::rules_for(conn, &type_ids)? {
+        rules_by_type.entry(rule.type_id).or_default().push(rule);
+    }
+    let mut dues_by_item: HashMap<i64, Vec<CheckDue>> = HashMap::new();
+    for due in items::dues_for(conn, ids)? {
+        dues_by_item.entry(due.item_id).or_default().push(due);
+    }
+    let recalled: HashSet<i64> = items::under_open_recall(conn, ids)?.into_iter().collect();
+    Ok(found
+        .into_iter()
+        .map(|item| {
+            let equipment_type = types_by_id[&item.type_id].clone();
+            let state = ItemState {
+                status: item.status,
+                at_client: item.client_id.is_some(),
+                fitted: item.fitted_at.is_some(),
+                under_open_recall: recalled.contains(&item.id),
+                requires_decontamination: equipment_type.requires_decontamination,
+            };
+            Loaded {
+                rules: rules_by_type.get(&item.type_id).cloned().unwrap_or_default(),
+                dues: dues_by_item.remove(&item.id).unwrap_or_default(),
+                equipment_type,
+                item,
+                state,
+            }
+        })
+        .collect())
 }
 
 /// What a move will write besides the item's own columns.
@@ -143,57 +190,6 @@ fn run(
     }
     apply(conn, actor, &loaded, to, effects)?;
     views::by_id(conn, loaded.item.id, &mail.public_url)
-}
-
-/// A check a monitoring centre's report makes (`service::centre_events`): a test call
-/// passed, or failed by a fault, with the defects it found.
-pub struct CentreCheck<'a> {
-    pub rule_id: i64,
-    pub outcome: Outcome,
-    pub performed_at: NaiveDate,
-    pub notes: String,
-    pub defects: &'a [DefectFound],
-}
-
-/// Records a centre's check through the same effects as a check by hand (the item's clock,
-/// its history entry, the check row), `by` the account that stands for the centre; answers
-/// the check's id, or None when the item is condemned (its clock has ended).
-pub fn record_centre_check(
-    conn: &mut DbConn,
-    by: &Actor,
-    loaded: &Loaded,
-    check: CentreCheck,
-) -> Result<Option<i64>, AppError> {
-    let Ok(to) = loaded.state.require(Move::Check, check.outcome) else {
-        return Ok(None);
-    };
-    let item = &loaded.item;
-    let mut fx = Effects {
-        event_action: if check.outcome == Outcome::Pass {
-            "check_passed"
-        } else {
-            "check_failed"
-        },
-        event_client: item.client_id,
-        note_owner: item.client_id,
-        notes: Some(check.notes),
-        check: Some((check.rule_id, check.outcome, check.performed_at)),
-        ..Effects::default()
-    };
-    if check.outcome == Outcome::Pass {
-        let passed = Passed {
-            rule_id: check.rule_id,
-            performed_at: check.performed_at,
-            next_by: None,
-        };
-        run_clock(loaded, item.first_fitted_at, Some(passed), &mut fx);
-        fx.changes.last_checked_at = Some(Some(latest_check(item.last_checked_at, check.performed_at)));
-    }
-    let check_id = apply(conn, by, loaded, to, fx)?;
-    if let Some(id) = check_id {
-        examinations::insert_defects(conn, item.id, id, check.defects)?;
-    }
-    Ok(check_id)
 }
 
 /// What the parsed move writes, after the lookups it needs (clients, workers, the dates
