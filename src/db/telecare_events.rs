@@ -142,16 +142,6 @@ pub fn in_homes_of(conn: &mut DbConn, clients: &[i64]) -> QueryResult<Vec<Candid
     })
 }
 
-/// The items `ids` (base units an installation names).
-pub fn by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Candidate>> {
-    in_chunks(ids, |chunk| {
-        items::table
-            .filter(items::id.eq_any(chunk))
-            .select(candidate_columns!())
-            .load(conn)
-    })
-}
-
 /// An installation as an event's reference finds it.
 #[derive(Debug, Clone, Queryable)]
 pub struct Installation {

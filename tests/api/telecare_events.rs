@@ -405,3 +405,60 @@ both_backends! {
         assert_eq!(item(&app, "EQ-000003").await["next_check_due"], "2026-04-24");
     }
 }
+
+both_backends! {
+    // A reference names the home's unit: a fault is its base unit's, while a test call
+    // (pressed on a pendant, carried by the unit) reaches every item with a test call rule.
+    async fn a_fault_named_by_reference_is_the_base_units(app: TestApp) {
+        let (_, a, _) = pendants(&app).await;
+        app.post(
+            "/api/v1/equipment-types",
+            &app.admin,
+            json!({
+                "code": "BASE", "name": "Telecare base unit", "category": "telecare",
+                "requires_decontamination": false,
+                "check_rules": [{"name": "heartbeat", "interval_days": 30, "kind": "test_call"}]
+            }),
+        )
+        .await
+        .expect(201);
+        app.item("BASE", json!({"serial_number": "BU-1"})).await;
+        app.registered_on("EQ-000004", "2026-01-01");
+        let (worker, _, _) = app.staff("worker");
+        app.post("/api/v1/items/EQ-000004/issue", &app.admin, json!({"client_id": a, "worker_id": worker}))
+            .await
+            .expect(200);
+        app.post("/api/v1/items/EQ-000004/fit", &app.admin, json!({"fitted_at": "2026-03-01"}))
+            .await
+            .expect(200);
+        let installation = json!({
+            "monitoring_centre": "Careline North", "unit_reference": "U-7", "base_unit": "EQ-000004",
+            "connection": "pstn", "provider_told": false, "router_battery": "unknown",
+            "responders": [], "key_safe": false, "switchover": {"status": "not_started"}
+        });
+        app.request(
+            "PUT",
+            &format!("/api/v1/clients/{a}/telecare"),
+            Some(&app.admin),
+            Some(("application/json", installation.to_string().into_bytes())),
+        )
+        .await
+        .expect(201);
+
+        let fault = json!([{"reference": "U-7", "kind": "fault", "occurred_at": "2026-03-25T08:00:00Z"}]);
+        let r = post_events(&app, Some(&app.admin), "application/json", &fault.to_string())
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(r["recorded"], 1, "{r}");
+        assert_eq!(item(&app, "EQ-000004").await["status"], "quarantined");
+        let pendant = item(&app, "EQ-000001").await;
+        assert_eq!((&pendant["status"], &pendant["next_check_due"]), (&json!("in_use"), &json!("2026-03-31")));
+
+        let call = json!([{"reference": "U-7", "kind": "test_call", "occurred_at": "2026-03-26T08:00:00Z"}]);
+        post_events(&app, Some(&app.admin), "application/json", &call.to_string())
+            .await
+            .expect(200);
+        assert_eq!(item(&app, "EQ-000001").await["next_check_due"], "2026-04-25");
+    }
+}

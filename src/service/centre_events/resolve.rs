@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use super::parse::{Incoming, Unit};
 use crate::db::DbConn;
 use crate::db::telecare_events::{self as rows, Candidate};
+use crate::domain::centre_events::CentreEventKind;
 use crate::domain::lifecycle::Status;
 use crate::error::AppError;
 
@@ -70,7 +71,8 @@ impl Resolved {
 
     /// The items an event is about, or why none: a serial names one item with a
     /// `test_call` rule; a reference names an installation (narrowed by the centre, when
-    /// given) and so the items with a `test_call` rule in use in that home.
+    /// given) and so its base unit, or for a test call (or when it names no base unit in
+    /// the home) the items with a `test_call` rule in use in that home.
     pub(super) fn targets(&self, event: &Incoming) -> Result<Vec<&Candidate>, String> {
         let found: Vec<&Candidate> = match &event.unit {
             Unit::Serial(serial) => {
@@ -135,7 +137,15 @@ impl Resolved {
                         "the home with the unit reference {reference:?} has no item in use with a test call rule"
                     ));
                 }
-                ids.iter().map(|id| &self.items[id]).collect()
+                // The reference names the home's unit: its own signals (a heartbeat, a low
+                // battery, a fault) are the base unit's when the installation names one there;
+                // a test call, pressed on a pendant and carried by the unit, proves them all.
+                match installation.base_unit_id {
+                    Some(base) if event.kind != CentreEventKind::TestCall && ids.contains(&base) => {
+                        vec![&self.items[&base]]
+                    }
+                    _ => ids.iter().map(|id| &self.items[id]).collect(),
+                }
             }
         };
         let registered: Vec<&Candidate> = found
