@@ -54,6 +54,20 @@ pub fn read(fields: &Fields) -> Result<Option<HandoverBody>, AppError> {
     }))
 }
 
+/// The service's names of the hand-over's fields as this form labels them, for a refusal's
+/// words (`handover.relation` reads "Hand-over, relation to the client").
+pub const NAMES: &[(&str, &str)] = &[
+    ("handover.name", "Hand-over, name"),
+    ("handover.relation", "Hand-over, relation to the client"),
+    ("handover.demonstrated", "Hand-over, its use was demonstrated"),
+    ("handover.leaflet_left", "Hand-over, the leaflet was left"),
+    ("handover.signature_png", "Hand-over, signature"),
+    (
+        "handover.no_signature_reason",
+        "Hand-over, reason there is no signature",
+    ),
+];
+
 /// The fields, their ids starting with `prefix` (the move's path); `collecting` words them
 /// for a collection.
 pub fn fields(prefix: &str, collecting: bool) -> Markup {

@@ -13,6 +13,7 @@ use super::exam_form::{self, CheckTyped};
 use super::form::{Fields, MOVE_FORM_LIMIT, PageForm};
 use super::handover_form;
 use super::page::{PageError, csrf_field, layout, respond};
+use super::refusal;
 use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::asset_tag::AssetTag;
@@ -273,7 +274,7 @@ async fn rerender(
         let banner = check_forms::refused_banner(&found.scan.item, &refused);
         return Ok(respond(status, render(user, &found, banner, Some(&refused))));
     }
-    let words = super::page::report(&error);
+    let words = refusal::words(&error, handover_form::NAMES);
     let banner = html! { p class="error" role="alert" { "Not recorded: " (words) } };
     Ok(respond(status, render(user, &found, banner, None)))
 }

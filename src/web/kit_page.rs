@@ -12,7 +12,7 @@ use super::form::Fields;
 use super::handover_form;
 use super::item_page::status_words;
 use super::page::{PageError, csrf_field, layout, respond};
-use super::refusal::{Refused, Values};
+use super::refusal::{self, Refused, Values};
 use super::session::PageUser;
 use crate::app::AppState;
 use crate::domain::lifecycle::Move;
@@ -161,7 +161,7 @@ pub async fn act(
         Err(e @ (AppError::Conflict { .. } | AppError::Validation(_) | AppError::Forbidden(_))) => {
             let status = actix_web::ResponseError::status_code(&e);
             let members = refused_members(&e);
-            let refused = Refused::new(mv, &e, &[], fields);
+            let refused = Refused::new(mv, &e, handover_form::NAMES, fields);
             let (kit, history) = read(&state, &user, tag).await?;
             let banner = html! { p class="error" role="alert" { "Not recorded: nothing moved. " a href={ "#kit-" (refused.form) } { "See why, beside the form." } } };
             Ok(respond(
@@ -194,7 +194,7 @@ fn refused_members(error: &AppError) -> Vec<String> {
                     .map(|e| {
                         format!(
                             "{}: {}",
-                            e["field"].as_str().unwrap_or("").replace('_', " "),
+                            refusal::label(handover_form::NAMES, e["field"].as_str().unwrap_or("")),
                             e["message"].as_str().unwrap_or("")
                         )
                     })

@@ -19,29 +19,36 @@ impl Refused {
     /// `names` turns the service's field names into the form's labels (`check_rules[0].name`
     /// into "rule name"); a field not listed reads as its name with spaces.
     pub fn new(form: impl Into<String>, error: &AppError, names: &[(&str, &str)], fields: Fields) -> Self {
-        let words = match error {
-            AppError::Validation(errors) => {
-                error.log();
-                errors
-                    .iter()
-                    .map(|e| {
-                        let label = names
-                            .iter()
-                            .find(|(field, _)| *field == e.field)
-                            .map_or_else(|| e.field.replace('_', " "), |(_, label)| label.to_string());
-                        format!("{label}: {}", e.message)
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }
-            other => report(other),
-        };
         Self {
             form: form.into(),
-            words,
+            words: words(error, names),
             fields,
         }
     }
+}
+
+/// A refusal in words, logged once: each invalid field by its label in `names`, else what
+/// `page::report` says of the error.
+pub fn words(error: &AppError, names: &[(&str, &str)]) -> String {
+    match error {
+        AppError::Validation(errors) => {
+            error.log();
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", label(names, &e.field), e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+        other => report(other),
+    }
+}
+
+/// A field as the form labels it: its entry in `names`, else its name with spaces.
+pub fn label(names: &[(&str, &str)], field: &str) -> String {
+    names
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map_or_else(|| field.replace('_', " "), |(_, label)| label.to_string())
 }
 
 /// The values a form shows: what was typed, when this form is the one refused, else what is

@@ -241,7 +241,9 @@ both_backends! {
             ("handover_signature_png", ""), ("handover_no_signature_reason", ""),
         ];
         let refused = post_form(&app, &cookie, "/s/EQ-000001/fit", &blank).await.expect(422);
-        assert!(refused.text().contains("no_signature_reason"), "{}", refused.text());
+        let text = refused.text();
+        assert!(text.contains("Not recorded: Hand-over, signature: a signature, or the reason"), "in the form's words: {text}");
+        assert!(!text.contains("handover.signature_png"), "not the API's field path: {text}");
         let mut fields = blank.to_vec();
         fields[7] = ("handover_no_signature_reason", "arthritis: cannot hold a pen");
         fields.push(("handover_demonstrated", "yes"));

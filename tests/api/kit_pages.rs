@@ -105,6 +105,14 @@ both_backends! {
         // The worker fits it, every field as a browser sends it, the hand-over left blank.
         let html = page(&app, &worker, "/s/KIT-000001").await.expect(200).text();
         assert!(html.contains("action=\"/s/KIT-000001/fit\""), "{html}");
+        // A hand-over half filled in: refused in the form's words, nothing moved.
+        let half = [("csrf", worker_csrf.as_str()), ("version", "2"), ("fitted_at", ""), ("notes", ""),
+            ("handover_name", "Ada Marsh"), ("handover_relation", ""), ("handover_signature_png", ""),
+            ("handover_no_signature_reason", "")];
+        let text = post_form(&app, &worker, "/s/KIT-000001/fit", &half).await.expect(422).text();
+        assert!(text.contains("Hand-over, relation to the client: is required"), "{text}");
+        assert!(!text.contains("handover."), "no field path shown: {text}");
+        assert_eq!(statuses(&app).await, ["issued", "issued"]);
         let mut fit = vec![("csrf", worker_csrf.as_str()), ("version", "2"), ("fitted_at", ""), ("notes", "")];
         fit.extend(BLANK_HANDOVER);
         let r = post_form(&app, &worker, "/s/KIT-000001/fit", &fit).await.expect(303);
