@@ -525,16 +525,7 @@ pub fn responsible_roles() -> Vec<Role> {
 }
 
 pub fn check_version(item: &Item, expected: Option<i64>) -> Result<(), AppError> {
-    match expected {
-        Some(v) if v != item.version => Err(AppError::Conflict {
-            detail: format!(
-                "the item has changed since you read it (version {v}; it is now {})",
-                item.version
-            ),
-            extra: Some(serde_json::json!({ "current_version": item.version })),
-        }),
-        _ => Ok(()),
-    }
+    super::check_version_of("item", item.version, expected)
 }
 
 pub fn stale() -> AppError {

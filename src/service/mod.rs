@@ -70,6 +70,18 @@ impl Actor {
     }
 }
 
+/// An `expected_version` that is not `current`: 409 naming both, the same for every
+/// versioned thing (`what`: "item", "kit"); none expected, nothing compared.
+pub fn check_version_of(what: &str, current: i64, expected: Option<i64>) -> Result<(), AppError> {
+    match expected {
+        Some(v) if v != current => Err(AppError::Conflict {
+            detail: format!("the {what} has changed since you read it (version {v}; it is now {current})"),
+            extra: Some(serde_json::json!({ "current_version": current })),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The current instant to the microsecond: PostgreSQL keeps no finer, so both backends hold
 /// the same value, and a copy from one to the other (`equiptrack copy`) changes nothing.
 pub fn now() -> NaiveDateTime {

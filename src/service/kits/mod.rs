@@ -119,16 +119,7 @@ pub fn exists(conn: &mut DbConn, tag: &str) -> Result<bool, AppError> {
 }
 
 fn check_version(kit: &Kit, expected: Option<i64>) -> Result<(), AppError> {
-    match expected {
-        Some(v) if v != kit.version => Err(AppError::Conflict {
-            detail: format!(
-                "the kit has changed since you read it (version {v}; it is now {})",
-                kit.version
-            ),
-            extra: Some(serde_json::json!({ "current_version": kit.version })),
-        }),
-        _ => Ok(()),
-    }
+    crate::service::check_version_of("kit", kit.version, expected)
 }
 
 /// Moves the kit's version on, or refuses when someone else changed it meanwhile.

@@ -56,20 +56,33 @@ pub fn load(conn: &mut DbConn, tag: &str) -> Result<Loaded, AppError> {
     let rules = types::rules_of(conn, equipment_type.id)?;
     let dues = items::dues_of(conn, item.id)?;
     let recalled = items::is_under_open_recall(conn, item.id)?;
-    let state = ItemState {
-        status: item.status,
-        at_client: item.client_id.is_some(),
-        fitted: item.fitted_at.is_some(),
-        under_open_recall: recalled,
-        requires_decontamination: equipment_type.requires_decontamination,
-    };
-    Ok(Loaded {
-        item,
-        equipment_type,
-        rules,
-        dues,
-        state,
-    })
+    Ok(Loaded::of(item, equipment_type, rules, dues, recalled))
+}
+
+impl Loaded {
+    /// The item with what was read about it, and the state its moves are judged by.
+    fn of(
+        item: Item,
+        equipment_type: EquipmentType,
+        rules: Vec<CheckRule>,
+        dues: Vec<CheckDue>,
+        recalled: bool,
+    ) -> Self {
+        let state = ItemState {
+            status: item.status,
+            at_client: item.client_id.is_some(),
+            fitted: item.fitted_at.is_some(),
+            under_open_recall: recalled,
+            requires_decontamination: equipment_type.requires_decontamination,
+        };
+        Self {
+            item,
+            equipment_type,
+            rules,
+            dues,
+            state,
+        }
+    }
 }
 
 /// Many items read as `load` reads one, a few queries in all (a monitoring centre's import
@@ -97,20 +110,10 @@ pub fn load_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Loaded>, AppError
         .into_iter()
         .map(|item| {
             let equipment_type = types_by_id[&item.type_id].clone();
-            let state = ItemState {
-                status: item.status,
-                at_client: item.client_id.is_some(),
-                fitted: item.fitted_at.is_some(),
-                under_open_recall: recalled.contains(&item.id),
-                requires_decontamination: equipment_type.requires_decontamination,
-            };
-            Loaded {
-                rules: rules_by_type.get(&item.type_id).cloned().unwrap_or_default(),
-                dues: dues_by_item.remove(&item.id).unwrap_or_default(),
-                equipment_type,
-                item,
-                state,
-            }
+            let rules = rules_by_type.get(&item.type_id).cloned().unwrap_or_default();
+            let dues = dues_by_item.remove(&item.id).unwrap_or_default();
+            let recalled = recalled.contains(&item.id);
+            Loaded::of(item, equipment_type, rules, dues, recalled)
         })
         .collect())
 }
