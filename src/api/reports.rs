@@ -10,6 +10,7 @@ use crate::domain::telecare::{Connection, SwitchoverStatus};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::http::auth::Auth;
+use crate::http::csv;
 use crate::service::pages::Page;
 use crate::service::reports::{self, OverdueReport};
 use crate::service::switchover::{self, FilterInput, SwitchoverReport};
@@ -54,14 +55,7 @@ pub async fn overdue(
     }
     let report = state.read(move |c| reports::overdue(c, as_of, lead)).await?;
     if wants_csv(&req) {
-        let body = reports::to_csv(&report)?;
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"overdue-{as_of}.csv\""),
-            ))
-            .body(body));
+        return Ok(csv::attachment("overdue", as_of, reports::to_csv(&report)?));
     }
     Ok(HttpResponse::Ok().json(report))
 }
@@ -129,13 +123,7 @@ pub async fn switchover(
     let today = today_in(state.settings.reminders.timezone);
     if wants_csv(&req) {
         let homes = state.read(move |c| switchover::every_home(c, &filter)).await?;
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"switchover-{today}.csv\""),
-            ))
-            .body(switchover::to_csv(&homes)?));
+        return Ok(csv::attachment("switchover", today, switchover::to_csv(&homes)?));
     }
     let report = state
         .read(move |c| switchover::report(c, today, &filter, page))

@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod body;
+pub mod csv;
 pub mod labels;
 pub mod token_cache;

@@ -12,6 +12,7 @@ use super::session::{PageUser, url_encode};
 use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::error::AppError;
+use crate::http::csv;
 use crate::service::catalogue::CATEGORIES;
 use crate::service::overdue::{self, DueCheck, MAX_WITHIN_DAYS, OverdueParams};
 use crate::service::pages::Page;
@@ -196,12 +197,9 @@ pub async fn csv(
     };
     let today = today_in(state.settings.reminders.timezone);
     let rows = state.read(move |c| overdue::checks(c, today, &filter)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"overdue-{today}.csv\""),
-        ))
-        .body(overdue::to_csv(&rows)?))
+    Ok(csv::attachment_no_store(
+        "overdue",
+        today,
+        overdue::to_csv(&rows)?,
+    ))
 }

@@ -13,6 +13,7 @@ use super::session::{PageUser, url_encode};
 use crate::app::AppState;
 use crate::domain::roles::Action;
 use crate::domain::telecare::{Connection, SWITCH_OFF, SwitchoverStatus, untested};
+use crate::http::csv;
 use crate::service::switchover::{self, FilterInput, HomeState, SwitchoverCounts};
 use crate::service::today_in;
 use crate::words::uk_date;
@@ -279,12 +280,9 @@ pub async fn csv(
     };
     let today = today_in(state.settings.reminders.timezone);
     let homes = state.read(move |c| switchover::every_home(c, &filter)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"switchover-{today}.csv\""),
-        ))
-        .body(switchover::to_csv(&homes)?))
+    Ok(csv::attachment_no_store(
+        "switchover",
+        today,
+        switchover::to_csv(&homes)?,
+    ))
 }
